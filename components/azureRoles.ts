@@ -1,0 +1,24 @@
+/**
+ * Built-in Azure role definition GUIDs used by the components, in one named map (no GUIDs inline elsewhere).
+ * Sources: Azure built-in roles reference (learn.microsoft.com/azure/role-based-access-control/built-in-roles),
+ * also used by AVM's `builtInRoleNames` map.
+ */
+export const AzureBuiltInRoles = {
+  /**
+   * Key Vault Crypto Service Encryption User: keys/read, keys/wrap/action, keys/unwrap/action. The narrowest role
+   * an Azure service (here: Storage) needs to use a customer-managed key. RBAC-model vaults only.
+   */
+  KeyVaultCryptoServiceEncryptionUser: "e147488a-f6f5-4113-8e2d-b22465e65bf6",
+  /**
+   * Key Vault Crypto Officer: manage keys (create, rotate, rotation policies, delete). The narrowest built-in role that
+   * lets an administrator or CI identity manage the CMK and its rotation policy in an RBAC-model vault.
+   */
+  KeyVaultCryptoOfficer: "14b46e9e-c2b7-41b4-b07b-48a6ebf60603",
+} as const;
+
+export type AzureBuiltInRoleName = keyof typeof AzureBuiltInRoles;
+
+/** The full ARM role definition id for a built-in role in a subscription (what `RoleAssignment.roleDefinitionId` takes). */
+export function roleDefinitionId(subscriptionId: string, role: AzureBuiltInRoleName): string {
+  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRoles[role]}`;
+}
