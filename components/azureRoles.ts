@@ -14,6 +14,22 @@ export const AzureBuiltInRoles = {
    * lets an administrator or CI identity manage the CMK and its rotation policy in an RBAC-model vault.
    */
   KeyVaultCryptoOfficer: "14b46e9e-c2b7-41b4-b07b-48a6ebf60603",
+  /**
+   * Key Vault Secrets Officer: every secret data action (get, set, list, delete, ...), no permission management. The
+   * narrowest built-in role that can write a secret version in an RBAC-model vault (Secrets User is read-only); used by
+   * StorageAccessKeyRotation's deploying identity to publish the active storage account key.
+   */
+  KeyVaultSecretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+  /**
+   * Storage Account Key Operator Service Role: actions `Microsoft.Storage/storageAccounts/listkeys/action` and
+   * `.../regeneratekey/action` only (no read). Used by StorageAccessKeyRotation to list and regenerate access keys.
+   */
+  StorageAccountKeyOperatorServiceRole: "81a9662b-bebf-436f-a333-f67b29880f12",
+  /**
+   * Reader: `*/read` control-plane actions, no data actions and no listKeys. StorageAccessKeyRotation needs
+   * `Microsoft.Storage/storageAccounts/read` to read the account's `keyCreationTime`, which the Key Operator role lacks.
+   */
+  Reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
 } as const;
 
 export type AzureBuiltInRoleName = keyof typeof AzureBuiltInRoles;
