@@ -26,7 +26,7 @@ export const AzureBuiltInRoles = {
    */
   StorageAccountKeyOperatorServiceRole: "81a9662b-bebf-436f-a333-f67b29880f12",
   /**
-   * Reader: `*/read` control-plane actions, no data actions and no listKeys. StorageAccessKeyRotation needs
+   * Reader: every control-plane read action, no data actions and no listKeys. StorageAccessKeyRotation needs
    * `Microsoft.Storage/storageAccounts/read` to read the account's `keyCreationTime`, which the Key Operator role lacks.
    */
   Reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
