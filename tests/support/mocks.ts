@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { RecordedResource } from "../../preview/recorder";
+import { recorder } from "../setup";
+
+export { recorder };
+
+/** Resolves an Output's value (mocks run with preview=false, so every value is known). */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+/**
+ * Waits until the program has stopped registering resources (no new registration for a few event-loop turns), so
+ * exact counts can be asserted.
+ */
+export async function settled(): Promise<RecordedResource[]> {
+  let last = -1;
+  let stable = 0;
+  while (stable < 5) {
+    await new Promise((r) => setTimeout(r, 10));
+    if (recorder.resources.length === last) {
+      stable++;
+    } else {
+      stable = 0;
+      last = recorder.resources.length;
+    }
+  }
+  return recorder.resources;
+}
+
+/** Registrations of one type. */
+export function byType(type: string): RecordedResource[] {
+  return recorder.resources.filter((r) => r.type === type);
+}
+
+/** The single registration of a type and logical name (fails the test if there is not exactly one). */
+export function one(type: string, name: string): RecordedResource {
+  const found = recorder.resources.filter((r) => r.type === type && r.name === name);
+  if (found.length !== 1) {
+    throw new Error(`expected exactly one ${type} named ${name}, found ${found.length}: ${recorder.resources.map((r) => `${r.type}::${r.name}`).join(", ")}`);
+  }
+  return found[0]!;
+}
+
+/** Runs `build` and returns the error it throws (failing when it does not throw). */
+export function errorOf(build: () => unknown): Error {
+  try {
+    build();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected an error, but none was thrown");
+}
