@@ -1,0 +1,175 @@
+/**
+ * The stack configuration schema: one entry per config key the program reads, with its Pulumi.yaml type, description,
+ * default and the JSON Schema rule (validated with Ajv). Pulumi.yaml's `config:` block mirrors this table (a test
+ * keeps them equal).
+ */
+export interface ConfigKeySpec {
+  /** Pulumi project config type (Pulumi.yaml supports string, integer, boolean and array). */
+  type: "string" | "integer" | "boolean" | "array";
+  description: string;
+  default?: string | number | boolean | string[];
+  /** JSON Schema for the value after type conversion. */
+  schema: Record<string, unknown>;
+  required?: boolean;
+}
+
+const GUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+const IPV4_OR_CIDR = "^\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?$";
+const SUBNET_ID = "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Network/virtualNetworks/[^/]+/subnets/[^/]+$";
+
+export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
+  location: {
+    type: "string",
+    description: "Azure region for the vault and every storage account, e.g. westeurope.",
+    schema: { type: "string", pattern: "^[a-z][a-z0-9]+$" },
+    required: true,
+  },
+  resourceGroupName: {
+    type: "string",
+    description: "Resource group that holds the vault, key, identities and storage accounts.",
+    schema: { type: "string", pattern: "^[-\\w._()]{1,89}[-\\w_()]$" },
+    required: true,
+  },
+  createResourceGroup: {
+    type: "boolean",
+    description: "Create the resource group (true) or use an existing one of that name (false).",
+    default: true,
+    schema: { type: "boolean" },
+  },
+  tenantId: {
+    type: "string",
+    description: "Entra ID tenant of the vault. Defaults to the tenant of the deploying credentials.",
+    schema: { type: "string", pattern: GUID },
+  },
+  namePrefix: {
+    type: "string",
+    description: "Prefix of derived resource names (vault and storage account names get a random suffix).",
+    default: "cmk",
+    schema: { type: "string", pattern: "^[a-z][a-z0-9]{1,9}$" },
+  },
+  vaultName: {
+    type: "string",
+    description: "Explicit vault name (3-24 letters, digits, hyphens). Defaults to a derived name with a random suffix.",
+    schema: { type: "string", pattern: "^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$" },
+  },
+  vaultSku: {
+    type: "string",
+    description: "Key Vault SKU: standard or premium (premium is required for RSA-HSM keys).",
+    default: "standard",
+    schema: { enum: ["standard", "premium"] },
+  },
+  vaultPermissionModel: {
+    type: "string",
+    description: "Vault data-plane permission model: accessPolicy (grants take effect at once) or rbac.",
+    default: "accessPolicy",
+    schema: { enum: ["accessPolicy", "rbac"] },
+  },
+  vaultSoftDeleteRetentionInDays: {
+    type: "integer",
+    description: "Days a deleted vault stays recoverable (7-90).",
+    default: 90,
+    schema: { type: "integer", minimum: 7, maximum: 90 },
+  },
+  vaultPublicNetworkAccess: {
+    type: "string",
+    description: "Disabled (private endpoints and trusted Azure services only) or Enabled (firewall deny by default with the allow-lists).",
+    default: "Disabled",
+    schema: { enum: ["Disabled", "Enabled"] },
+  },
+  vaultAllowedIpRanges: {
+    type: "array",
+    description: "IPv4 addresses or CIDR ranges allowed through the vault firewall.",
+    default: [],
+    schema: { type: "array", items: { type: "string", pattern: IPV4_OR_CIDR } },
+  },
+  vaultAllowedSubnetIds: {
+    type: "array",
+    description: "Subnet resource ids allowed through the vault firewall.",
+    default: [],
+    schema: { type: "array", items: { type: "string", pattern: SUBNET_ID } },
+  },
+  vaultAdministratorObjectIds: {
+    type: "array",
+    description: "Entra ID object ids that administer keys (access policy or Key Vault Crypto Officer role).",
+    default: [],
+    schema: { type: "array", items: { type: "string", pattern: GUID } },
+  },
+  vaultAdministratorPrincipalType: {
+    type: "string",
+    description: "Principal type of the administrators: User, Group or ServicePrincipal (RBAC assignments must state it).",
+    default: "Group",
+    schema: { enum: ["User", "Group", "ServicePrincipal"] },
+  },
+  keyType: {
+    type: "string",
+    description: "Customer-managed key type: RSA or RSA-HSM (needs a premium vault).",
+    default: "RSA",
+    schema: { enum: ["RSA", "RSA-HSM"] },
+  },
+  keySize: {
+    type: "integer",
+    description: "RSA key size: 2048, 3072 or 4096.",
+    default: 3072,
+    schema: { enum: [2048, 3072, 4096] },
+  },
+  keyRotateAfter: {
+    type: "string",
+    description: "Rotate the key this long after each version is created (ISO-8601 duration, at least P7D).",
+    default: "P90D",
+    schema: { type: "string", format: "iso8601-duration" },
+  },
+  keyExpiresAfter: {
+    type: "string",
+    description: "Expiry of each key version (ISO-8601 duration, at least P28D).",
+    default: "P1Y",
+    schema: { type: "string", format: "iso8601-duration" },
+  },
+  keyNotifyBefore: {
+    type: "string",
+    description: "Near-expiry notification this long before expiry (ISO-8601 duration, at least P7D).",
+    default: "P30D",
+    schema: { type: "string", format: "iso8601-duration" },
+  },
+  keyEnabled: {
+    type: "boolean",
+    description: "false disables the key: every account encrypted with it answers HTTP 403 until it is enabled again.",
+    default: true,
+    schema: { type: "boolean" },
+  },
+  keyProtect: {
+    type: "boolean",
+    description: "Protect the key against deletion (protect + retainOnDelete).",
+    default: true,
+    schema: { type: "boolean" },
+  },
+  accounts: {
+    type: "array",
+    description: "Teams that get a CMK-encrypted storage account each (lowercase letters and digits, 2-12 characters).",
+    schema: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", pattern: "^[a-z][a-z0-9]{1,11}$" } },
+    required: true,
+  },
+  accountSku: {
+    type: "string",
+    description: "Storage redundancy SKU for the accounts.",
+    default: "Standard_ZRS",
+    schema: { enum: ["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS", "Standard_RAGRS", "Standard_RAGZRS"] },
+  },
+  accountAllowedIpRanges: {
+    type: "array",
+    description: "IPv4 addresses or CIDR ranges allowed through the storage account firewalls.",
+    default: [],
+    schema: { type: "array", items: { type: "string", pattern: IPV4_OR_CIDR } },
+  },
+  rbacPropagationSeconds: {
+    type: "integer",
+    description: "RBAC model only: seconds to wait after a key role assignment before creating its storage account.",
+    default: 60,
+    schema: { type: "integer", minimum: 0, maximum: 900 },
+  },
+  protect: {
+    type: "boolean",
+    description: "Pulumi resource protection for every resource of the stack (on in production).",
+    default: false,
+    schema: { type: "boolean" },
+  },
+};
