@@ -69,7 +69,8 @@ export function parseStackConfig(raw: Record<string, string | undefined>, projec
   for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
     const r = raw[key];
     values[key] = r === undefined ? spec.default : convert(spec.type, r);
-    if (values[key] === undefined) delete values[key];
+    // Optional keys without a natural default use "" for "unset" (Pulumi requires a default for optional keys).
+    if (values[key] === undefined || (spec.default === "" && values[key] === "")) delete values[key];
   }
   const problems: string[] = unknownKeys.map((k) => `${project}:${k} is not a known config key (known: ${Object.keys(CONFIG_KEYS).join(", ")})`);
   if (!validate(values)) {

@@ -8,7 +8,7 @@ export interface ConfigKeySpec {
   type: "string" | "integer" | "boolean" | "array";
   description: string;
   default?: string | number | boolean | string[];
-  /** JSON Schema for the value after type conversion. */
+  /** JSON Schema for the value after type conversion (an empty-string default means "unset"). */
   schema: Record<string, unknown>;
   required?: boolean;
 }
@@ -38,7 +38,8 @@ export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
   },
   tenantId: {
     type: "string",
-    description: "Entra ID tenant of the vault. Defaults to the tenant of the deploying credentials.",
+    description: "Entra ID tenant of the vault. Empty: the tenant of the deploying credentials.",
+    default: "",
     schema: { type: "string", pattern: GUID },
   },
   namePrefix: {
@@ -49,7 +50,8 @@ export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
   },
   vaultName: {
     type: "string",
-    description: "Explicit vault name (3-24 letters, digits, hyphens). Defaults to a derived name with a random suffix.",
+    description: "Explicit vault name (3-24 letters, digits, hyphens). Empty: a derived name with a random suffix.",
+    default: "",
     schema: { type: "string", pattern: "^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$" },
   },
   vaultSku: {
