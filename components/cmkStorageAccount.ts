@@ -324,8 +324,9 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
   public readonly primaryEndpoints: pulumi.Output<outputs.storage.EndpointsResponse>;
 
   constructor(name: string, args: CmkStorageAccountArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE, name, {}, opts);
+    // Validate before registering anything: bad input never reaches the engine.
     validateCmkStorageAccountArgs(name, args);
+    super(TYPE, name, {}, opts);
 
     const tags = { managedBy: "pulumi", component: "CmkStorageAccount", ...args.tags };
     const keyVaultUri = args.key ? args.key.vaultUri : pulumi.output(args.keyVaultUri!).apply(trimTrailingSlash);

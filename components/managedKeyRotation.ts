@@ -199,8 +199,9 @@ export class ManagedKeyRotation extends pulumi.ComponentResource {
   public readonly keyType: CmkKeyType;
 
   constructor(name: string, args: ManagedKeyRotationArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE, name, {}, opts);
+    // Validate before registering anything: bad input never reaches the engine.
     validateManagedKeyRotationArgs(name, args);
+    super(TYPE, name, {}, opts);
 
     const keyType = args.keyType ?? "RSA";
     const protectKey = args.protectKey ?? true;

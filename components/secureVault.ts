@@ -218,8 +218,9 @@ export class SecureVault extends pulumi.ComponentResource {
   public readonly knownTenantId: string | undefined;
 
   constructor(name: string, args: SecureVaultArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE, name, {}, opts);
+    // Validate before registering anything: bad input never reaches the engine.
     validateSecureVaultArgs(name, args);
+    super(TYPE, name, {}, opts);
 
     const sku = args.sku ?? "standard";
     const permissionModel = args.permissionModel ?? "accessPolicy";

@@ -1,0 +1,227 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { ADMINISTRATOR_KEY_PERMISSIONS, SecureVault, validateSecureVaultArgs, type SecureVaultArgs } from "../../components/secureVault";
+import { DEFAULT_ARM_CONTEXT } from "../../preview/armState";
+import { byType, errorOf, one, promiseOf, recorder, settled } from "../support/mocks";
+
+const ADMIN = "9a1c3f5e-2b4d-4c6e-8f0a-1b2c3d4e5f60";
+const CI = "0d4e6f81-3a5b-4c7d-9e1f-2a3b4c5d6e7f";
+const DEFAULTS_ARGS: SecureVaultArgs = { resourceGroupName: "rg-cmk", location: "westeurope" };
+const SECURE_ARGS: SecureVaultArgs = {
+  ...DEFAULTS_ARGS,
+  sku: "premium",
+  permissionModel: "rbac",
+  administrators: [{ objectId: ADMIN, principalType: "Group" }],
+};
+const MAX_ARGS: SecureVaultArgs = {
+  resourceGroupName: "rg-cmk",
+  location: "northeurope",
+  tenantId: "11111111-2222-4333-8444-555555555555",
+  vaultName: "kv-platform-max",
+  sku: "premium",
+  permissionModel: "accessPolicy",
+  softDeleteRetentionInDays: 30,
+  publicNetworkAccess: "Enabled",
+  allowedIpRanges: ["203.0.113.0/28"],
+  allowedSubnetIds: ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/ci"],
+  administrators: [{ objectId: ADMIN }, { objectId: CI, principalType: "ServicePrincipal" }],
+  recoverSoftDeleted: true,
+  tags: { costCenter: "1234" },
+};
+
+describe("SecureVault", () => {
+  beforeEach(() => recorder.reset());
+
+  describe("defaults", () => {
+    it("creates exactly a name suffix and a vault, both parented to the component", async () => {
+      const v = new SecureVault("kv", DEFAULTS_ARGS);
+      await promiseOf(v.vaultUri);
+      const all = await settled();
+      assert.deepEqual(all.map((r) => `${r.type}::${r.name}`).sort(), [
+        "azure-native:keyvault:Vault::kv-vault",
+        "cmk:keyvault:SecureVault::kv",
+        "random:index/randomString:RandomString::kv-name-suffix",
+      ]);
+      for (const r of all.filter((x) => x.custom)) {
+        assert.equal(r.parent, "urn:pulumi:test::cmk-storage::cmk:keyvault:SecureVault::kv", r.name);
+      }
+    });
+
+    it("sends soft delete, 90-day retention, purge protection and access policies explicitly", async () => {
+      const v = new SecureVault("kv", DEFAULTS_ARGS);
+      await promiseOf(v.vaultId);
+      await settled();
+      const p = one("azure-native:keyvault:Vault", "kv-vault").inputs.properties;
+      assert.equal(p.enableSoftDelete, true);
+      assert.equal(p.softDeleteRetentionInDays, 90);
+      assert.equal(p.enablePurgeProtection, true);
+      assert.equal(p.enableRbacAuthorization, false);
+      assert.deepEqual(p.sku, { family: "A", name: "standard" });
+      assert.equal(p.createMode, undefined);
+      assert.equal(p.accessPolicies, undefined, "no inline access policies: grants are standalone AccessPolicy resources");
+    });
+
+    it("turns public network access off and keeps the trusted-services bypass", async () => {
+      const v = new SecureVault("kv", DEFAULTS_ARGS);
+      await promiseOf(v.vaultId);
+      await settled();
+      const p = one("azure-native:keyvault:Vault", "kv-vault").inputs.properties;
+      assert.equal(p.publicNetworkAccess, "Disabled");
+      assert.deepEqual(p.networkAcls, { defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [] });
+      assert.equal(p.enabledForDeployment, false);
+      assert.equal(p.enabledForDiskEncryption, false);
+      assert.equal(p.enabledForTemplateDeployment, false);
+    });
+
+    it("takes the tenant from the current client config", async () => {
+      const v = new SecureVault("kv", DEFAULTS_ARGS);
+      assert.equal(await promiseOf(v.tenantId), DEFAULT_ARM_CONTEXT.tenantId);
+      await settled();
+      assert.equal(one("azure-native:keyvault:Vault", "kv-vault").inputs.properties.tenantId, DEFAULT_ARM_CONTEXT.tenantId);
+    });
+
+    it("derives a valid 24-character-max name from the component name and the random suffix", async () => {
+      const v = new SecureVault("platform-keys", DEFAULTS_ARGS);
+      const name = await promiseOf(v.vaultName);
+      await settled();
+      const suffix = one("random:index/randomString:RandomString", "platform-keys-name-suffix");
+      assert.deepEqual(
+        { length: suffix.inputs.length, special: suffix.inputs.special, upper: suffix.inputs.upper },
+        { length: 6, special: false, upper: false },
+      );
+      assert.equal(name, `platform-keys-${suffix.outputs.result}`);
+    });
+
+    it("resolves every public output", async () => {
+      const v = new SecureVault("kv", DEFAULTS_ARGS);
+      const [id, name, uri, location, tenant, rg] = await Promise.all([
+        promiseOf(v.vaultId), promiseOf(v.vaultName), promiseOf(v.vaultUri), promiseOf(v.location), promiseOf(v.tenantId), promiseOf(v.resourceGroupName),
+      ]);
+      assert.equal(id, `/subscriptions/${DEFAULT_ARM_CONTEXT.subscriptionId}/resourceGroups/rg-cmk/providers/Microsoft.KeyVault/vaults/${name}`);
+      assert.equal(uri, `https://${name}.vault.azure.net/`);
+      assert.deepEqual([location, tenant, rg, v.permissionModel, v.sku], ["westeurope", DEFAULT_ARM_CONTEXT.tenantId, "rg-cmk", "accessPolicy", "standard"]);
+    });
+  });
+
+  describe("secure", () => {
+    it("uses RBAC explicitly and grants administrators Key Vault Crypto Officer at vault scope only", async () => {
+      const v = new SecureVault("kv", SECURE_ARGS);
+      const vaultId = await promiseOf(v.vaultId);
+      await settled();
+      assert.equal(one("azure-native:keyvault:Vault", "kv-vault").inputs.properties.enableRbacAuthorization, true);
+      const ras = byType("azure-native:authorization:RoleAssignment");
+      assert.equal(ras.length, 1);
+      assert.equal(ras[0]!.name, "kv-admin-0");
+      assert.deepEqual(
+        { principalId: ras[0]!.inputs.principalId, principalType: ras[0]!.inputs.principalType, scope: ras[0]!.inputs.scope, role: ras[0]!.inputs.roleDefinitionId },
+        {
+          principalId: ADMIN,
+          principalType: "Group",
+          scope: vaultId,
+          role: `/subscriptions/${DEFAULT_ARM_CONTEXT.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/14b46e9e-c2b7-41b4-b07b-48a6ebf60603`,
+        },
+      );
+      assert.equal(byType("azure-native:keyvault:AccessPolicy").length, 0);
+    });
+
+    it("uses the premium SKU", async () => {
+      const v = new SecureVault("kv", SECURE_ARGS);
+      await promiseOf(v.vaultId);
+      await settled();
+      assert.deepEqual(one("azure-native:keyvault:Vault", "kv-vault").inputs.properties.sku, { family: "A", name: "premium" });
+    });
+  });
+
+  describe("max", () => {
+    it("applies every argument", async () => {
+      const v = new SecureVault("kv", MAX_ARGS);
+      assert.equal(await promiseOf(v.vaultName), "kv-platform-max");
+      await settled();
+      assert.equal(byType("random:index/randomString:RandomString").length, 0, "an explicit name needs no suffix");
+      const vault = one("azure-native:keyvault:Vault", "kv-vault");
+      assert.equal(vault.inputs.location, "northeurope");
+      assert.deepEqual(vault.inputs.tags, { managedBy: "pulumi", component: "SecureVault", costCenter: "1234" });
+      const p = vault.inputs.properties;
+      assert.deepEqual(
+        { tenantId: p.tenantId, retention: p.softDeleteRetentionInDays, pna: p.publicNetworkAccess, createMode: p.createMode, rbac: p.enableRbacAuthorization },
+        { tenantId: MAX_ARGS.tenantId, retention: 30, pna: "Enabled", createMode: "recover", rbac: false },
+      );
+      assert.deepEqual(p.networkAcls, {
+        defaultAction: "Deny",
+        bypass: "AzureServices",
+        ipRules: [{ value: "203.0.113.0/28" }],
+        virtualNetworkRules: [{ id: MAX_ARGS.allowedSubnetIds![0] }],
+      });
+    });
+
+    it("grants each administrator an access policy with key-management permissions and nothing cryptographic", async () => {
+      const v = new SecureVault("kv", MAX_ARGS);
+      await promiseOf(v.vaultId);
+      await settled();
+      const policies = byType("azure-native:keyvault:AccessPolicy").sort((a, b) => a.name.localeCompare(b.name));
+      assert.deepEqual(policies.map((p) => p.name), ["kv-admin-0", "kv-admin-1"]);
+      for (const [i, objectId] of [ADMIN, CI].entries()) {
+        const pol = policies[i]!;
+        assert.deepEqual(pol.inputs, {
+          resourceGroupName: "rg-cmk",
+          vaultName: "kv-platform-max",
+          policy: { tenantId: MAX_ARGS.tenantId, objectId, permissions: { keys: [...ADMINISTRATOR_KEY_PERMISSIONS] } },
+        });
+        for (const op of ["encrypt", "decrypt", "wrapKey", "unwrapKey", "sign", "delete", "purge", "all"]) {
+          assert.ok(!(pol.inputs.policy.permissions.keys as string[]).includes(op), op);
+        }
+        assert.deepEqual(pol.propertyDependencies.vaultName, ["urn:pulumi:test::cmk-storage::cmk:keyvault:SecureVault$azure-native:keyvault:Vault::kv-vault"]);
+      }
+    });
+  });
+
+  describe("two instances", () => {
+    it("do not collide: every child name and URN is distinct", async () => {
+      const a = new SecureVault("team-a", DEFAULTS_ARGS);
+      const b = new SecureVault("team-b", DEFAULTS_ARGS);
+      const [na, nb] = await Promise.all([promiseOf(a.vaultName), promiseOf(b.vaultName)]);
+      const all = await settled();
+      assert.notEqual(na, nb);
+      assert.equal(new Set(all.map((r) => r.urn)).size, all.length);
+      assert.equal(byType("azure-native:keyvault:Vault").length, 2);
+    });
+  });
+
+  describe("validation", () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      ["the explicit vault name has consecutive hyphens", { vaultName: "kv--x" }, 'vaultName: must not contain consecutive hyphens ("--"), got "kv--x"'],
+      ["the explicit vault name is too long", { vaultName: "a".repeat(25) }, "vaultName: must be 3-24 characters long, got 25"],
+      ["softDeleteRetentionInDays is below 7", { softDeleteRetentionInDays: 6 }, "softDeleteRetentionInDays: must be a whole number of days between 7 and 90, got 6"],
+      ["softDeleteRetentionInDays is above 90", { softDeleteRetentionInDays: 91 }, "softDeleteRetentionInDays: must be a whole number of days between 7 and 90, got 91"],
+      ["the sku is not standard or premium", { sku: "basic" }, 'sku: must be one of standard, premium, got "basic"'],
+      ["the permission model is unknown", { permissionModel: "acl" }, 'permissionModel: must be one of accessPolicy, rbac, got "acl"'],
+      ["publicNetworkAccess is lowercase", { publicNetworkAccess: "enabled" }, 'publicNetworkAccess: must be "Disabled" or "Enabled", got "enabled"'],
+      ["an allowed IP range is not IPv4", { allowedIpRanges: ["2001:db8::/32"] }, 'allowedIpRanges[0]: must be an IPv4 address or CIDR range such as "203.0.113.0/24", got "2001:db8::/32"'],
+      ["an allowed subnet id is not a subnet id", { allowedSubnetIds: ["vnet/sub"] }, "allowedSubnetIds[0]: must be a subnet resource id"],
+      ["an administrator object id is not a GUID", { administrators: [{ objectId: "alice@contoso.com" }] }, 'administrators[0].objectId: must be an Entra ID object id (a GUID), got "alice@contoso.com"'],
+      ["the tenant id is not a GUID", { tenantId: "contoso.onmicrosoft.com" }, 'tenantId: must be an Entra ID tenant id (a GUID), got "contoso.onmicrosoft.com"'],
+      ["the location is not a region name", { location: "west/europe" }, 'location: must be an Azure region name such as "westeurope", got "west/europe"'],
+    ];
+    for (const [when, override, message] of cases) {
+      it(`fails when ${when}`, async () => {
+        const err = errorOf(() => new SecureVault("kv", { ...DEFAULTS_ARGS, ...override } as SecureVaultArgs));
+        assert.ok(pulumi.InputPropertiesError.isInstance(err), "an InputPropertiesError the engine pretty-prints");
+        assert.ok(err.message.includes(message), `${err.message}\n  does not include\n${message}`);
+        assert.equal((await settled()).length, 0, "nothing registered, not even the component");
+      });
+    }
+
+    it("fails with every problem listed at once", () => {
+      const err = errorOf(() => validateSecureVaultArgs("kv", { ...DEFAULTS_ARGS, sku: "gold" as never, softDeleteRetentionInDays: 1 }));
+      assert.deepEqual(
+        (err as pulumi.InputPropertiesError).errors.map((e) => e.propertyPath),
+        ["sku", "softDeleteRetentionInDays"],
+      );
+      assert.match(err.message, /^Invalid arguments for SecureVault "kv":\n {2}- sku: .*\n {2}- softDeleteRetentionInDays: /);
+    });
+
+    it("skips values that are only known at deployment time", () => {
+      assert.doesNotThrow(() => validateSecureVaultArgs("kv", { ...DEFAULTS_ARGS, vaultName: pulumi.output("kv--would-fail"), tenantId: pulumi.output("x") }));
+    });
+  });
+});
