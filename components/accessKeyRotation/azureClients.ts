@@ -112,6 +112,34 @@ export function resiliencePolicy(attemptTimeoutMs: number, throttleDelayMs: numb
   };
 }
 
+/**
+ * Puts `contentType` into the JSON body of `PUT /secrets/<name>`. Needed because @azure/keyvault-secrets 4.11.0 drops
+ * the `contentType` option of `setSecret` (and of `updateSecretProperties`): its `setSecret` builds
+ * `{ value, secretAttributes, tags }` and the serializer reads a `contentType` that is never set. Runs per call, before
+ * the Key Vault challenge policy captures the body. `contentTypeFor` returns the value for the call in flight.
+ */
+export function secretContentTypePolicy(contentTypeFor: () => string | undefined): PipelinePolicy {
+  return {
+    name: "accessKeyRotationSecretContentTypePolicy",
+    async sendRequest(request, next) {
+      const contentType = contentTypeFor();
+      if (
+        contentType !== undefined &&
+        request.method === "PUT" &&
+        /\/secrets\/[0-9a-zA-Z-]+$/.test(new URL(request.url).pathname) &&
+        typeof request.body === "string"
+      ) {
+        const body = JSON.parse(request.body) as Record<string, unknown>;
+        if (body["contentType"] === undefined) {
+          body["contentType"] = contentType;
+          request.body = JSON.stringify(body);
+        }
+      }
+      return next(request);
+    },
+  };
+}
+
 function toPublished(props: {
   id?: string;
   version?: string;
@@ -156,7 +184,14 @@ export function createAzureRotationClients(target: RotationEndpoints, transport:
       ? { endpoint: transport.armEndpoint, credentialScopes: ["https://management.azure.com/.default"] }
       : {}),
   });
-  const secrets = new SecretClient(target.vaultUri, credential, pipelineOptions);
+  let contentTypeInFlight: string | undefined;
+  const secrets = new SecretClient(target.vaultUri, credential, {
+    ...pipelineOptions,
+    additionalPolicies: [
+      ...pipelineOptions.additionalPolicies,
+      { policy: secretContentTypePolicy(() => contentTypeInFlight), position: "perCall" as const },
+    ],
+  });
   const rg = target.resourceGroupName;
   const account = target.accountName;
 
@@ -193,13 +228,18 @@ export function createAzureRotationClients(target: RotationEndpoints, transport:
       }
     },
     async setSecret(secretName, value, options) {
-      const secret = await secrets.setSecret(secretName, value, {
-        contentType: options.contentType,
-        tags: options.tags,
-        expiresOn: options.expiresOn,
-        enabled: true,
-      });
-      return toPublished(secret.properties);
+      contentTypeInFlight = options.contentType;
+      try {
+        const secret = await secrets.setSecret(secretName, value, {
+          contentType: options.contentType,
+          tags: options.tags,
+          expiresOn: options.expiresOn,
+          enabled: true,
+        });
+        return toPublished(secret.properties);
+      } finally {
+        contentTypeInFlight = undefined;
+      }
     },
   };
 }

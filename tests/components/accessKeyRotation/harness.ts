@@ -121,6 +121,11 @@ export class MiniEngine {
     });
   }
 
+  /** State loss: the stack's record of the resource is gone (new stack, lost backend, `pulumi state delete`). */
+  forgetState(): void {
+    this.state = undefined;
+  }
+
   async preview(): Promise<Operation> {
     if (!this.state) {
       return "create";
