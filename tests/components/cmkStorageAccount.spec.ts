@@ -1,0 +1,301 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { CmkStorageAccount, STORAGE_CMK_KEY_PERMISSIONS, type CmkStorageAccountArgs } from "../../components/cmkStorageAccount";
+import { ManagedKeyRotation } from "../../components/managedKeyRotation";
+import { SecureVault, type SecureVaultArgs } from "../../components/secureVault";
+import { DEFAULT_ARM_CONTEXT } from "../../preview/armState";
+import { byType, errorOf, one, promiseOf, recorder, settled } from "../support/mocks";
+
+const SA = "azure-native:storage:StorageAccount";
+const VAULT_ID = "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/kv-shared-01";
+const VAULT_URI = "https://kv-shared-01.vault.azure.net/";
+const FED_APP = "6b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
+
+function platform(vaultArgs: Partial<SecureVaultArgs> = {}, keyType: "RSA" | "RSA-HSM" = "RSA"): ManagedKeyRotation {
+  const vault = new SecureVault("kv", { resourceGroupName: "rg", location: "westeurope", ...vaultArgs });
+  return new ManagedKeyRotation("cmk", { vault, keyType });
+}
+
+const urn = (type: string, name: string, parentType = "cmk:storage:CmkStorageAccount"): string =>
+  `urn:pulumi:test::cmk-storage::${parentType}$${type}::${name}`;
+
+describe("CmkStorageAccount", () => {
+  beforeEach(() => recorder.reset());
+
+  describe("defaults (access-policy vault)", () => {
+    it("creates exactly an identity, its access policy, a name suffix and the account, parented to the component", async () => {
+      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform() });
+      await promiseOf(sa.accountId);
+      await settled();
+      const children = recorder.resources.filter((r) => r.parent === "urn:pulumi:test::cmk-storage::cmk:storage:CmkStorageAccount::payments");
+      assert.deepEqual(children.map((r) => `${r.type}::${r.name}`).sort(), [
+        "azure-native:keyvault:AccessPolicy::payments-key-access",
+        "azure-native:managedidentity:UserAssignedIdentity::payments-identity",
+        "azure-native:storage:StorageAccount::payments-account",
+        "random:index/randomString:RandomString::payments-name-suffix",
+      ]);
+      assert.equal(byType("azure-native:authorization:RoleAssignment").length, 0);
+    });
+
+    it("grants the identity exactly get, wrapKey and unwrapKey on the key's vault", async () => {
+      const key = platform();
+      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key });
+      const [principalId, vaultName] = await Promise.all([promiseOf(sa.identityPrincipalId), promiseOf(key.vaultName)]);
+      await settled();
+      const grant = one("azure-native:keyvault:AccessPolicy", "payments-key-access");
+      assert.deepEqual(grant.inputs, {
+        resourceGroupName: "rg",
+        vaultName,
+        policy: { tenantId: DEFAULT_ARM_CONTEXT.tenantId, objectId: principalId, permissions: { keys: ["get", "wrapKey", "unwrapKey"] } },
+      });
+      assert.deepEqual([...STORAGE_CMK_KEY_PERMISSIONS], ["get", "wrapKey", "unwrapKey"]);
+      assert.deepEqual(grant.propertyDependencies.policy, [urn("azure-native:managedidentity:UserAssignedIdentity", "payments-identity")]);
+    });
+
+    it("encrypts the account at creation with the versionless key through the user-assigned identity", async () => {
+      const key = platform();
+      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key });
+      const [identityId, vaultName] = await Promise.all([promiseOf(sa.identityId), promiseOf(key.vaultName)]);
+      await settled();
+      const account = one(SA, "payments-account").inputs;
+      assert.equal(account.kind, "StorageV2");
+      assert.deepEqual(account.identity, { type: "UserAssigned", userAssignedIdentities: [identityId] });
+      assert.deepEqual(account.encryption, {
+        keySource: "Microsoft.Keyvault",
+        keyVaultProperties: { keyName: "cmk", keyVaultUri: `https://${vaultName}.vault.azure.net` },
+        encryptionIdentity: { encryptionUserAssignedIdentity: identityId },
+        requireInfrastructureEncryption: true,
+        services: {
+          blob: { enabled: true, keyType: "Account" },
+          file: { enabled: true, keyType: "Account" },
+          queue: { enabled: true, keyType: "Account" },
+          table: { enabled: true, keyType: "Account" },
+        },
+      });
+      assert.equal("keyVersion" in account.encryption.keyVaultProperties, false, "no pinned version: rotation is picked up");
+    });
+
+    it("applies the secure defaults: HTTPS, TLS 1.2, no public blobs, no shared keys, OAuth, no cross-tenant replication, firewall deny", async () => {
+      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform() });
+      await promiseOf(sa.accountId);
+      await settled();
+      const a = one(SA, "payments-account").inputs;
+      assert.deepEqual(
+        {
+          https: a.enableHttpsTrafficOnly, tls: a.minimumTlsVersion, blob: a.allowBlobPublicAccess, sharedKey: a.allowSharedKeyAccess,
+          oauth: a.defaultToOAuthAuthentication, xtenant: a.allowCrossTenantReplication, local: a.isLocalUserEnabled, sftp: a.isSftpEnabled,
+          pna: a.publicNetworkAccess, net: a.networkRuleSet, keyPolicy: a.keyPolicy, sasPolicy: a.sasPolicy, sku: a.sku,
+        },
+        {
+          https: true, tls: "TLS1_2", blob: false, sharedKey: false, oauth: true, xtenant: false, local: false, sftp: false,
+          pna: "Disabled", net: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [] },
+          keyPolicy: undefined, sasPolicy: undefined, sku: { name: "Standard_ZRS" },
+        },
+      );
+    });
+
+    it("makes the account depend on the grant so Azure never sees it before the identity can use the key", async () => {
+      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform() });
+      await promiseOf(sa.accountId);
+      await settled();
+      const account = one(SA, "payments-account");
+      assert.ok(account.dependencies.includes(urn("azure-native:keyvault:AccessPolicy", "payments-key-access")));
+      const grantIndex = recorder.resources.findIndex((r) => r.name === "payments-key-access");
+      const accountIndex = recorder.resources.findIndex((r) => r.name === "payments-account");
+      assert.ok(grantIndex < accountIndex, "the grant finished registering before the account");
+    });
+
+    it("resolves every public output", async () => {
+      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform() });
+      const [id, name, identityId, principal, client, uri, keyName, endpoints] = await Promise.all([
+        promiseOf(sa.accountId), promiseOf(sa.accountName), promiseOf(sa.identityId), promiseOf(sa.identityPrincipalId),
+        promiseOf(sa.identityClientId), promiseOf(sa.keyVaultUri), promiseOf(sa.keyName), promiseOf(sa.primaryEndpoints),
+      ]);
+      await settled();
+      assert.match(name, /^payments[a-z0-9]{6}$/);
+      assert.equal(id, `/subscriptions/${DEFAULT_ARM_CONTEXT.subscriptionId}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/${name}`);
+      assert.match(identityId, /\/providers\/Microsoft.ManagedIdentity\/userAssignedIdentities\//);
+      assert.match(principal, /^[0-9a-f-]{36}$/);
+      assert.match(client, /^[0-9a-f-]{36}$/);
+      assert.match(uri, /^https:\/\/kv-[a-z0-9]{6}\.vault\.azure\.net$/);
+      assert.equal(keyName, "cmk");
+      assert.equal(endpoints.blob, `https://${name}.blob.core.windows.net/`);
+    });
+  });
+
+  describe("secure (RBAC vault)", () => {
+    it("assigns Key Vault Crypto Service Encryption User on the key to the identity as a service principal", async () => {
+      const key = platform({ permissionModel: "rbac" });
+      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key });
+      const [principalId, keyId] = await Promise.all([promiseOf(sa.identityPrincipalId), promiseOf(key.keyId)]);
+      await settled();
+      assert.equal(byType("azure-native:keyvault:AccessPolicy").length, 0);
+      const ra = one("azure-native:authorization:RoleAssignment", "payments-key-access");
+      assert.deepEqual(
+        { principalId: ra.inputs.principalId, principalType: ra.inputs.principalType, scope: ra.inputs.scope, role: ra.inputs.roleDefinitionId },
+        {
+          principalId,
+          principalType: "ServicePrincipal",
+          scope: keyId,
+          role: `/subscriptions/${DEFAULT_ARM_CONTEXT.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/e147488a-f6f5-4113-8e2d-b22465e65bf6`,
+        },
+      );
+    });
+
+    it("waits for RBAC propagation after the role assignment and before the account", async () => {
+      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform({ permissionModel: "rbac" }), rbacPropagationSeconds: 90 });
+      await promiseOf(sa.accountId);
+      await settled();
+      const wait = one("pulumi-nodejs:dynamic/cmk:RbacPropagationWait", "payments-rbac-propagation");
+      const ra = one("azure-native:authorization:RoleAssignment", "payments-key-access");
+      assert.equal(wait.inputs.seconds, 90);
+      assert.equal(wait.inputs.grantId, ra.id);
+      assert.ok(wait.dependencies.includes(ra.urn));
+      const account = one(SA, "payments-account");
+      assert.ok(account.dependencies.includes(ra.urn));
+      assert.ok(account.dependencies.includes(wait.urn));
+    });
+  });
+
+  describe("max (key given by URI, shared keys on purpose)", () => {
+    const MAX: CmkStorageAccountArgs = {
+      resourceGroupName: "rg-data",
+      location: "West Europe",
+      accountName: "cmkmaxaccount01",
+      keyVaultUri: VAULT_URI,
+      keyName: "shared-storage-cmk",
+      keyVaultId: VAULT_ID,
+      keyVaultPermissionModel: "rbac",
+      keyVaultLocation: "westeurope",
+      keyVaultTenantId: "11111111-2222-4333-8444-555555555555",
+      tenantId: "99999999-2222-4333-8444-555555555555",
+      allowCrossTenantKey: true,
+      federatedIdentityClientId: FED_APP,
+      keyVersion: "0123456789abcdef0123456789abcdef",
+      rbacPropagationSeconds: 0,
+      skuName: "Standard_GZRS",
+      requireInfrastructureEncryption: false,
+      allowSharedKeyAccess: true,
+      keyExpirationPeriodInDays: 30,
+      sasPolicy: { sasExpirationPeriod: "0.04:00:00", expirationAction: "Log" },
+      allowedIpRanges: ["198.51.100.7"],
+      allowedSubnetIds: ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/app"],
+      tags: { team: "data" },
+    };
+
+    it("applies every argument", async () => {
+      const sa = new CmkStorageAccount("data", MAX);
+      const identityId = await promiseOf(sa.identityId);
+      await settled();
+      const a = one(SA, "data-account").inputs;
+      assert.equal(a.accountName, "cmkmaxaccount01");
+      assert.equal(byType("random:index/randomString:RandomString").length, 0);
+      assert.deepEqual(a.encryption.keyVaultProperties, { keyName: "shared-storage-cmk", keyVaultUri: "https://kv-shared-01.vault.azure.net", keyVersion: "0123456789abcdef0123456789abcdef" });
+      assert.deepEqual(a.encryption.encryptionIdentity, { encryptionUserAssignedIdentity: identityId, encryptionFederatedIdentityClientId: FED_APP });
+      assert.equal(a.encryption.requireInfrastructureEncryption, false);
+      assert.deepEqual(a.sku, { name: "Standard_GZRS" });
+      assert.equal(a.allowSharedKeyAccess, true);
+      assert.deepEqual(a.keyPolicy, { keyExpirationPeriodInDays: 30 });
+      assert.deepEqual(a.sasPolicy, { sasExpirationPeriod: "0.04:00:00", expirationAction: "Log" });
+      assert.equal(a.publicNetworkAccess, "Enabled");
+      assert.deepEqual(a.networkRuleSet, {
+        defaultAction: "Deny",
+        bypass: "AzureServices",
+        ipRules: [{ iPAddressOrRange: "198.51.100.7", action: "Allow" }],
+        virtualNetworkRules: [{ virtualNetworkResourceId: MAX.allowedSubnetIds![0], action: "Allow" }],
+      });
+      assert.deepEqual(a.tags, { managedBy: "pulumi", component: "CmkStorageAccount", team: "data" });
+      const ra = one("azure-native:authorization:RoleAssignment", "data-key-access");
+      assert.equal(ra.inputs.scope, `${VAULT_ID}/keys/shared-storage-cmk`);
+    });
+
+    it("sets key and SAS expiration policies with secure defaults when shared keys are enabled", async () => {
+      const sa = new CmkStorageAccount("legacy", { resourceGroupName: "rg", location: "westeurope", key: platform(), allowSharedKeyAccess: true });
+      await promiseOf(sa.accountId);
+      await settled();
+      const a = one(SA, "legacy-account").inputs;
+      assert.deepEqual(a.keyPolicy, { keyExpirationPeriodInDays: 90 });
+      assert.deepEqual(a.sasPolicy, { sasExpirationPeriod: "1.00:00:00", expirationAction: "Block" });
+    });
+
+    it("grants through an access policy on a vault given by id in the access-policy model", async () => {
+      const sa = new CmkStorageAccount("data", { resourceGroupName: "rg", location: "westeurope", keyVaultUri: VAULT_URI, keyName: "k1", keyVaultId: VAULT_ID });
+      await promiseOf(sa.accountId);
+      await settled();
+      const grant = one("azure-native:keyvault:AccessPolicy", "data-key-access");
+      assert.deepEqual([grant.inputs.vaultName, grant.inputs.resourceGroupName], ["kv-shared-01", "rg-shared"]);
+    });
+
+    it("creates no grant when grantKeyAccess is false", async () => {
+      const sa = new CmkStorageAccount("data", { resourceGroupName: "rg", location: "westeurope", keyVaultUri: VAULT_URI, keyName: "k1", grantKeyAccess: false });
+      await promiseOf(sa.accountId);
+      await settled();
+      assert.equal(byType("azure-native:keyvault:AccessPolicy").length + byType("azure-native:authorization:RoleAssignment").length, 0);
+      assert.deepEqual(one(SA, "data-account").dependencies.filter((d) => d.includes("key-access")), []);
+    });
+  });
+
+  describe("two instances", () => {
+    it("do not collide and each gets its own identity and grant", async () => {
+      const key = platform();
+      const a = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key });
+      const b = new CmkStorageAccount("analytics", { resourceGroupName: "rg", location: "westeurope", key });
+      const [na, nb, pa, pb] = await Promise.all([promiseOf(a.accountName), promiseOf(b.accountName), promiseOf(a.identityPrincipalId), promiseOf(b.identityPrincipalId)]);
+      const all = await settled();
+      assert.notEqual(na, nb);
+      assert.notEqual(pa, pb);
+      assert.equal(new Set(all.map((r) => r.urn)).size, all.length);
+      assert.equal(byType("azure-native:keyvault:AccessPolicy").length, 2);
+      assert.equal(byType(SA).length, 2);
+    });
+  });
+
+  describe("validation", () => {
+    const byUri = { resourceGroupName: "rg", location: "westeurope", keyVaultUri: VAULT_URI, keyName: "k1", keyVaultId: VAULT_ID };
+    const cases: [string, Record<string, unknown>, string][] = [
+      ["neither key nor keyVaultUri is given", { keyVaultUri: undefined, keyName: undefined, keyVaultId: undefined }, "key: give either key (a ManagedKeyRotation) or keyVaultUri and keyName"],
+      ["keyName is missing for a key given by URI", { keyName: undefined }, "keyName: is required when the key is given by keyVaultUri"],
+      ["keyVaultUri is not a Key Vault URI", { keyVaultUri: "https://example.com/" }, 'keyVaultUri: must be a Key Vault URI such as "https://<vault>.vault.azure.net", got "https://example.com/"'],
+      ["keyVaultId names another vault than keyVaultUri", { keyVaultUri: "https://kv-other.vault.azure.net/" }, 'keyVaultId: names vault "kv-shared-01" but keyVaultUri names vault "kv-other"'],
+      ["keyVaultId is missing while a grant is wanted", { keyVaultId: undefined }, "keyVaultId: is required to grant the identity access to a key given by URI"],
+      ["the account name has uppercase letters", { accountName: "CmkPayments" }, 'accountName: may contain only lowercase letters and digits, got "CmkPayments"'],
+      ["keyVersion is not a key version", { keyVersion: "latest" }, 'keyVersion: must be a 32-character hexadecimal key version, got "latest"'],
+      ["the sku is premium block blob", { skuName: "Premium_LRS" }, 'skuName: must be one of Standard_LRS, Standard_ZRS, Standard_GRS, Standard_GZRS, Standard_RAGRS, Standard_RAGZRS, got "Premium_LRS"'],
+      ["rbacPropagationSeconds is negative", { rbacPropagationSeconds: -1 }, "rbacPropagationSeconds: must be between 0 and 900 seconds, got -1"],
+      ["keyExpirationPeriodInDays is zero", { keyExpirationPeriodInDays: 0 }, "keyExpirationPeriodInDays: must be a whole number of days of at least 1, got 0"],
+      ["the SAS expiration period is ISO-8601 instead of DD.HH:MM:SS", { sasPolicy: { sasExpirationPeriod: "P1D" } }, 'sasPolicy.sasExpirationPeriod: must be "DD.HH:MM:SS" such as "1.00:00:00", got "P1D"'],
+      ["the account is in another region than the vault", { keyVaultLocation: "northeurope" }, 'location: must match the key vault\'s region "northeurope", got "westeurope"; move the account or the vault, or set allowCrossRegionKey: true'],
+      ["the identity's tenant differs from the vault's", { tenantId: "99999999-2222-4333-8444-555555555555", keyVaultTenantId: "11111111-2222-4333-8444-555555555555" }, 'tenantId: must match the key vault\'s tenant "11111111-2222-4333-8444-555555555555"'],
+      ["cross-tenant is requested without a federated client id", { allowCrossTenantKey: true }, "federatedIdentityClientId: is required when allowCrossTenantKey is true"],
+      ["a federated client id is given without allowing cross-tenant", { federatedIdentityClientId: FED_APP }, "federatedIdentityClientId: is only valid for a cross-tenant key"],
+    ];
+    for (const [when, override, message] of cases) {
+      it(`fails when ${when}`, async () => {
+        const err = errorOf(() => new CmkStorageAccount("sa", { ...byUri, ...override } as CmkStorageAccountArgs));
+        assert.ok(pulumi.InputPropertiesError.isInstance(err));
+        assert.ok(err.message.includes(message), `${err.message}\n  does not include\n${message}`);
+        assert.equal((await settled()).length, 0, "nothing registered");
+      });
+    }
+
+    it("accepts a region written differently (\"West Europe\" = \"westeurope\")", async () => {
+      assert.doesNotThrow(() => new CmkStorageAccount("sa", { ...byUri, location: "West Europe", keyVaultLocation: "westeurope" }));
+      await settled();
+    });
+
+    it("fails when a ManagedKeyRotation's vault is in another region than the account", async () => {
+      const key = platform();
+      const err = errorOf(() => new CmkStorageAccount("sa", { resourceGroupName: "rg", location: "eastus", key }));
+      assert.match(err.message, /location: must match the key vault's region "westeurope", got "eastus"/);
+      await settled();
+      assert.equal(byType(SA).length, 0);
+    });
+
+    it("fails when both key and keyVaultUri are given", async () => {
+      const key = platform();
+      const err = errorOf(() => new CmkStorageAccount("sa", { ...byUri, key }));
+      assert.match(err.message, /keyVaultUri: give either key or keyVaultUri \+ keyName, not both/);
+      await settled();
+    });
+  });
+});
