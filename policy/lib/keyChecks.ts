@@ -87,27 +87,27 @@ export function checkRotation(rotationPolicy: unknown, maxDaysToRotate: number):
     if (afterCreate !== undefined && afterCreate !== null) {
         days = isoDurationDays(afterCreate);
         if (days === undefined) {
-            return [`rotate trigger timeAfterCreate ${JSON.stringify(afterCreate)} is not a valid ISO-8601 duration.`];
+            return [`rotationPolicy: rotate trigger timeAfterCreate ${JSON.stringify(afterCreate)} is not a valid ISO-8601 duration.`];
         }
         how = `timeAfterCreate "${String(afterCreate)}"`;
     } else if (beforeExpiry !== undefined && beforeExpiry !== null) {
         const expiryTime = obj(obj(rotationPolicy)?.["attributes"])?.["expiryTime"];
         const before = isoDurationDays(beforeExpiry);
         if (before === undefined) {
-            return [`rotate trigger timeBeforeExpiry ${JSON.stringify(beforeExpiry)} is not a valid ISO-8601 duration.`];
+            return [`rotationPolicy: rotate trigger timeBeforeExpiry ${JSON.stringify(beforeExpiry)} is not a valid ISO-8601 duration.`];
         }
         const expiry = isoDurationDays(expiryTime);
         if (expiry === undefined) {
-            return ["rotate trigger uses timeBeforeExpiry but the rotation policy has no valid expiryTime."];
+            return ["rotationPolicy: rotate trigger uses timeBeforeExpiry but the rotation policy has no valid expiryTime."];
         }
         days = expiry - before;
         how = `expiryTime "${String(expiryTime)}" minus timeBeforeExpiry "${String(beforeExpiry)}"`;
     } else {
-        return ["rotate lifetime action has no trigger; set timeAfterCreate or timeBeforeExpiry."];
+        return ["rotationPolicy: rotate lifetime action has no trigger; set timeAfterCreate or timeBeforeExpiry."];
     }
     if (days > maxDaysToRotate) {
         return [
-            `rotate action fires ${formatDays(days)} days after creation (${how}), later than the maximum of ${maxDaysToRotate} days.`,
+            `rotationPolicy: rotate action fires ${formatDays(days)} days after creation (${how}), later than the maximum of ${maxDaysToRotate} days.`,
         ];
     }
     return [];
