@@ -1,0 +1,83 @@
+/**
+ * `npm run preview [-- --stack <env>] [--json] [--report <file.md>] [--policy-config <file>]`: the project's main job
+ * offline. Runs the real program (stacks/index.ts) with the stack's config against a simulated Azure Resource Manager,
+ * then the policy pack with the engine's semantics. No Pulumi CLI, no credentials, no network.
+ *
+ * Exit codes: 0 clean (advisory violations allowed); 1 mandatory policy violation; 2 the simulated Azure rejected a
+ * resource; 3 program or configuration error; 64 usage error.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Command, CommanderError } from "commander";
+import { listStacks, runPreview } from "./run";
+import { renderReport, renderText, toJson } from "./render";
+
+export const EXIT = { ok: 0, policy: 1, azure: 2, program: 3, usage: 64 } as const;
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name("npm run preview --")
+    .description("Offline preview: the real program and stack config against a simulated Azure, with the policy pack's verdicts.")
+    .option("-s, --stack <name>", "stack to preview (stacks/Pulumi.<name>.yaml)", "dev")
+    .option("--json", "print the machine-readable document on stdout instead of the text view")
+    .option("--report <file.md>", "also write a Markdown report with a Mermaid diagram")
+    .option("--policy-config <file>", "policy pack config (default: policy/config/<stack>.json when it exists)")
+    .option("--stack-file <file>", "stack file to use instead of stacks/Pulumi.<stack>.yaml")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    program.parse(argv, { from: "node" });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    throw e;
+  }
+  const opts = program.opts<{ stack: string; json?: boolean; report?: string; policyConfig?: string; stackFile?: string }>();
+  const root = path.resolve(__dirname, "..");
+  if (!opts.stackFile && !listStacks(path.join(root, "stacks")).includes(opts.stack)) {
+    process.stderr.write(`error: no stack file stacks/Pulumi.${opts.stack}.yaml (stacks: ${listStacks(path.join(root, "stacks")).join(", ")})\n`);
+    return EXIT.usage;
+  }
+  const tty = process.stderr.isTTY === true;
+  const started = Date.now();
+  const result = await runPreview({
+    stack: opts.stack,
+    root,
+    ...(opts.stackFile ? { stackFile: path.resolve(opts.stackFile) } : {}),
+    ...(opts.policyConfig ? { policyConfig: path.resolve(opts.policyConfig) } : {}),
+    progress: tty ? (m) => process.stderr.write(`\u001b[2m[${((Date.now() - started) / 1000).toFixed(1)}s] ${m}\u001b[0m\n`) : undefined,
+  }).catch((e: unknown) => {
+    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return undefined;
+  });
+  if (!result) return EXIT.program;
+
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(toJson(result), null, 2)}\n`);
+  } else {
+    process.stdout.write(`${renderText(result)}\n`);
+  }
+  if (opts.report) {
+    fs.writeFileSync(opts.report, renderReport(result));
+    if (!opts.json) process.stdout.write(`Report written to ${opts.report}\n`);
+  }
+  if (result.status !== "ok") {
+    const reason = result.status === "program-error"
+      ? `the program failed: ${result.programErrors[0]}`
+      : result.status === "azure-error"
+        ? `the simulated Azure rejected ${result.azureErrors.map((e) => `${e.resource.name} (${e.code})`).join(", ")}`
+        : `${result.policy!.mandatory.length} mandatory policy violation(s): ${[...new Set(result.policy!.mandatory.map((v) => v.policy))].join(", ")}`;
+    process.stderr.write(`preview failed: ${reason}\n`);
+  }
+  return { ok: EXIT.ok, "policy-violation": EXIT.policy, "azure-error": EXIT.azure, "program-error": EXIT.program }[result.status];
+}
+
+main(process.argv).then(
+  (code) => {
+    // Pulumi's runtime keeps handles open under mocks; flush and exit explicitly.
+    process.stdout.write("", () => process.exit(code));
+  },
+  (e: unknown) => {
+    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(EXIT.program);
+  },
+);

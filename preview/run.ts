@@ -1,0 +1,242 @@
+/**
+ * Runs the real program (stacks/index.ts, what `pulumi up` runs) for one stack under Pulumi mocks whose resource
+ * monitor is the simulated Azure, then runs the policy pack with the engine's semantics. Process-global: Pulumi's
+ * runtime state can be set up once per process, so call `runPreview` once (the CLI does; tests spawn the CLI).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import YAML from "yaml";
+import { armState, clientConfig, DEFAULT_ARM_CONTEXT, type ArmContext } from "./armState";
+import { installRecordingMocks, type RecordedResource } from "./recorder";
+import { ArmError, checkRegistration, type AzureState } from "./simulatedAzure";
+import { runPolicyAdapter, type PolicyOutcome } from "./policyAdapter";
+
+export const PROJECT = "cmk-storage";
+/** Stack config key (outside the program's namespace) that declares vaults existing outside the stack. */
+export const EXISTING_VAULTS_KEY = "cmk-preview:existingVaults";
+
+export interface PreviewOptions {
+  stack: string;
+  /** Repository root (defaults to the parent of preview/). */
+  root?: string;
+  /** Stack file; defaults to stacks/Pulumi.<stack>.yaml. */
+  stackFile?: string;
+  /** Policy config file; defaults to policy/config/<stack>.json when it exists. `false`: schema defaults only. */
+  policyConfig?: string | false;
+  ctx?: ArmContext;
+  /** Progress callback (the CLI prints it on stderr when stderr is a TTY). */
+  progress?: (msg: string) => void;
+  /** Milliseconds without a new registration after which the program is considered settled. */
+  settleMs?: number;
+}
+
+export type PreviewStatus = "ok" | "policy-violation" | "azure-error" | "program-error";
+
+export interface PreviewResult {
+  project: string;
+  stack: string;
+  stackFile: string;
+  policyConfigFile: string | undefined;
+  existingVaults: string[];
+  resources: RecordedResource[];
+  azureErrors: ArmError[];
+  programErrors: string[];
+  diagnostics: string[];
+  policy: PolicyOutcome | undefined;
+  status: PreviewStatus;
+}
+
+/** Converts a stack file's `config:` map to the strings the Pulumi runtime stores (arrays/objects as JSON). */
+export function toRuntimeConfig(config: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config ?? {})) {
+    if (v === null || v === undefined) continue;
+    if (typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
+      throw new Error(`${k} is an encrypted secret; the offline preview cannot decrypt it (no Pulumi CLI). Use a plain value in a test stack.`);
+    }
+    out[k] = typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
+  }
+  return out;
+}
+
+/** Reads a stack file and returns its config map (throws with the file name when it cannot be read or parsed). */
+export function readStackFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new Error(`Stack file ${file} not found (stacks available: ${listStacks(path.dirname(file)).join(", ") || "none"})`);
+  }
+  const doc = YAML.parse(text) as { config?: Record<string, unknown> } | null;
+  if (!doc || typeof doc !== "object") throw new Error(`Stack file ${file} is empty or not a YAML map`);
+  return doc.config ?? {};
+}
+
+export function listStacks(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+  } catch {
+    return [];
+  }
+}
+
+function parseExistingVaults(raw: string | undefined): string[] {
+  if (!raw) return [];
+  let list: unknown;
+  try {
+    list = JSON.parse(raw);
+  } catch {
+    list = raw.split(",");
+  }
+  if (!Array.isArray(list)) list = [list];
+  return (list as unknown[]).map((v) => String(v).trim()).filter(Boolean).map((v) => {
+    const m = /^https:\/\/([^./]+)\.vault\./i.exec(v) ?? /\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)/i.exec(v);
+    return (m ? m[1]! : v).toLowerCase();
+  });
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** Finds an ArmError inside whatever the Pulumi runtime wrapped it in. */
+function findArmError(e: unknown, known: ArmError[]): ArmError | undefined {
+  if (e instanceof ArmError) return e;
+  const text = errorText(e);
+  return known.find((a) => text.includes(a.code) && text.includes(a.armMessage.slice(0, 40)));
+}
+
+/** Waits until no registration has arrived for `quietMs`, or `maxMs` passed. */
+async function settle(count: () => number, quietMs: number, maxMs = 60_000): Promise<void> {
+  const start = Date.now();
+  let last = -1;
+  let lastChange = Date.now();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 20));
+    const n = count();
+    if (n !== last) {
+      last = n;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange >= quietMs || Date.now() - start > maxMs) {
+      return;
+    }
+  }
+}
+
+export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
+  const root = opts.root ?? path.resolve(__dirname, "..");
+  const stackFile = opts.stackFile ?? path.join(root, "stacks", `Pulumi.${opts.stack}.yaml`);
+  const relStackFile = path.relative(root, stackFile) || stackFile;
+  const progress = opts.progress ?? (() => undefined);
+  const ctx = opts.ctx ?? DEFAULT_ARM_CONTEXT;
+
+  let policyConfigFile: string | undefined;
+  if (opts.policyConfig !== false) {
+    const candidate = opts.policyConfig ?? path.join(root, "policy", "config", `${opts.stack}.json`);
+    if (opts.policyConfig !== undefined || fs.existsSync(candidate)) policyConfigFile = candidate;
+  }
+
+  const result: PreviewResult = {
+    project: PROJECT,
+    stack: opts.stack,
+    stackFile: relStackFile,
+    policyConfigFile: policyConfigFile && path.relative(root, policyConfigFile),
+    existingVaults: [],
+    resources: [],
+    azureErrors: [],
+    programErrors: [],
+    diagnostics: [],
+    policy: undefined,
+    status: "ok",
+  };
+
+  const config = toRuntimeConfig(readStackFile(stackFile));
+  result.existingVaults = parseExistingVaults(config[EXISTING_VAULTS_KEY]);
+
+  // Pulumi's log functions and the program's warnings go to the console under mocks; keep stdout for our output.
+  const restore = captureConsole(result.diagnostics);
+  const onRejection = (e: unknown): void => {
+    const arm = findArmError(e, result.azureErrors);
+    if (!arm) result.programErrors.push(errorText(e));
+  };
+  process.on("unhandledRejection", onRejection);
+  process.on("uncaughtException", onRejection);
+
+  try {
+    const recorder = installRecordingMocks(
+      {
+        newResource: (args) => armState(args.type, args.name, args.inputs, ctx),
+        call: (args) => {
+          if (args.token === "azure-native:authorization:getClientConfig") return clientConfig(ctx);
+          throw new Error(`the simulated Azure does not implement the invoke ${args.token}`);
+        },
+      },
+      { project: PROJECT, stack: opts.stack, preview: false },
+    );
+    pulumi.runtime.setAllConfig(config);
+    const state: AzureState = { created: recorder.resources, existingVaults: new Set(result.existingVaults) };
+    recorder.addCheck((pending) => {
+      const err = checkRegistration(pending, state);
+      if (err) {
+        result.azureErrors.push(err);
+        progress(`simulated Azure rejected ${pending.type} ${pending.name}: ${err.code}`);
+        throw err;
+      }
+    });
+
+    progress(`running stacks/index.ts for stack ${opts.stack}`);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(path.join(root, "stacks", "index"));
+    } catch (e) {
+      const arm = findArmError(e, result.azureErrors);
+      if (!arm) result.programErrors.push(errorText(e));
+    }
+    let shown = -1;
+    await settle(() => {
+      if (recorder.resources.length !== shown) {
+        shown = recorder.resources.length;
+        progress(`${shown} resources registered`);
+      }
+      return recorder.resources.length + result.azureErrors.length;
+    }, opts.settleMs ?? 300);
+    result.resources = [...recorder.resources].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+  } finally {
+    restore();
+  }
+
+  if (result.programErrors.length === 0 && result.azureErrors.length === 0) {
+    progress("running policies");
+    try {
+      result.policy = await runPolicyAdapter(result.resources, policyConfigFile);
+    } catch (e) {
+      result.programErrors.push(`policy pack failed: ${errorText(e)}`);
+    }
+  }
+  result.status = result.programErrors.length > 0
+    ? "program-error"
+    : result.azureErrors.length > 0
+      ? "azure-error"
+      : result.policy && result.policy.mandatory.length > 0
+        ? "policy-violation"
+        : "ok";
+  process.off("unhandledRejection", onRejection);
+  return result;
+}
+
+/** Redirects console output (Pulumi log messages under mocks) into `sink`; returns a function that restores it. */
+function captureConsole(sink: string[]): () => void {
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
+  const push = (level: string) => (...args: unknown[]): void => {
+    const text = args.map((a) => (typeof a === "string" ? a : errorText(a))).join(" ").trim();
+    sink.push(text.toLowerCase().startsWith(`${level}:`) ? text : `${level}: ${text}`);
+  };
+  console.log = push("info");
+  console.info = push("info");
+  console.warn = push("warning");
+  console.error = push("error");
+  console.debug = () => undefined;
+  return () => Object.assign(console, saved);
+}
