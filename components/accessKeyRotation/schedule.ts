@@ -198,10 +198,13 @@ export function classifyPublished(secret: PublishedSecret | undefined, storageAc
   };
 }
 
+/** Tag sets are equal; `ProviderAddress` compares as an ARM id (case-insensitive). */
 function sameTags(a: Record<string, string>, b: Record<string, string>): boolean {
   const ak = Object.keys(a).sort();
   const bk = Object.keys(b).sort();
-  return ak.length === bk.length && ak.every((k, i) => k === bk[i] && a[k] === b[k]);
+  const same = (k: string): boolean =>
+    k === SECRET_TAGS.providerAddress ? sameArmId(a[k] ?? "", b[k] ?? "") : a[k] === b[k];
+  return ak.length === bk.length && ak.every((k, i) => k === bk[i] && same(k));
 }
 
 /**
