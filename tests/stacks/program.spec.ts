@@ -1,0 +1,83 @@
+import * as assert from "node:assert/strict";
+import { parseStackConfig } from "../../stacks/config";
+import { deployCmkPlatform } from "../../stacks/program";
+import { byType, promiseOf, recorder, settled } from "../support/mocks";
+import { rawStackConfig } from "../support/stackFiles";
+
+function countByType(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of recorder.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+  return counts;
+}
+
+async function build(stack: string) {
+  recorder.reset();
+  const settings = parseStackConfig(rawStackConfig(stack), "cmk-storage", `stacks/Pulumi.${stack}.yaml`);
+  const out = deployCmkPlatform(settings);
+  await Promise.all([promiseOf(out.vaultUri), promiseOf(out.keyUri), ...Object.values(out.accounts).map((a) => promiseOf(a.accountId))]);
+  await settled();
+  return { settings, out };
+}
+
+describe("stacks build the expected graph", () => {
+  it("dev: an access-policy vault, one RSA-3072 key, and two accounts each with an identity and an access policy", async () => {
+    const { out } = await build("dev");
+    assert.deepEqual(countByType(), {
+      "azure-native:resources:ResourceGroup": 1,
+      "cmk:keyvault:SecureVault": 1,
+      "random:index/randomString:RandomString": 3,
+      "azure-native:keyvault:Vault": 1,
+      "azure-native:keyvault:AccessPolicy": 3,
+      "cmk:keyvault:ManagedKeyRotation": 1,
+      "azure-native:keyvault:Key": 1,
+      "cmk:storage:CmkStorageAccount": 2,
+      "azure-native:managedidentity:UserAssignedIdentity": 2,
+      "azure-native:storage:StorageAccount": 2,
+    });
+    const key = byType("azure-native:keyvault:Key")[0]!;
+    assert.deepEqual([key.inputs.properties.kty, key.inputs.properties.keySize, key.protect], ["RSA", 3072, false]);
+    assert.equal(byType("azure-native:keyvault:Vault")[0]!.inputs.properties.softDeleteRetentionInDays, 7);
+    assert.deepEqual(Object.keys(out.accounts), ["payments", "analytics"]);
+    for (const sa of byType("azure-native:storage:StorageAccount")) {
+      assert.equal(sa.inputs.location, "westeurope");
+      assert.deepEqual(sa.inputs.sku, { name: "Standard_LRS" });
+      assert.equal(sa.protect, false);
+    }
+  });
+
+  it("staging: an RBAC vault, and three accounts each with a role assignment and a propagation wait", async () => {
+    await build("staging");
+    const counts = countByType();
+    assert.equal(counts["azure-native:authorization:RoleAssignment"], 4, "one administrator + three accounts");
+    assert.equal(counts["pulumi-nodejs:dynamic/cmk:RbacPropagationWait"], 3);
+    assert.equal(counts["azure-native:keyvault:AccessPolicy"], undefined);
+    assert.equal(counts["azure-native:storage:StorageAccount"], 3);
+    assert.equal(byType("azure-native:keyvault:Vault")[0]!.inputs.properties.enableRbacAuthorization, true);
+  });
+
+  it("prod: a premium vault, an RSA-HSM 4096 key, four GZRS accounts, and every resource protected", async () => {
+    const { out } = await build("prod");
+    const vault = byType("azure-native:keyvault:Vault")[0]!;
+    assert.deepEqual(vault.inputs.properties.sku, { family: "A", name: "premium" });
+    const key = byType("azure-native:keyvault:Key")[0]!;
+    assert.deepEqual([key.inputs.properties.kty, key.inputs.properties.keySize, key.retainOnDelete], ["RSA-HSM", 4096, true]);
+    assert.equal(byType("azure-native:storage:StorageAccount").length, 4);
+    assert.equal(byType("azure-native:keyvault:AccessPolicy").length, 6, "two administrators + four accounts");
+    for (const r of recorder.resources) {
+      assert.equal(r.protect, true, `${r.type}::${r.name} is protected`);
+    }
+    assert.equal(out.vaultPermissionModel, "accessPolicy");
+  });
+
+  it("exports the vault URI, versionless key URI and each account's name and identity ids", async () => {
+    const { out } = await build("dev");
+    const vaultUri = await promiseOf(out.vaultUri);
+    assert.match(vaultUri, /^https:\/\/cmkdev-kv-[a-z0-9]{6}\.vault\.azure\.net\/$/);
+    assert.equal(await promiseOf(out.keyUri), `${vaultUri}keys/cmkdev-storage-cmk`);
+    const payments = out.accounts.payments!;
+    assert.match(await promiseOf(payments.accountName), /^cmkdevpayments[a-z0-9]{6}$/);
+    assert.match(await promiseOf(payments.identityPrincipalId), /^[0-9a-f-]{36}$/);
+    assert.match(await promiseOf(payments.blobEndpoint), /\.blob\.core\.windows\.net\/$/);
+    await settled();
+  });
+});

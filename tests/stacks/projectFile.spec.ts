@@ -1,0 +1,43 @@
+import * as assert from "node:assert/strict";
+import { readFileSync } from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { CONFIG_KEYS } from "../../stacks/configSchema";
+import { REPO, STACKS } from "../support/stackFiles";
+
+describe("Pulumi.yaml", () => {
+  const project = parse(readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8")) as Record<string, any>;
+
+  it("is a TypeScript nodejs project whose program and stack files live in stacks/", () => {
+    assert.equal(project.name, "cmk-storage");
+    assert.deepEqual(project.runtime, { name: "nodejs", options: { typescript: true } });
+    assert.equal(project.main, "stacks/index.ts");
+    assert.equal(project.stackConfigDir, "stacks");
+  });
+
+  it("declares every config key the program reads with the same type, description and default", () => {
+    const expected = Object.fromEntries(
+      Object.entries(CONFIG_KEYS).map(([k, s]) => [
+        k,
+        { type: s.type, description: s.description, ...(s.type === "array" ? { items: { type: "string" } } : {}), ...(s.default !== undefined ? { default: s.default } : {}) },
+      ]),
+    );
+    assert.deepEqual(project.config, expected);
+  });
+
+  it("gives every optional key a default, as Pulumi requires for keys a stack may leave out", () => {
+    for (const [k, s] of Object.entries(CONFIG_KEYS)) {
+      assert.equal(s.required === true || s.default !== undefined, true, k);
+    }
+  });
+
+  for (const stack of STACKS) {
+    it(`has a stacks/Pulumi.${stack}.yaml that sets only declared project keys and the provider location`, () => {
+      const doc = parse(readFileSync(path.join(REPO, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+      for (const key of Object.keys(doc.config)) {
+        assert.ok(key === "azure-native:location" || (key.startsWith("cmk-storage:") && key.slice(12) in CONFIG_KEYS), key);
+      }
+      assert.equal(doc.config["azure-native:location"], doc.config["cmk-storage:location"]);
+    });
+  }
+});
