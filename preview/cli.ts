@@ -23,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
     .option("--report <file.md>", "also write a Markdown report with a Mermaid diagram")
     .option("--policy-config <file>", "policy pack config (default: policy/config/<stack>.json when it exists)")
     .option("--stack-file <file>", "stack file to use instead of stacks/Pulumi.<stack>.yaml")
+    .option("--program <file>", "program entry module (default: stacks/index.ts, the Pulumi.yaml main); for testing the simulator")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
@@ -31,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     throw e;
   }
-  const opts = program.opts<{ stack: string; json?: boolean; report?: string; policyConfig?: string; stackFile?: string }>();
+  const opts = program.opts<{ stack: string; json?: boolean; report?: string; policyConfig?: string; stackFile?: string; program?: string }>();
   const root = path.resolve(__dirname, "..");
   if (!opts.stackFile && !listStacks(path.join(root, "stacks")).includes(opts.stack)) {
     process.stderr.write(`error: no stack file stacks/Pulumi.${opts.stack}.yaml (stacks: ${listStacks(path.join(root, "stacks")).join(", ")})\n`);
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
     root,
     ...(opts.stackFile ? { stackFile: path.resolve(opts.stackFile) } : {}),
     ...(opts.policyConfig ? { policyConfig: path.resolve(opts.policyConfig) } : {}),
+    ...(opts.program ? { program: path.resolve(opts.program) } : {}),
     progress: tty ? (m) => process.stderr.write(`\u001b[2m[${((Date.now() - started) / 1000).toFixed(1)}s] ${m}\u001b[0m\n`) : undefined,
   }).catch((e: unknown) => {
     process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);

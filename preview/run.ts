@@ -25,6 +25,8 @@ export interface PreviewOptions {
   /** Policy config file; defaults to policy/config/<stack>.json when it exists. `false`: schema defaults only. */
   policyConfig?: string | false;
   ctx?: ArmContext;
+  /** Program entry module; defaults to stacks/index.ts (the Pulumi.yaml `main`). Tests point it at fixtures. */
+  program?: string;
   /** Progress callback (the CLI prints it on stderr when stderr is a TTY). */
   progress?: (msg: string) => void;
   /** Milliseconds without a new registration after which the program is considered settled. */
@@ -186,10 +188,11 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       }
     });
 
-    progress(`running stacks/index.ts for stack ${opts.stack}`);
+    const entry = opts.program ?? path.join(root, "stacks", "index");
+    progress(`running ${path.relative(root, entry)} for stack ${opts.stack}`);
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require(path.join(root, "stacks", "index"));
+      require(entry);
     } catch (e) {
       const arm = findArmError(e, result.azureErrors);
       if (!arm) result.programErrors.push(errorText(e));
