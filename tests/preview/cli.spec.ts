@@ -1,0 +1,139 @@
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/**
+ * The offline preview CLI, run in child processes: Pulumi's runtime state is process-global and tests/setup.ts has
+ * already installed mocks in this mocha process, so the real program cannot run here.
+ */
+const ROOT = path.resolve(__dirname, "..", "..");
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "cmk-preview-"));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["-r", "ts-node/register/transpile-only", "preview/cli.ts", ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function brokenStackFile(): string {
+  const file = path.join(TMP, "Pulumi.dev.yaml");
+  const text = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("vaultSoftDeleteRetentionInDays: 7", "vaultSoftDeleteRetentionInDays: 5");
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe("offline preview CLI (child processes)", function () {
+  this.timeout(180_000);
+  const runs: Record<string, Run> = {};
+  const report = path.join(TMP, "dev-report.md");
+
+  before(async () => {
+    const jobs: [string, string[]][] = [
+      ["dev", ["--stack", "dev", "--report", report]],
+      ["prod", ["--stack", "prod"]],
+      ["json1", ["--stack", "staging", "--json"]],
+      ["json2", ["--stack", "staging", "--json"]],
+      ["broken", ["--stack", "dev", "--stack-file", brokenStackFile()]],
+      ["ungranted", ["--program", "tests/preview/fixtures/ungrantedAccount.ts", "--json"]],
+      ["missing", ["--stack", "nosuchstack"]],
+    ];
+    // Two at a time: CI machines have two cores.
+    for (let i = 0; i < jobs.length; i += 2) {
+      const batch = jobs.slice(i, i + 2);
+      const results = await Promise.all(batch.map(([, args]) => cli(...args)));
+      batch.forEach(([name], j) => (runs[name] = results[j]!));
+    }
+  });
+
+  after(() => fs.rmSync(TMP, { recursive: true, force: true }));
+
+  it("previews dev with exit code 0, the resource tree and a clean policy result", () => {
+    const r = runs["dev"]!;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /pulumi:pulumi:Stack\s+cmk-storage-dev/);
+    assert.match(r.stdout, /├─ cmk:keyvault:SecureVault\s+platform/);
+    assert.match(r.stdout, /│  ├─ azure-native:keyvault:Vault\s+platform-vault/);
+    assert.match(r.stdout, /Vault cmkdev-kv-\w+ \(standard, westeurope\): soft delete on, retention 7 days, purge protection on, permission model access policies/);
+    assert.match(r.stdout, /grant: access policy payments-key-access \(keys get, wrapKey, unwrapKey; account depends on it\)/);
+    assert.match(r.stdout, /Summary: PASS: 17 resources .*0 mandatory/);
+    assert.equal(r.stderr, "", "no progress output when stderr is not a terminal");
+  });
+
+  it("previews prod with exit code 0 and no policy violations", () => {
+    const r = runs["prod"]!;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Key cmkprd-storage-cmk in cmkprd-kv-\w+: RSA-HSM 4096/);
+    assert.match(r.stdout, /all policies passed/);
+    assert.match(r.stdout, /Summary: PASS: 28 resources/);
+  });
+
+  it("fails when the stack config is broken, naming the key, the stack file and the rule", () => {
+    const r = runs["broken"]!;
+    assert.equal(r.code, 3);
+    assert.match(r.stdout, /Invalid stack configuration in stacks\/Pulumi\.dev\.yaml:\n\s+- cmk-storage:vaultSoftDeleteRetentionInDays must be >= 7; got 5/);
+    assert.match(r.stderr, /preview failed: the program failed: Invalid stack configuration/);
+    assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /, "no stack dump");
+  });
+
+  it("fails when the simulated Azure rejects a storage account created before its grant, with the ARM code", () => {
+    const r = runs["ungranted"]!;
+    assert.equal(r.code, 2, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.status, "azure-error");
+    assert.equal(doc.azureErrors.length, 1);
+    assert.equal(doc.azureErrors[0].code, "KeyVaultAuthenticationFailure");
+    assert.equal(doc.azureErrors[0].rule, "storage-cmk-grant");
+    assert.match(doc.azureErrors[0].message, /does not depend on it.*Fix: add the grant to the account's dependsOn/);
+    assert.match(r.stderr, /preview failed: the simulated Azure rejected fixture-account \(KeyVaultAuthenticationFailure\)/);
+  });
+
+  it("fails when the stack does not exist, with a usage error", () => {
+    const r = runs["missing"]!;
+    assert.equal(r.code, 64);
+    assert.match(r.stderr, /no stack file stacks\/Pulumi\.nosuchstack\.yaml \(stacks: dev, prod, staging\)/);
+  });
+
+  it("prints JSON that is identical between two runs and documents every resource and policy result", () => {
+    const a = runs["json1"]!;
+    const b = runs["json2"]!;
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.stdout, b.stdout);
+    const doc = JSON.parse(a.stdout);
+    assert.equal(doc.formatVersion, 1);
+    assert.equal(doc.stack, "staging");
+    assert.equal(doc.status, "ok");
+    assert.equal(doc.resources.length, 25);
+    const urns = doc.resources.map((r: { urn: string }) => r.urn);
+    assert.deepEqual(urns, [...urns].sort());
+    for (const r of doc.resources) {
+      for (const k of ["urn", "type", "name", "parent", "inputs", "outputs", "dependencies", "propertyDependencies"]) assert.ok(k in r, `${r.urn} lacks ${k}`);
+    }
+    const account = doc.resources.find((r: { name: string }) => r.name === "payments-account");
+    assert.ok(account.dependencies.some((u: string) => u.endsWith("::payments-rbac-propagation")));
+    assert.ok(Array.isArray(doc.policies.enabled) && doc.policies.enabled.length > 0);
+    assert.ok(Array.isArray(doc.policies.violations));
+    const wait = doc.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic/cmk:RbacPropagationWait");
+    if (wait.inputs.__provider !== undefined) assert.match(wait.inputs.__provider, /^<serialized dynamic provider sha256:/);
+  });
+
+  it("writes a Markdown report with the Mermaid diagram of vault, key, identity, grant and accounts and the policy table", () => {
+    const md = fs.readFileSync(report, "utf8");
+    assert.match(md, /```mermaid\nflowchart LR\n/);
+    assert.match(md, /vault_cmkdev_kv_\w+ -->\|holds\| key_cmkdev_kv_\w+_cmkdev_storage_cmk/);
+    assert.match(md, /key_\w+ -->\|used by\| identity_payments_identity/);
+    assert.match(md, /identity_payments_identity -->\|granted by\| grant_payments_key_access/);
+    assert.match(md, /grant_payments_key_access -->\|before\| account_cmkdevpayments\w+/);
+    assert.match(md, /\| Policy \| Kind \| Level \| Result \| Details \|/);
+    assert.match(md, /\| `kv-purge-protection-enabled` \| resource \| mandatory \| pass \|/);
+  });
+});
