@@ -238,7 +238,8 @@ export function accessKeyRotationProvider(
         const times = await clients.getKeyCreationTimes();
         const published = classifyPublished(await clients.getLatestSecret(props.secretName), props.storageAccountId);
         if (published.kind !== "managed") {
-          return {};
+          // Blank id: the engine drops the resource on refresh and the next `up` creates (adopts) it again.
+          return { id: "" };
         }
         const obs: Observation = { times, published, plan: { kind: "none", reason: "refresh" } };
         return { id, props: outputsOf(props, obs) };

@@ -114,6 +114,12 @@ describe("access-key rotation provider", () => {
     assert.deepEqual(result.failures?.map((f) => f.property), ["storageAccountId", "rotationPeriodInDays"]);
   });
 
+  it("reports the resource as gone on refresh when the secret holds no rotation-managed version", async () => {
+    const { clients } = memoryClients(undefined);
+    const provider = accessKeyRotationProvider({ clients: () => clients });
+    assert.deepEqual(await provider.read!("id", OLDS), { id: "" });
+  });
+
   it("deletes nothing in Azure when the resource is deleted", async () => {
     const { clients, calls } = memoryClients(undefined);
     const provider = accessKeyRotationProvider({ clients: () => clients });
