@@ -6,7 +6,8 @@ import { Duration } from "luxon";
  * for rotation-policy limits ("minimum value is seven days").
  */
 export function parseIsoDuration(text: string): Duration | undefined {
-  if (typeof text !== "string" || !text.startsWith("P")) {
+  // luxon accepts the empty durations "P" and "PT"; Azure does not.
+  if (typeof text !== "string" || !/^P(?!T?$)/.test(text)) {
     return undefined;
   }
   const d = Duration.fromISO(text);

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { isoDurationDays } from "../../components/duration";
 import { buildRotationPolicy, rotationPolicyProblems, type PlainRotationPolicy } from "../../components/rotationPolicy";
 
 const problemsOf = (p: PlainRotationPolicy): string[] => rotationPolicyProblems(p).map((x) => `${x.path}: ${x.reason}`);
@@ -34,5 +35,14 @@ describe("rotation policy", () => {
   ];
   for (const [when, policy, message] of cases) {
     it(`fails when ${when}`, () => assert.deepEqual(problemsOf(policy), [message]));
+  }
+});
+
+describe("ISO-8601 durations", () => {
+  it("counts months as 30 days and years as 365 days", () => {
+    assert.deepEqual([isoDurationDays("P90D"), isoDurationDays("P2M"), isoDurationDays("P1Y"), isoDurationDays("P1W")], [90, 60, 365, 7]);
+  });
+  for (const bad of ["P", "PT", "90D", "P-1D?", "", "P1.5.5D"]) {
+    it(`fails when the duration is ${JSON.stringify(bad)}`, () => assert.equal(isoDurationDays(bad), undefined));
   }
 });
