@@ -10,6 +10,7 @@ import { roleDefinitionId } from "./azureRoles";
 import type { ManagedKeyRotation } from "./managedKeyRotation";
 import { deriveStorageAccountName, keyNameProblem, NAME_SUFFIX_LENGTH, storageAccountNameProblem } from "./naming";
 import { RbacPropagationWait } from "./rbacPropagationWait";
+import { accessKeyRotationPermissions, StorageAccessKeyRotation } from "./storageAccessKeyRotation";
 import { VAULT_PERMISSION_MODELS, type VaultPermissionModel } from "./secureVault";
 import { ArgumentProblems, isKnown, show } from "./validation";
 
@@ -159,6 +160,47 @@ export interface CmkStorageAccountArgs {
    */
   readonly keyExpirationPeriodInDays?: number;
   /**
+   * Rotate the account access keys automatically (dual-key alternation, Key Vault as the store of record; see
+   * docs/access-key-rotation.md). Only with `allowSharedKeyAccess: true`. The rotation runs on every `pulumi up`.
+   *
+   * @default false
+   */
+  readonly rotateAccessKeys?: boolean;
+  /**
+   * Rotation period of the access keys in days; also the account's `keyPolicy.keyExpirationPeriodInDays`, so Azure's
+   * "Storage account keys should not be expired" policy agrees with the schedule.
+   *
+   * @default - `keyExpirationPeriodInDays`, else 90
+   */
+  readonly accessKeyRotationPeriodInDays?: number;
+  /**
+   * Vault that stores the active access key as a secret.
+   *
+   * @default - the vault holding the CMK (from `key`, or `keyVaultUri` + `keyVaultId`)
+   */
+  readonly accessKeySecretVaultUri?: pulumi.Input<string>;
+  /**
+   * ARM id of the vault given by `accessKeySecretVaultUri` (for the deployer's secret grant).
+   *
+   * @default - the CMK's vault id
+   */
+  readonly accessKeySecretVaultId?: string;
+  /**
+   * Grant the identity running `pulumi up` what rotation needs: Storage Account Key Operator Service Role and Reader on
+   * the account, and secrets get/set (access policy) or Key Vault Secrets Officer (RBAC) on the vault. Turn off when
+   * the deployer already holds them (e.g. Owner), or when the grants are managed elsewhere.
+   *
+   * @default true
+   */
+  readonly grantDeployerAccessKeyRotation?: boolean;
+  /**
+   * Principal type of the identity running `pulumi up`, for its role assignments (Azure rejects a mismatch; the
+   * azure-native SDK would otherwise send "User"). Scheduled rotations usually run as a CI service principal.
+   *
+   * @default "ServicePrincipal"
+   */
+  readonly deployerPrincipalType?: "User" | "ServicePrincipal";
+  /**
    * Longest SAS validity ("DD.HH:MM:SS") and what happens to longer ones ("Block" rejects them), set only when shared
    * keys are allowed.
    *
@@ -245,6 +287,28 @@ export function validateCmkStorageAccountArgs(name: string, args: CmkStorageAcco
   if (keyDays !== undefined && (!Number.isInteger(keyDays) || keyDays < 1)) {
     problems.add("keyExpirationPeriodInDays", `must be a whole number of days of at least 1, got ${show(keyDays)}`);
   }
+  if (args.rotateAccessKeys && !args.allowSharedKeyAccess) {
+    problems.add("rotateAccessKeys", "needs allowSharedKeyAccess: true (with shared keys off there are no usable keys to rotate)");
+  }
+  const period = args.accessKeyRotationPeriodInDays;
+  if (period !== undefined && (!Number.isInteger(period) || period < 1 || period > 730)) {
+    problems.add("accessKeyRotationPeriodInDays", `must be a whole number of days between 1 and 730, got ${show(period)}`);
+  }
+  if (period !== undefined && keyDays !== undefined && period !== keyDays) {
+    problems.add("keyExpirationPeriodInDays", `must equal accessKeyRotationPeriodInDays (${period}) so the key expiration policy matches the rotation schedule, got ${show(keyDays)}`);
+  }
+  if (args.rotateAccessKeys && args.accessKeySecretVaultUri === undefined && args.key === undefined && args.keyVaultUri === undefined) {
+    problems.add("accessKeySecretVaultUri", "is required to store the rotated access key");
+  }
+  if (args.accessKeySecretVaultId !== undefined && parseVaultId(args.accessKeySecretVaultId) === undefined) {
+    problems.add("accessKeySecretVaultId", `must be a Key Vault resource id, got ${show(args.accessKeySecretVaultId)}`);
+  }
+  if (args.rotateAccessKeys && (args.grantDeployerAccessKeyRotation ?? true) && args.accessKeySecretVaultUri !== undefined && args.accessKeySecretVaultId === undefined) {
+    problems.add("accessKeySecretVaultId", "is required with accessKeySecretVaultUri to grant the deployer secret access; or set grantDeployerAccessKeyRotation: false");
+  }
+  if (args.deployerPrincipalType !== undefined && !["User", "ServicePrincipal"].includes(args.deployerPrincipalType)) {
+    problems.add("deployerPrincipalType", `must be "User" or "ServicePrincipal", got ${show(args.deployerPrincipalType)}`);
+  }
   if (args.sasPolicy !== undefined) {
     if (!/^\d+\.\d{2}:\d{2}:\d{2}$/.test(args.sasPolicy.sasExpirationPeriod)) {
       problems.add("sasPolicy.sasExpirationPeriod", `must be "DD.HH:MM:SS" such as "1.00:00:00", got ${show(args.sasPolicy.sasExpirationPeriod)}`);
@@ -320,6 +384,8 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
   public readonly keyVaultUri: pulumi.Output<string>;
   /** Key name the account's encryption uses. */
   public readonly keyName: pulumi.Output<string>;
+  /** The access-key rotation, when `rotateAccessKeys` is on. */
+  public readonly accessKeyRotation: StorageAccessKeyRotation | undefined;
   /** Primary endpoints (blob, file, queue, table, dfs, web). */
   public readonly primaryEndpoints: pulumi.Output<outputs.storage.EndpointsResponse>;
 
@@ -447,7 +513,7 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
         networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices", ipRules, virtualNetworkRules: vnetRules },
         ...(allowSharedKeyAccess
           ? {
-              keyPolicy: { keyExpirationPeriodInDays: args.keyExpirationPeriodInDays ?? 90 },
+              keyPolicy: { keyExpirationPeriodInDays: args.accessKeyRotationPeriodInDays ?? args.keyExpirationPeriodInDays ?? 90 },
               sasPolicy: {
                 sasExpirationPeriod: args.sasPolicy?.sasExpirationPeriod ?? "1.00:00:00",
                 expirationAction: args.sasPolicy?.expirationAction ?? "Block",
@@ -458,6 +524,10 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn },
     );
+
+    if (args.rotateAccessKeys) {
+      this.accessKeyRotation = this.rotateAccessKeys(name, args, keyVaultUri, permissionModel, tags);
+    }
 
     this.accountId = this.account.id;
     this.accountName = this.account.name;
@@ -477,6 +547,81 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
       keyVaultUri: this.keyVaultUri,
       keyName: this.keyName,
       primaryEndpoints: this.primaryEndpoints,
+      accessKeyRotation: this.accessKeyRotation,
     });
+  }
+
+  /** Grants the deployer what rotation needs and creates the StorageAccessKeyRotation (docs/access-key-rotation.md). */
+  private rotateAccessKeys(
+    name: string,
+    args: CmkStorageAccountArgs,
+    cmkVaultUri: pulumi.Output<string>,
+    cmkPermissionModel: VaultPermissionModel,
+    tags: Record<string, pulumi.Input<string>>,
+  ): StorageAccessKeyRotation {
+    const period = args.accessKeyRotationPeriodInDays ?? args.keyExpirationPeriodInDays ?? 90;
+    const ownVault = args.accessKeySecretVaultUri !== undefined;
+    const vaultUri = ownVault ? pulumi.output(args.accessKeySecretVaultUri!) : cmkVaultUri;
+    const grants: pulumi.Resource[] = [];
+    if (args.grantDeployerAccessKeyRotation ?? true) {
+      const permissions = accessKeyRotationPermissions();
+      const client = authorization.getClientConfigOutput({ parent: this });
+      const principalType = args.deployerPrincipalType ?? "ServicePrincipal";
+      for (const role of permissions.storageAccountRoles) {
+        grants.push(new authorization.RoleAssignment(
+          `${name}-deployer-${role}`,
+          {
+            principalId: client.objectId,
+            principalType,
+            roleDefinitionId: client.subscriptionId.apply((sub) => roleDefinitionId(sub, role)),
+            scope: this.account.id,
+            description: `Access-key rotation for storage account component ${name}`,
+          },
+          { parent: this },
+        ));
+      }
+      const vaultId: pulumi.Input<string> = ownVault
+        ? args.accessKeySecretVaultId!
+        : args.key ? args.key.vaultId : args.keyVaultId!;
+      const vaultModel = ownVault ? (args.keyVaultPermissionModel ?? cmkPermissionModel) : cmkPermissionModel;
+      if (vaultModel === "accessPolicy") {
+        const ref = pulumi.output(vaultId).apply((id) => parseVaultId(id)!);
+        grants.push(new keyvault.AccessPolicy(
+          `${name}-deployer-secrets`,
+          {
+            resourceGroupName: ref.resourceGroupName,
+            vaultName: ref.vaultName,
+            policy: { tenantId: client.tenantId, objectId: client.objectId, permissions: { secrets: [...permissions.vaultAccessPolicySecretPermissions] } },
+          },
+          { parent: this },
+        ));
+      } else {
+        for (const role of permissions.vaultRbacRoles) {
+          const ra = new authorization.RoleAssignment(
+            `${name}-deployer-${role}`,
+            {
+              principalId: client.objectId,
+              principalType,
+              roleDefinitionId: client.subscriptionId.apply((sub) => roleDefinitionId(sub, role)),
+              scope: vaultId,
+              description: `Access-key secret publishing for storage account component ${name}`,
+            },
+            { parent: this },
+          );
+          grants.push(ra);
+        }
+      }
+      const roleGrants = grants.filter((g): g is authorization.RoleAssignment => g instanceof authorization.RoleAssignment);
+      grants.push(new RbacPropagationWait(
+        `${name}-deployer-rbac-propagation`,
+        { grantId: pulumi.all(roleGrants.map((g) => g.id)).apply((ids) => ids.join(",")), seconds: args.rbacPropagationSeconds ?? 60 },
+        { parent: this, dependsOn: roleGrants },
+      ));
+    }
+    return new StorageAccessKeyRotation(
+      `${name}-access-keys`,
+      { storageAccountId: this.account.id, vaultUri, rotationPeriodInDays: period, tags },
+      { parent: this, dependsOn: grants },
+    );
   }
 }

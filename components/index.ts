@@ -5,3 +5,4 @@ export * from "./naming";
 export * from "./rbacPropagationWait";
 export * from "./rotationPolicy";
 export * from "./secureVault";
+export * from "./storageAccessKeyRotation";

@@ -42,8 +42,9 @@ export function rbacPropagationWaitProvider(
 
 /** A one-off wait for RBAC propagation after a role assignment (see `RbacPropagationWaitInputs`). */
 export class RbacPropagationWait extends pulumi.dynamic.Resource {
-  public readonly grantId!: pulumi.Output<string>;
-  public readonly seconds!: pulumi.Output<number>;
+  // `declare`: with class-field semantics (target ES2022) a plain field would reset the Output set by super().
+  declare public readonly grantId: pulumi.Output<string>;
+  declare public readonly seconds: pulumi.Output<number>;
 
   constructor(
     name: string,

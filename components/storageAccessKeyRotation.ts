@@ -11,7 +11,7 @@ import {
   SECRET_NAME_PATTERN,
   SECRET_TAGS,
 } from "./accessKeyRotation/schedule";
-import { AzureBuiltInRoles } from "./azureRoles";
+import type { AzureBuiltInRoleName } from "./azureRoles";
 import { ArgumentProblems, isKnown, show } from "./validation";
 
 const TYPE = "cmk:storage:StorageAccessKeyRotation";
@@ -90,13 +90,13 @@ export function validateStorageAccessKeyRotationArgs(name: string, args: Storage
 /** What the identity running `pulumi up` needs for access-key rotation (see docs/access-key-rotation.md). */
 export interface AccessKeyRotationPermissions {
   /**
-   * Built-in role GUIDs to assign on the storage account: Storage Account Key Operator Service Role (listKeys,
+   * Built-in roles (names in `AzureBuiltInRoles`) to assign on the storage account: Storage Account Key Operator Service Role (listKeys,
    * regenerateKey) and Reader (`storageAccounts/read`, for `keyCreationTime`; the Key Operator role has no read).
    * An identity that already holds Contributor or Owner on the account needs neither.
    */
-  readonly storageAccountRoleIds: readonly string[];
-  /** RBAC-model vault: built-in role GUIDs to assign on the vault (Key Vault Secrets Officer). */
-  readonly vaultRbacRoleIds: readonly string[];
+  readonly storageAccountRoles: readonly AzureBuiltInRoleName[];
+  /** RBAC-model vault: built-in roles to assign on the vault (Key Vault Secrets Officer). */
+  readonly vaultRbacRoles: readonly AzureBuiltInRoleName[];
   /** Access-policy-model vault: secret permissions for the identity's access policy (get, set; nothing broader). */
   readonly vaultAccessPolicySecretPermissions: readonly ("get" | "set")[];
 }
@@ -104,8 +104,8 @@ export interface AccessKeyRotationPermissions {
 /** The grants the deploying identity needs for StorageAccessKeyRotation, in both vault permission models. */
 export function accessKeyRotationPermissions(): AccessKeyRotationPermissions {
   return {
-    storageAccountRoleIds: [AzureBuiltInRoles.StorageAccountKeyOperatorServiceRole, AzureBuiltInRoles.Reader],
-    vaultRbacRoleIds: [AzureBuiltInRoles.KeyVaultSecretsOfficer],
+    storageAccountRoles: ["StorageAccountKeyOperatorServiceRole", "Reader"],
+    vaultRbacRoles: ["KeyVaultSecretsOfficer"],
     vaultAccessPolicySecretPermissions: ["get", "set"],
   };
 }

@@ -235,6 +235,82 @@ describe("CmkStorageAccount", () => {
     });
   });
 
+  describe("access-key rotation (shared keys on purpose)", () => {
+    const ROTATION = "pulumi-nodejs:dynamic/cmk:AccessKeyRotation";
+
+    it("rotates the keys with Key Vault as the store of record and grants the deployer exactly what it needs", async () => {
+      const key = platform();
+      const sa = new CmkStorageAccount("legacy", {
+        resourceGroupName: "rg", location: "westeurope", key, allowSharedKeyAccess: true, rotateAccessKeys: true, accessKeyRotationPeriodInDays: 30,
+      });
+      const [accountId, vaultUri, vaultId] = await Promise.all([promiseOf(sa.accountId), promiseOf(key.vaultUri), promiseOf(key.vaultId)]);
+      await settled();
+      const a = one(SA, "legacy-account").inputs;
+      assert.deepEqual(a.keyPolicy, { keyExpirationPeriodInDays: 30 }, "Azure's key expiration policy follows the rotation period");
+      const rotation = one(ROTATION, "legacy-access-keys-rotation");
+      assert.equal(rotation.inputs.storageAccountId, accountId);
+      assert.equal(rotation.inputs.vaultUri, vaultUri);
+      assert.equal(rotation.inputs.rotationPeriodInDays, 30);
+      const roles = byType("azure-native:authorization:RoleAssignment").filter((r) => r.name.startsWith("legacy-deployer-"));
+      assert.deepEqual(
+        roles.map((r) => [r.name, r.inputs.scope, r.inputs.principalId, r.inputs.principalType, r.inputs.roleDefinitionId.split("/").pop()]).sort(),
+        [
+          ["legacy-deployer-Reader", accountId, DEFAULT_ARM_CONTEXT.objectId, "ServicePrincipal", "acdd72a7-3385-48ef-bd42-f606fba81ae7"],
+          ["legacy-deployer-StorageAccountKeyOperatorServiceRole", accountId, DEFAULT_ARM_CONTEXT.objectId, "ServicePrincipal", "81a9662b-bebf-436f-a333-f67b29880f12"],
+        ],
+      );
+      const secrets = one("azure-native:keyvault:AccessPolicy", "legacy-deployer-secrets");
+      assert.deepEqual(secrets.inputs.policy, { tenantId: DEFAULT_ARM_CONTEXT.tenantId, objectId: DEFAULT_ARM_CONTEXT.objectId, permissions: { secrets: ["get", "set"] } });
+      assert.equal(secrets.inputs.vaultName, vaultId.split("/").pop());
+      const rotationComponent = one("cmk:storage:StorageAccessKeyRotation", "legacy-access-keys");
+      for (const g of [...roles, secrets]) assert.ok(rotationComponent.dependencies.includes(g.urn), g.name);
+      assert.ok(rotationComponent.dependencies.includes(one("pulumi-nodejs:dynamic/cmk:RbacPropagationWait", "legacy-deployer-rbac-propagation").urn));
+    });
+
+    it("grants Key Vault Secrets Officer on an RBAC vault", async () => {
+      const key = platform({ permissionModel: "rbac" });
+      const sa = new CmkStorageAccount("legacy", { resourceGroupName: "rg", location: "westeurope", key, allowSharedKeyAccess: true, rotateAccessKeys: true, deployerPrincipalType: "User" });
+      const vaultId = await promiseOf(key.vaultId);
+      await promiseOf(sa.accountId);
+      await settled();
+      const officer = one("azure-native:authorization:RoleAssignment", "legacy-deployer-KeyVaultSecretsOfficer");
+      assert.deepEqual([officer.inputs.scope, officer.inputs.principalType, officer.inputs.roleDefinitionId.split("/").pop()], [vaultId, "User", "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"]);
+      assert.equal(byType("azure-native:keyvault:AccessPolicy").length, 0);
+      assert.deepEqual(one(SA, "legacy-account").inputs.keyPolicy, { keyExpirationPeriodInDays: 90 });
+    });
+
+    it("creates no deployer grants when grantDeployerAccessKeyRotation is false", async () => {
+      const sa = new CmkStorageAccount("legacy", { resourceGroupName: "rg", location: "westeurope", key: platform(), allowSharedKeyAccess: true, rotateAccessKeys: true, grantDeployerAccessKeyRotation: false });
+      await promiseOf(sa.accountId);
+      await settled();
+      assert.equal(recorder.resources.filter((r) => r.name.startsWith("legacy-deployer-")).length, 0);
+      assert.equal(byType(ROTATION).length, 1);
+    });
+
+    it("creates no rotation unless asked", async () => {
+      const sa = new CmkStorageAccount("legacy", { resourceGroupName: "rg", location: "westeurope", key: platform(), allowSharedKeyAccess: true });
+      await promiseOf(sa.accountId);
+      await settled();
+      assert.equal(byType(ROTATION).length, 0);
+      assert.equal(sa.accessKeyRotation, undefined);
+    });
+
+    const byKey = { resourceGroupName: "rg", location: "westeurope", keyVaultUri: VAULT_URI, keyName: "k1", keyVaultId: VAULT_ID };
+    const failures: [string, Record<string, unknown>, string][] = [
+      ["rotation is asked for with shared keys off", { rotateAccessKeys: true }, "rotateAccessKeys: needs allowSharedKeyAccess: true"],
+      ["the rotation period is 0 days", { allowSharedKeyAccess: true, rotateAccessKeys: true, accessKeyRotationPeriodInDays: 0 }, "accessKeyRotationPeriodInDays: must be a whole number of days between 1 and 730, got 0"],
+      ["the key expiration policy disagrees with the rotation period", { allowSharedKeyAccess: true, rotateAccessKeys: true, accessKeyRotationPeriodInDays: 30, keyExpirationPeriodInDays: 90 }, "keyExpirationPeriodInDays: must equal accessKeyRotationPeriodInDays (30)"],
+      ["a separate secret vault is given without its id", { allowSharedKeyAccess: true, rotateAccessKeys: true, accessKeySecretVaultUri: "https://kv-secrets.vault.azure.net" }, "accessKeySecretVaultId: is required with accessKeySecretVaultUri"],
+    ];
+    for (const [when, override, message] of failures) {
+      it(`fails when ${when}`, async () => {
+        const err = errorOf(() => new CmkStorageAccount("sa", { ...byKey, ...override } as CmkStorageAccountArgs));
+        assert.ok(err.message.includes(message), `${err.message}\n  does not include\n${message}`);
+        assert.equal((await settled()).length, 0);
+      });
+    }
+  });
+
   describe("two instances", () => {
     it("do not collide and each gets its own identity and grant", async () => {
       const key = platform();

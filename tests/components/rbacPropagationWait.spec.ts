@@ -34,3 +34,14 @@ describe("RbacPropagationWait provider", () => {
     assert.deepEqual(waits, []);
   });
 });
+
+describe("RbacPropagationWait resource", () => {
+  it("exposes the grant id and wait as outputs (declared fields keep the values super() set)", async () => {
+    // Imported here so the mocks from tests/setup.ts are already installed.
+    const { RbacPropagationWait } = await import("../../components/rbacPropagationWait");
+    const { promiseOf, settled } = await import("../support/mocks");
+    const wait = new RbacPropagationWait("w", { grantId: "/subscriptions/s/ra/1", seconds: 5 });
+    assert.deepEqual(await Promise.all([promiseOf(wait.grantId), promiseOf(wait.seconds)]), ["/subscriptions/s/ra/1", 5]);
+    await settled();
+  });
+});

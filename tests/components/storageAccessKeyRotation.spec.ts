@@ -146,8 +146,8 @@ describe("StorageAccessKeyRotation", () => {
   describe("permissions", () => {
     it("names the key operator and reader roles on the account, secrets officer or get+set on the vault", () => {
       assert.deepEqual(accessKeyRotationPermissions(), {
-        storageAccountRoleIds: ["81a9662b-bebf-436f-a333-f67b29880f12", "acdd72a7-3385-48ef-bd42-f606fba81ae7"],
-        vaultRbacRoleIds: ["b86a8fe4-44ce-4948-aee5-eccb2c155cd7"],
+        storageAccountRoles: ["StorageAccountKeyOperatorServiceRole", "Reader"],
+        vaultRbacRoles: ["KeyVaultSecretsOfficer"],
         vaultAccessPolicySecretPermissions: ["get", "set"],
       });
     });
