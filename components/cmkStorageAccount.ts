@@ -12,7 +12,7 @@ import { deriveStorageAccountName, keyNameProblem, NAME_SUFFIX_LENGTH, storageAc
 import { RbacPropagationWait } from "./rbacPropagationWait";
 import { accessKeyRotationPermissions, StorageAccessKeyRotation } from "./storageAccessKeyRotation";
 import { VAULT_PERMISSION_MODELS, type VaultPermissionModel } from "./secureVault";
-import { ArgumentProblems, isKnown, show } from "./validation";
+import { ArgumentProblems, checkNetworkAllowLists, GUID_PATTERN, isKnown, show } from "./validation";
 
 const TYPE = "cmk:storage:CmkStorageAccount";
 
@@ -228,7 +228,6 @@ export interface CmkStorageAccountArgs {
   readonly tags?: Record<string, pulumi.Input<string>>;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const normaliseLocation = (l: string): string => l.toLowerCase().replace(/\s+/g, "");
 
 /** Validates CmkStorageAccount arguments known at construction; throws one error listing every problem. */
@@ -317,16 +316,7 @@ export function validateCmkStorageAccountArgs(name: string, args: CmkStorageAcco
       problems.add("sasPolicy.expirationAction", `must be "Log" or "Block", got ${show(args.sasPolicy.expirationAction)}`);
     }
   }
-  (args.allowedIpRanges ?? []).forEach((ip, i) => {
-    if (isKnown(ip) && !/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(ip)) {
-      problems.add(`allowedIpRanges[${i}]`, `must be an IPv4 address or CIDR range such as "203.0.113.0/24", got ${show(ip)}`);
-    }
-  });
-  (args.allowedSubnetIds ?? []).forEach((id, i) => {
-    if (isKnown(id) && !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i.test(id)) {
-      problems.add(`allowedSubnetIds[${i}]`, `must be a subnet resource id (/subscriptions/…/virtualNetworks/<vnet>/subnets/<subnet>), got ${show(id)}`);
-    }
-  });
+  checkNetworkAllowLists(problems, args.allowedIpRanges, args.allowedSubnetIds);
 
   // Colocation (seeds 001/004): same region and tenant as the vault, unless exempted explicitly.
   const vaultLocation = args.key?.knownVaultLocation ?? args.keyVaultLocation;
@@ -335,7 +325,7 @@ export function validateCmkStorageAccountArgs(name: string, args: CmkStorageAcco
     problems.add("location", `must match the key vault's region "${vaultLocation}", got ${show(args.location)}; move the account or the vault, or set allowCrossRegionKey: true`);
   }
   const vaultTenant = args.key?.knownVaultTenantId ?? args.keyVaultTenantId;
-  if (args.tenantId !== undefined && !GUID.test(args.tenantId)) {
+  if (args.tenantId !== undefined && !GUID_PATTERN.test(args.tenantId)) {
     problems.add("tenantId", `must be an Entra ID tenant id (a GUID), got ${show(args.tenantId)}`);
   }
   if (!args.allowCrossTenantKey && args.tenantId !== undefined && vaultTenant !== undefined
@@ -348,7 +338,7 @@ export function validateCmkStorageAccountArgs(name: string, args: CmkStorageAcco
   if (!args.allowCrossTenantKey && args.federatedIdentityClientId !== undefined) {
     problems.add("federatedIdentityClientId", "is only valid for a cross-tenant key; set allowCrossTenantKey: true as well, or remove it");
   }
-  if (isKnown(args.federatedIdentityClientId) && !GUID.test(args.federatedIdentityClientId)) {
+  if (isKnown(args.federatedIdentityClientId) && !GUID_PATTERN.test(args.federatedIdentityClientId)) {
     problems.add("federatedIdentityClientId", `must be an application (client) id (a GUID), got ${show(args.federatedIdentityClientId)}`);
   }
   problems.throwIfAny("CmkStorageAccount", name);

@@ -4,7 +4,7 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as random from "@pulumi/random";
 import { roleDefinitionId } from "./azureRoles";
 import { deriveVaultName, NAME_SUFFIX_LENGTH, vaultNameProblem } from "./naming";
-import { ArgumentProblems, isKnown, show } from "./validation";
+import { ArgumentProblems, checkNetworkAllowLists, GUID_PATTERN, isKnown, show } from "./validation";
 
 const TYPE = "cmk:keyvault:SecureVault";
 
@@ -158,25 +158,16 @@ export function validateSecureVaultArgs(name: string, args: SecureVaultArgs): vo
   if (args.publicNetworkAccess !== undefined && !["Disabled", "Enabled"].includes(args.publicNetworkAccess)) {
     problems.add("publicNetworkAccess", `must be "Disabled" or "Enabled", got ${show(args.publicNetworkAccess)}`);
   }
-  (args.allowedIpRanges ?? []).forEach((ip, i) => {
-    if (isKnown(ip) && !/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(ip)) {
-      problems.add(`allowedIpRanges[${i}]`, `must be an IPv4 address or CIDR range such as "203.0.113.0/24", got ${show(ip)}`);
-    }
-  });
-  (args.allowedSubnetIds ?? []).forEach((id, i) => {
-    if (isKnown(id) && !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i.test(id)) {
-      problems.add(`allowedSubnetIds[${i}]`, `must be a subnet resource id (/subscriptions/…/virtualNetworks/<vnet>/subnets/<subnet>), got ${show(id)}`);
-    }
-  });
+  checkNetworkAllowLists(problems, args.allowedIpRanges, args.allowedSubnetIds);
   (args.administrators ?? []).forEach((a, i) => {
-    if (isKnown(a.objectId) && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(a.objectId)) {
+    if (isKnown(a.objectId) && !GUID_PATTERN.test(a.objectId)) {
       problems.add(`administrators[${i}].objectId`, `must be an Entra ID object id (a GUID), got ${show(a.objectId)}`);
     }
     if (a.principalType !== undefined && !PRINCIPAL_TYPES.includes(a.principalType)) {
       problems.add(`administrators[${i}].principalType`, `must be one of ${PRINCIPAL_TYPES.join(", ")}, got ${show(a.principalType)}`);
     }
   });
-  if (isKnown(args.tenantId) && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(args.tenantId)) {
+  if (isKnown(args.tenantId) && !GUID_PATTERN.test(args.tenantId)) {
     problems.add("tenantId", `must be an Entra ID tenant id (a GUID), got ${show(args.tenantId)}`);
   }
   if (isKnown(args.location) && !/^[a-zA-Z][a-zA-Z0-9 ]*$/.test(args.location)) {

@@ -43,3 +43,26 @@ export function isKnown<T>(value: pulumi.Input<T> | undefined): value is T {
 export function show(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
 }
+
+/** An Entra ID object, tenant or client id. */
+export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const IPV4_OR_CIDR = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
+const SUBNET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
+
+/** Checks firewall allow-lists (`allowedIpRanges`, `allowedSubnetIds`) shared by the vault and storage components. */
+export function checkNetworkAllowLists(
+  problems: ArgumentProblems,
+  ipRanges: readonly pulumi.Input<string>[] | undefined,
+  subnetIds: readonly pulumi.Input<string>[] | undefined,
+): void {
+  (ipRanges ?? []).forEach((ip, i) => {
+    if (isKnown(ip) && !IPV4_OR_CIDR.test(ip)) {
+      problems.add(`allowedIpRanges[${i}]`, `must be an IPv4 address or CIDR range such as "203.0.113.0/24", got ${show(ip)}`);
+    }
+  });
+  (subnetIds ?? []).forEach((id, i) => {
+    if (isKnown(id) && !SUBNET_ID.test(id)) {
+      problems.add(`allowedSubnetIds[${i}]`, `must be a subnet resource id (/subscriptions/…/virtualNetworks/<vnet>/subnets/<subnet>), got ${show(id)}`);
+    }
+  });
+}
