@@ -4,10 +4,10 @@ import { PolicyPack } from "@pulumi/policy";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies } from "./policies";
 
 new PolicyPack(PACK_NAME, {
-    policies,
-    enforcementLevel: PACK_ENFORCEMENT_LEVEL,
-    description:
-        "Soft delete, purge protection, key rotation, storage hardening, and region/tenant/grant checks of the customer-managed-key chain for Azure Storage.",
-    displayName: "CMK guard",
-    tags: ["azure", "keyvault", "storage", "cmk"],
+  policies,
+  enforcementLevel: PACK_ENFORCEMENT_LEVEL,
+  description:
+    "Soft delete, purge protection, key rotation, storage hardening, and region/tenant/grant checks of the customer-managed-key chain for Azure Storage.",
+  displayName: "CMK guard",
+  tags: ["azure", "keyvault", "storage", "cmk"],
 });

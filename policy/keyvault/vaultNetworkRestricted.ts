@@ -8,20 +8,20 @@ import { ciEquals } from "../lib/text";
  * sends `publicNetworkAccess: "enabled"` when unset; absent `networkAcls` means "allow all".
  */
 export const vaultNetworkRestricted: ResourceValidationPolicy = {
-    name: "kv-network-restricted",
-    description: "Key Vaults should disable public network access or deny network traffic by default.",
-    enforcementLevel: "advisory",
-    severity: "medium",
-    remediationSteps:
-        'Set `properties.publicNetworkAccess: "Disabled"` (private endpoints only) or `properties.networkAcls: { defaultAction: "Deny", bypass: "AzureServices" }` with IP/VNet allow-lists.',
-    url: URLS.azPolicy("55615ac9-af46-4a59-874e-391cc3dfb490"),
-    validateResource: validateResourceOfType(keyvault.Vault, (vault, _args, reportViolation) => {
-        const p = vault.properties;
-        if (ciEquals(p?.publicNetworkAccess, "disabled") || ciEquals(p?.networkAcls?.defaultAction, "deny")) {
-            return;
-        }
-        reportViolation(
-            `properties.publicNetworkAccess is ${JSON.stringify(p?.publicNetworkAccess ?? null)} and properties.networkAcls.defaultAction is ${JSON.stringify(p?.networkAcls?.defaultAction ?? null)}; disable public network access or set the firewall's defaultAction to "Deny".`,
-        );
-    }),
+  name: "kv-network-restricted",
+  description: "Key Vaults should disable public network access or deny network traffic by default.",
+  enforcementLevel: "advisory",
+  severity: "medium",
+  remediationSteps:
+    'Set `properties.publicNetworkAccess: "Disabled"` (private endpoints only) or `properties.networkAcls: { defaultAction: "Deny", bypass: "AzureServices" }` with IP/VNet allow-lists.',
+  url: URLS.azPolicy("55615ac9-af46-4a59-874e-391cc3dfb490"),
+  validateResource: validateResourceOfType(keyvault.Vault, (vault, _args, reportViolation) => {
+    const p = vault.properties;
+    if (ciEquals(p?.publicNetworkAccess, "disabled") || ciEquals(p?.networkAcls?.defaultAction, "deny")) {
+      return;
+    }
+    reportViolation(
+      `properties.publicNetworkAccess is ${JSON.stringify(p?.publicNetworkAccess ?? null)} and properties.networkAcls.defaultAction is ${JSON.stringify(p?.networkAcls?.defaultAction ?? null)}; disable public network access or set the firewall's defaultAction to "Deny".`,
+    );
+  }),
 };

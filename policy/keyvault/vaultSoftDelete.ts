@@ -9,19 +9,19 @@ import { ciEquals } from "../lib/text";
  * with `createMode: "recover"` inherits the deleted vault's settings and is skipped.
  */
 export const vaultSoftDelete: ResourceValidationPolicy = {
-    name: "kv-soft-delete-enabled",
-    description: "Key Vaults must have soft delete enabled.",
-    enforcementLevel: "mandatory",
-    severity: "high",
-    remediationSteps: "Remove `properties.enableSoftDelete: false` from the vault (or set it to true).",
-    url: URLS.azPolicy("1e66c121-a66a-4b1f-9b83-0fd99bf0fc2d"),
-    validateResource: validateResourceOfType(keyvault.Vault, (vault, _args, reportViolation) => {
-        const p = vault.properties;
-        if (ciEquals(p?.createMode, "recover")) {
-            return;
-        }
-        if (p?.enableSoftDelete === false) {
-            reportViolation("properties.enableSoftDelete is false; soft delete must stay enabled.");
-        }
-    }),
+  name: "kv-soft-delete-enabled",
+  description: "Key Vaults must have soft delete enabled.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps: "Remove `properties.enableSoftDelete: false` from the vault (or set it to true).",
+  url: URLS.azPolicy("1e66c121-a66a-4b1f-9b83-0fd99bf0fc2d"),
+  validateResource: validateResourceOfType(keyvault.Vault, (vault, _args, reportViolation) => {
+    const p = vault.properties;
+    if (ciEquals(p?.createMode, "recover")) {
+      return;
+    }
+    if (p?.enableSoftDelete === false) {
+      reportViolation("properties.enableSoftDelete is false; soft delete must stay enabled.");
+    }
+  }),
 };

@@ -1,17 +1,17 @@
 /** Pulumi type tokens of the azure-native resources the pack inspects. */
 export const TYPES = {
-    vault: "azure-native:keyvault:Vault",
-    key: "azure-native:keyvault:Key",
-    accessPolicy: "azure-native:keyvault:AccessPolicy",
-    storageAccount: "azure-native:storage:StorageAccount",
-    userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
-    roleAssignment: "azure-native:authorization:RoleAssignment",
+  vault: "azure-native:keyvault:Vault",
+  key: "azure-native:keyvault:Key",
+  accessPolicy: "azure-native:keyvault:AccessPolicy",
+  storageAccount: "azure-native:storage:StorageAccount",
+  userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
+  roleAssignment: "azure-native:authorization:RoleAssignment",
 } as const;
 
 /** Built-in Azure role definition GUIDs. */
 export const ROLES = {
-    /** Key Vault Crypto Service Encryption User: get, wrapKey, unwrapKey on keys. */
-    keyVaultCryptoServiceEncryptionUser: "e147488a-f6f5-4113-8e2d-b22465e65bf6",
+  /** Key Vault Crypto Service Encryption User: get, wrapKey, unwrapKey on keys. */
+  keyVaultCryptoServiceEncryptionUser: "e147488a-f6f5-4113-8e2d-b22465e65bf6",
 } as const;
 
 /** Key permissions an access policy must grant the encryption identity for storage CMK. */
@@ -25,15 +25,15 @@ export const DEFAULT_RSA_KEY_SIZE = 2048;
 
 /** Links used as policy `url`s (the anchors each policy mirrors). */
 export const URLS = {
-    azPolicy: (guid: string): string =>
-        `https://portal.azure.com/#view/Microsoft_Azure_Policy/PolicyDetailBlade/definitionId/%2Fproviders%2FMicrosoft.Authorization%2FpolicyDefinitions%2F${guid}`,
-    kvSoftDelete: "https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview",
-    kvNetwork: "https://learn.microsoft.com/azure/key-vault/general/overview-vnet-service-endpoints",
-    kvAccessPolicy: "https://www.pulumi.com/registry/packages/azure-native/api-docs/keyvault/accesspolicy/",
-    kvKeyRotation: "https://learn.microsoft.com/azure/key-vault/keys/how-to-configure-key-rotation",
-    storageCmk: "https://learn.microsoft.com/azure/storage/common/customer-managed-keys-configure-new-account",
-    storageCmkCrossTenant:
-        "https://learn.microsoft.com/azure/storage/common/customer-managed-keys-configure-cross-tenant-new-account",
-    storageCmkOverview: "https://learn.microsoft.com/azure/storage/common/customer-managed-keys-overview",
-    pulumiProtect: "https://www.pulumi.com/docs/iac/concepts/options/protect/",
+  azPolicy: (guid: string): string =>
+    `https://portal.azure.com/#view/Microsoft_Azure_Policy/PolicyDetailBlade/definitionId/%2Fproviders%2FMicrosoft.Authorization%2FpolicyDefinitions%2F${guid}`,
+  kvSoftDelete: "https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview",
+  kvNetwork: "https://learn.microsoft.com/azure/key-vault/general/overview-vnet-service-endpoints",
+  kvAccessPolicy: "https://www.pulumi.com/registry/packages/azure-native/api-docs/keyvault/accesspolicy/",
+  kvKeyRotation: "https://learn.microsoft.com/azure/key-vault/keys/how-to-configure-key-rotation",
+  storageCmk: "https://learn.microsoft.com/azure/storage/common/customer-managed-keys-configure-new-account",
+  storageCmkCrossTenant:
+    "https://learn.microsoft.com/azure/storage/common/customer-managed-keys-configure-cross-tenant-new-account",
+  storageCmkOverview: "https://learn.microsoft.com/azure/storage/common/customer-managed-keys-overview",
+  pulumiProtect: "https://www.pulumi.com/docs/iac/concepts/options/protect/",
 } as const;

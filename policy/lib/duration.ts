@@ -10,26 +10,26 @@ export const DAYS_PER_YEAR = 365;
  * not a valid ISO-8601 duration (parsed by luxon's `Duration.fromISO`), or empty ("P").
  */
 export function isoDurationDays(value: unknown): number | undefined {
-    if (typeof value !== "string" || value.length === 0) {
-        return undefined;
-    }
-    const duration = Duration.fromISO(value);
-    if (!duration.isValid) {
-        return undefined;
-    }
-    const o = duration.toObject();
-    if (Object.keys(o).length === 0) {
-        return undefined;
-    }
-    return (
-        (o.years ?? 0) * DAYS_PER_YEAR +
-        (o.quarters ?? 0) * 3 * DAYS_PER_MONTH +
-        (o.months ?? 0) * DAYS_PER_MONTH +
-        (o.weeks ?? 0) * 7 +
-        (o.days ?? 0) +
-        (o.hours ?? 0) / 24 +
-        (o.minutes ?? 0) / 1440 +
-        (o.seconds ?? 0) / 86400 +
-        (o.milliseconds ?? 0) / 86400000
-    );
+  if (typeof value !== "string" || value.length === 0) {
+    return undefined;
+  }
+  const duration = Duration.fromISO(value);
+  if (!duration.isValid) {
+    return undefined;
+  }
+  const o = duration.toObject();
+  if (Object.keys(o).length === 0) {
+    return undefined;
+  }
+  return (
+    (o.years ?? 0) * DAYS_PER_YEAR +
+    (o.quarters ?? 0) * 3 * DAYS_PER_MONTH +
+    (o.months ?? 0) * DAYS_PER_MONTH +
+    (o.weeks ?? 0) * 7 +
+    (o.days ?? 0) +
+    (o.hours ?? 0) / 24 +
+    (o.minutes ?? 0) / 1440 +
+    (o.seconds ?? 0) / 86400 +
+    (o.milliseconds ?? 0) / 86400000
+  );
 }

@@ -23,371 +23,371 @@ import { arr, ciEquals, lastSegment, lower, normaliseId, obj, str, vaultNameFrom
 
 /** The resolved CMK chain of one storage account; absent members were not found in the stack. */
 export interface CmkChain {
-    account: PolicyResource;
-    key?: PolicyResource;
-    vault?: PolicyResource;
-    identity?: PolicyResource;
+  account: PolicyResource;
+  key?: PolicyResource;
+  vault?: PolicyResource;
+  identity?: PolicyResource;
 }
 
 /** A grant that lets a principal use a key: a role assignment or an access-policy entry. */
 export interface KeyGrant {
-    kind: "roleAssignment" | "accessPolicy" | "inlineAccessPolicy";
-    /** The resource carrying the grant (the vault itself for inline entries). */
-    resource: PolicyResource;
-    /** Role definition GUID (role assignments only), lower case. */
-    roleGuid?: string;
-    /** Key permissions granted (access policies only), lower case. */
-    keyPermissions?: string[];
-    /** "vault" or "key" scope (role assignments only). */
-    scope?: "vault" | "key";
+  kind: "roleAssignment" | "accessPolicy" | "inlineAccessPolicy";
+  /** The resource carrying the grant (the vault itself for inline entries). */
+  resource: PolicyResource;
+  /** Role definition GUID (role assignments only), lower case. */
+  roleGuid?: string;
+  /** Key permissions granted (access policies only), lower case. */
+  keyPermissions?: string[];
+  /** "vault" or "key" scope (role assignments only). */
+  scope?: "vault" | "key";
 }
 
 function lazy<T>(build: () => T): () => T {
-    let value: T | undefined;
-    let built = false;
-    return () => {
-        if (!built) {
-            value = build();
-            built = true;
-        }
-        return value as T;
-    };
+  let value: T | undefined;
+  let built = false;
+  return () => {
+    if (!built) {
+      value = build();
+      built = true;
+    }
+    return value as T;
+  };
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K | undefined, value: V): void {
-    if (key === undefined) {
-        return;
-    }
-    const list = map.get(key);
-    if (list) {
-        list.push(value);
-    } else {
-        map.set(key, [value]);
-    }
+  if (key === undefined) {
+    return;
+  }
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
+  }
 }
 
 /** Resources the given resource depends on through the top-level input `property`. */
 export function dependsVia(resource: PolicyResource, property: string, type?: string): PolicyResource[] {
-    const deps = resource.propertyDependencies?.[property];
-    const list = Array.isArray(deps) ? deps : [];
-    return type === undefined ? list : list.filter((d) => d.type === type);
+  const deps = resource.propertyDependencies?.[property];
+  const list = Array.isArray(deps) ? deps : [];
+  return type === undefined ? list : list.filter((d) => d.type === type);
 }
 
 function sameResource(a: PolicyResource | undefined, b: PolicyResource | undefined): boolean {
-    return a !== undefined && b !== undefined && (a === b || a.urn === b.urn);
+  return a !== undefined && b !== undefined && (a === b || a.urn === b.urn);
 }
 
 /** Reads `props.x ?? props.properties.x`: stack props may come flattened or nested. */
 export function readProp(resource: PolicyResource, name: string): unknown {
-    const props = resource.props;
-    const direct = props?.[name];
-    if (direct !== undefined && direct !== null) {
-        return direct;
-    }
-    return obj(props?.["properties"])?.[name];
+  const props = resource.props;
+  const direct = props?.[name];
+  if (direct !== undefined && direct !== null) {
+    return direct;
+  }
+  return obj(props?.["properties"])?.[name];
 }
 
 /** True when the storage account's encryption uses a customer-managed key (`Microsoft.Keyvault`). */
 export function usesCmk(account: PolicyResource): boolean {
-    return ciEquals(obj(account.props?.["encryption"])?.["keySource"], "Microsoft.Keyvault");
+  return ciEquals(obj(account.props?.["encryption"])?.["keySource"], "Microsoft.Keyvault");
 }
 
 /** Encryption fields of a storage account's outputs, read defensively. */
 export function encryptionOf(account: PolicyResource): {
-    keyName?: string;
-    keyVaultUri?: string;
-    keyVersion?: string;
-    userAssignedIdentity?: string;
-    federatedClientId?: string;
+  keyName?: string;
+  keyVaultUri?: string;
+  keyVersion?: string;
+  userAssignedIdentity?: string;
+  federatedClientId?: string;
 } {
-    const enc = obj(account.props?.["encryption"]);
-    const kvp = obj(enc?.["keyVaultProperties"]);
-    const ident = obj(enc?.["encryptionIdentity"]);
-    return {
-        keyName: str(kvp?.["keyName"]),
-        keyVaultUri: str(kvp?.["keyVaultUri"]),
-        keyVersion: str(kvp?.["keyVersion"]),
-        userAssignedIdentity: str(ident?.["encryptionUserAssignedIdentity"]),
-        federatedClientId: str(ident?.["encryptionFederatedIdentityClientId"]),
-    };
+  const enc = obj(account.props?.["encryption"]);
+  const kvp = obj(enc?.["keyVaultProperties"]);
+  const ident = obj(enc?.["encryptionIdentity"]);
+  return {
+    keyName: str(kvp?.["keyName"]),
+    keyVaultUri: str(kvp?.["keyVaultUri"]),
+    keyVersion: str(kvp?.["keyVersion"]),
+    userAssignedIdentity: str(ident?.["encryptionUserAssignedIdentity"]),
+    federatedClientId: str(ident?.["encryptionFederatedIdentityClientId"]),
+  };
 }
 
 /** Vault ARM id pattern tail: `/providers/microsoft.keyvault/vaults/<name>[/keys/<key>]`. */
 const VAULT_SCOPE = /\/providers\/microsoft\.keyvault\/vaults\/([^/]+)(?:\/keys\/([^/]+))?$/;
 
 export class StackGraph {
-    readonly vaults: PolicyResource[] = [];
-    readonly keys: PolicyResource[] = [];
-    readonly storageAccounts: PolicyResource[] = [];
-    readonly identities: PolicyResource[] = [];
-    readonly roleAssignments: PolicyResource[] = [];
-    readonly accessPolicies: PolicyResource[] = [];
+  readonly vaults: PolicyResource[] = [];
+  readonly keys: PolicyResource[] = [];
+  readonly storageAccounts: PolicyResource[] = [];
+  readonly identities: PolicyResource[] = [];
+  readonly roleAssignments: PolicyResource[] = [];
+  readonly accessPolicies: PolicyResource[] = [];
 
-    constructor(resources: readonly PolicyResource[]) {
-        for (const r of resources) {
-            switch (r.type) {
-                case TYPES.vault:
-                    this.vaults.push(r);
-                    break;
-                case TYPES.key:
-                    this.keys.push(r);
-                    break;
-                case TYPES.storageAccount:
-                    this.storageAccounts.push(r);
-                    break;
-                case TYPES.userAssignedIdentity:
-                    this.identities.push(r);
-                    break;
-                case TYPES.roleAssignment:
-                    this.roleAssignments.push(r);
-                    break;
-                case TYPES.accessPolicy:
-                    this.accessPolicies.push(r);
-                    break;
-                default:
-                    break;
-            }
-        }
+  constructor(resources: readonly PolicyResource[]) {
+    for (const r of resources) {
+      switch (r.type) {
+        case TYPES.vault:
+          this.vaults.push(r);
+          break;
+        case TYPES.key:
+          this.keys.push(r);
+          break;
+        case TYPES.storageAccount:
+          this.storageAccounts.push(r);
+          break;
+        case TYPES.userAssignedIdentity:
+          this.identities.push(r);
+          break;
+        case TYPES.roleAssignment:
+          this.roleAssignments.push(r);
+          break;
+        case TYPES.accessPolicy:
+          this.accessPolicies.push(r);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  /** Storage accounts encrypted with a customer-managed key. */
+  cmkAccounts(): PolicyResource[] {
+    return this.storageAccounts.filter(usesCmk);
+  }
+
+  // ---- lazy value indexes (fallback only) ----------------------------------------------------
+
+  private readonly vaultsByName = lazy(() => {
+    const m = new Map<string, PolicyResource[]>();
+    for (const v of this.vaults) {
+      // The name is the URI host; read vaultUri only when outputs lack a name.
+      pushTo(m, lower(v.props?.["name"]) ?? vaultNameFromUri(readProp(v, "vaultUri")), v);
+    }
+    return m;
+  });
+
+  private readonly keysByName = lazy(() => {
+    const m = new Map<string, PolicyResource[]>();
+    for (const k of this.keys) {
+      pushTo(m, lower(k.props?.["name"]), k);
+    }
+    return m;
+  });
+
+  private readonly identitiesByIdOrName = lazy(() => {
+    const byId = new Map<string, PolicyResource[]>();
+    const byName = new Map<string, PolicyResource[]>();
+    for (const i of this.identities) {
+      pushTo(byId, normaliseId(i.props?.["id"]), i);
+      pushTo(byName, lower(i.props?.["name"]), i);
+    }
+    return { byId, byName };
+  });
+
+  private readonly identitiesByPrincipal = lazy(() => {
+    const m = new Map<string, PolicyResource[]>();
+    for (const i of this.identities) {
+      pushTo(m, lower(i.props?.["principalId"]), i);
+    }
+    return m;
+  });
+
+  private readonly roleAssignmentsByIdentity = lazy(() => {
+    const m = new Map<PolicyResource, PolicyResource[]>();
+    for (const ra of this.roleAssignments) {
+      const viaGraph = dependsVia(ra, "principalId", TYPES.userAssignedIdentity);
+      const identities =
+        viaGraph.length > 0
+          ? viaGraph
+          : (this.identitiesByPrincipal().get(lower(ra.props?.["principalId"]) ?? "") ?? []);
+      for (const i of identities) {
+        pushTo(m, i, ra);
+      }
+    }
+    return m;
+  });
+
+  private readonly accessPoliciesByVault = lazy(() => {
+    const m = new Map<PolicyResource, PolicyResource[]>();
+    for (const ap of this.accessPolicies) {
+      const vault = this.vaultOfAccessPolicy(ap);
+      if (vault !== undefined) {
+        pushTo(m, vault, ap);
+      }
+    }
+    return m;
+  });
+
+  // ---- lookups ----------------------------------------------------------------------------------
+
+  /** Vault by name or by data-plane URI host (case-insensitive). */
+  vaultByNameOrUri(nameOrUri: string | undefined): PolicyResource | undefined {
+    if (nameOrUri === undefined) {
+      return undefined;
+    }
+    const name = vaultNameFromUri(nameOrUri) ?? lower(nameOrUri);
+    return name === undefined ? undefined : this.vaultsByName().get(name)?.[0];
+  }
+
+  /** The vault a key lives in: `vaultName` dependency, else key URI host or ARM id. */
+  vaultOfKey(key: PolicyResource): PolicyResource | undefined {
+    const viaGraph = dependsVia(key, "vaultName", TYPES.vault)[0];
+    if (viaGraph !== undefined) {
+      return viaGraph;
+    }
+    const fromUri = vaultNameFromUri(readProp(key, "keyUri"));
+    if (fromUri !== undefined) {
+      return this.vaultByNameOrUri(fromUri);
+    }
+    const fromId = VAULT_SCOPE.exec(normaliseId(key.props?.["id"]) ?? "")?.[1];
+    return this.vaultByNameOrUri(fromId ?? str(key.props?.["vaultName"]));
+  }
+
+  /** The vault a standalone `keyvault.AccessPolicy` targets. */
+  vaultOfAccessPolicy(ap: PolicyResource): PolicyResource | undefined {
+    return dependsVia(ap, "vaultName", TYPES.vault)[0] ?? this.vaultByNameOrUri(str(ap.props?.["vaultName"]));
+  }
+
+  /** Standalone access policies that target `vault`. */
+  accessPoliciesOf(vault: PolicyResource): PolicyResource[] {
+    return this.accessPoliciesByVault().get(vault) ?? [];
+  }
+
+  /** Resolves the key, vault and encryption identity of a CMK storage account. */
+  resolveCmk(account: PolicyResource): CmkChain {
+    const chain: CmkChain = { account };
+    const encDeps = dependsVia(account, "encryption");
+    let enc: ReturnType<typeof encryptionOf> | undefined;
+    const encryption = (): ReturnType<typeof encryptionOf> => (enc ??= encryptionOf(account));
+
+    // Key
+    const depKeys = encDeps.filter((d) => d.type === TYPES.key);
+    if (depKeys.length === 1) {
+      chain.key = depKeys[0];
+    } else if (depKeys.length > 1) {
+      chain.key = depKeys.find((k) => ciEquals(k.props?.["name"], encryption().keyName));
     }
 
-    /** Storage accounts encrypted with a customer-managed key. */
-    cmkAccounts(): PolicyResource[] {
-        return this.storageAccounts.filter(usesCmk);
+    // Vault
+    const depVaults = encDeps.filter((d) => d.type === TYPES.vault);
+    if (depVaults.length === 1) {
+      chain.vault = depVaults[0];
+    } else if (chain.key !== undefined) {
+      chain.vault = this.vaultOfKey(chain.key);
+    }
+    if (chain.vault === undefined) {
+      chain.vault =
+        depVaults.length > 1
+          ? depVaults.find((v) => ciEquals(v.props?.["name"], vaultNameFromUri(encryption().keyVaultUri)))
+          : this.vaultByNameOrUri(encryption().keyVaultUri);
     }
 
-    // ---- lazy value indexes (fallback only) ----------------------------------------------------
-
-    private readonly vaultsByName = lazy(() => {
-        const m = new Map<string, PolicyResource[]>();
-        for (const v of this.vaults) {
-            // The name is the URI host; read vaultUri only when outputs lack a name.
-            pushTo(m, lower(v.props?.["name"]) ?? vaultNameFromUri(readProp(v, "vaultUri")), v);
-        }
-        return m;
-    });
-
-    private readonly keysByName = lazy(() => {
-        const m = new Map<string, PolicyResource[]>();
-        for (const k of this.keys) {
-            pushTo(m, lower(k.props?.["name"]), k);
-        }
-        return m;
-    });
-
-    private readonly identitiesByIdOrName = lazy(() => {
-        const byId = new Map<string, PolicyResource[]>();
-        const byName = new Map<string, PolicyResource[]>();
-        for (const i of this.identities) {
-            pushTo(byId, normaliseId(i.props?.["id"]), i);
-            pushTo(byName, lower(i.props?.["name"]), i);
-        }
-        return { byId, byName };
-    });
-
-    private readonly identitiesByPrincipal = lazy(() => {
-        const m = new Map<string, PolicyResource[]>();
-        for (const i of this.identities) {
-            pushTo(m, lower(i.props?.["principalId"]), i);
-        }
-        return m;
-    });
-
-    private readonly roleAssignmentsByIdentity = lazy(() => {
-        const m = new Map<PolicyResource, PolicyResource[]>();
-        for (const ra of this.roleAssignments) {
-            const viaGraph = dependsVia(ra, "principalId", TYPES.userAssignedIdentity);
-            const identities =
-                viaGraph.length > 0
-                    ? viaGraph
-                    : (this.identitiesByPrincipal().get(lower(ra.props?.["principalId"]) ?? "") ?? []);
-            for (const i of identities) {
-                pushTo(m, i, ra);
-            }
-        }
-        return m;
-    });
-
-    private readonly accessPoliciesByVault = lazy(() => {
-        const m = new Map<PolicyResource, PolicyResource[]>();
-        for (const ap of this.accessPolicies) {
-            const vault = this.vaultOfAccessPolicy(ap);
-            if (vault !== undefined) {
-                pushTo(m, vault, ap);
-            }
-        }
-        return m;
-    });
-
-    // ---- lookups ----------------------------------------------------------------------------------
-
-    /** Vault by name or by data-plane URI host (case-insensitive). */
-    vaultByNameOrUri(nameOrUri: string | undefined): PolicyResource | undefined {
-        if (nameOrUri === undefined) {
-            return undefined;
-        }
-        const name = vaultNameFromUri(nameOrUri) ?? lower(nameOrUri);
-        return name === undefined ? undefined : this.vaultsByName().get(name)?.[0];
+    // Key by value, within the resolved vault
+    if (chain.key === undefined) {
+      const candidates = this.keysByName().get(lower(encryption().keyName) ?? "") ?? [];
+      chain.key =
+        candidates.length === 1 && chain.vault === undefined
+          ? candidates[0]
+          : candidates.find((k) => sameResource(this.vaultOfKey(k), chain.vault));
     }
 
-    /** The vault a key lives in: `vaultName` dependency, else key URI host or ARM id. */
-    vaultOfKey(key: PolicyResource): PolicyResource | undefined {
-        const viaGraph = dependsVia(key, "vaultName", TYPES.vault)[0];
-        if (viaGraph !== undefined) {
-            return viaGraph;
-        }
-        const fromUri = vaultNameFromUri(readProp(key, "keyUri"));
-        if (fromUri !== undefined) {
-            return this.vaultByNameOrUri(fromUri);
-        }
-        const fromId = VAULT_SCOPE.exec(normaliseId(key.props?.["id"]) ?? "")?.[1];
-        return this.vaultByNameOrUri(fromId ?? str(key.props?.["vaultName"]));
+    // Identity
+    const depIdentities = [
+      ...encDeps.filter((d) => d.type === TYPES.userAssignedIdentity),
+    ];
+    if (depIdentities.length === 1) {
+      chain.identity = depIdentities[0];
+    } else {
+      const ref = encryption().userAssignedIdentity;
+      const { byId, byName } = this.identitiesByIdOrName();
+      const match =
+        byId.get(normaliseId(ref) ?? "")?.[0] ?? byName.get(lastSegment(ref) ?? "")?.[0];
+      chain.identity =
+        depIdentities.length > 1 ? (depIdentities.find((i) => sameResource(i, match)) ?? match) : match;
     }
+    return chain;
+  }
 
-    /** The vault a standalone `keyvault.AccessPolicy` targets. */
-    vaultOfAccessPolicy(ap: PolicyResource): PolicyResource | undefined {
-        return dependsVia(ap, "vaultName", TYPES.vault)[0] ?? this.vaultByNameOrUri(str(ap.props?.["vaultName"]));
+  /**
+   * Every grant in the stack that could let `identity` use keys of `vault` (or `key` in it):
+   * role assignments at vault or key scope (any role; callers filter), standalone access
+   * policies and inline access-policy entries of the vault for the identity's principal.
+   */
+  grantsFor(identity: PolicyResource, vault: PolicyResource, key: PolicyResource | undefined): KeyGrant[] {
+    const grants: KeyGrant[] = [];
+    for (const ra of this.roleAssignmentsByIdentity().get(identity) ?? []) {
+      const scope = this.roleAssignmentScope(ra, vault, key);
+      if (scope !== undefined) {
+        grants.push({
+          kind: "roleAssignment",
+          resource: ra,
+          scope,
+          roleGuid: lastSegment(ra.props?.["roleDefinitionId"]),
+        });
+      }
     }
-
-    /** Standalone access policies that target `vault`. */
-    accessPoliciesOf(vault: PolicyResource): PolicyResource[] {
-        return this.accessPoliciesByVault().get(vault) ?? [];
+    for (const ap of this.accessPoliciesOf(vault)) {
+      const entry = obj(ap.props?.["policy"]);
+      const forIdentity =
+        dependsVia(ap, "policy", TYPES.userAssignedIdentity).some((i) => sameResource(i, identity)) ||
+        (dependsVia(ap, "policy").length === 0 &&
+          ciEquals(entry?.["objectId"], identity.props?.["principalId"]));
+      if (forIdentity) {
+        grants.push({ kind: "accessPolicy", resource: ap, keyPermissions: keyPermissionsOf(entry) });
+      }
     }
-
-    /** Resolves the key, vault and encryption identity of a CMK storage account. */
-    resolveCmk(account: PolicyResource): CmkChain {
-        const chain: CmkChain = { account };
-        const encDeps = dependsVia(account, "encryption");
-        let enc: ReturnType<typeof encryptionOf> | undefined;
-        const encryption = (): ReturnType<typeof encryptionOf> => (enc ??= encryptionOf(account));
-
-        // Key
-        const depKeys = encDeps.filter((d) => d.type === TYPES.key);
-        if (depKeys.length === 1) {
-            chain.key = depKeys[0];
-        } else if (depKeys.length > 1) {
-            chain.key = depKeys.find((k) => ciEquals(k.props?.["name"], encryption().keyName));
+    const inline = arr(obj(vault.props?.["properties"])?.["accessPolicies"]);
+    if (inline.length > 0) {
+      const principal = lower(identity.props?.["principalId"]);
+      for (const e of inline) {
+        const entry = obj(e);
+        if (principal !== undefined && lower(entry?.["objectId"]) === principal) {
+          grants.push({ kind: "inlineAccessPolicy", resource: vault, keyPermissions: keyPermissionsOf(entry) });
         }
-
-        // Vault
-        const depVaults = encDeps.filter((d) => d.type === TYPES.vault);
-        if (depVaults.length === 1) {
-            chain.vault = depVaults[0];
-        } else if (chain.key !== undefined) {
-            chain.vault = this.vaultOfKey(chain.key);
-        }
-        if (chain.vault === undefined) {
-            chain.vault =
-                depVaults.length > 1
-                    ? depVaults.find((v) => ciEquals(v.props?.["name"], vaultNameFromUri(encryption().keyVaultUri)))
-                    : this.vaultByNameOrUri(encryption().keyVaultUri);
-        }
-
-        // Key by value, within the resolved vault
-        if (chain.key === undefined) {
-            const candidates = this.keysByName().get(lower(encryption().keyName) ?? "") ?? [];
-            chain.key =
-                candidates.length === 1 && chain.vault === undefined
-                    ? candidates[0]
-                    : candidates.find((k) => sameResource(this.vaultOfKey(k), chain.vault));
-        }
-
-        // Identity
-        const depIdentities = [
-            ...encDeps.filter((d) => d.type === TYPES.userAssignedIdentity),
-        ];
-        if (depIdentities.length === 1) {
-            chain.identity = depIdentities[0];
-        } else {
-            const ref = encryption().userAssignedIdentity;
-            const { byId, byName } = this.identitiesByIdOrName();
-            const match =
-                byId.get(normaliseId(ref) ?? "")?.[0] ?? byName.get(lastSegment(ref) ?? "")?.[0];
-            chain.identity =
-                depIdentities.length > 1 ? (depIdentities.find((i) => sameResource(i, match)) ?? match) : match;
-        }
-        return chain;
+      }
     }
+    return grants;
+  }
 
-    /**
-     * Every grant in the stack that could let `identity` use keys of `vault` (or `key` in it):
-     * role assignments at vault or key scope (any role; callers filter), standalone access
-     * policies and inline access-policy entries of the vault for the identity's principal.
-     */
-    grantsFor(identity: PolicyResource, vault: PolicyResource, key: PolicyResource | undefined): KeyGrant[] {
-        const grants: KeyGrant[] = [];
-        for (const ra of this.roleAssignmentsByIdentity().get(identity) ?? []) {
-            const scope = this.roleAssignmentScope(ra, vault, key);
-            if (scope !== undefined) {
-                grants.push({
-                    kind: "roleAssignment",
-                    resource: ra,
-                    scope,
-                    roleGuid: lastSegment(ra.props?.["roleDefinitionId"]),
-                });
-            }
-        }
-        for (const ap of this.accessPoliciesOf(vault)) {
-            const entry = obj(ap.props?.["policy"]);
-            const forIdentity =
-                dependsVia(ap, "policy", TYPES.userAssignedIdentity).some((i) => sameResource(i, identity)) ||
-                (dependsVia(ap, "policy").length === 0 &&
-                    ciEquals(entry?.["objectId"], identity.props?.["principalId"]));
-            if (forIdentity) {
-                grants.push({ kind: "accessPolicy", resource: ap, keyPermissions: keyPermissionsOf(entry) });
-            }
-        }
-        const inline = arr(obj(vault.props?.["properties"])?.["accessPolicies"]);
-        if (inline.length > 0) {
-            const principal = lower(identity.props?.["principalId"]);
-            for (const e of inline) {
-                const entry = obj(e);
-                if (principal !== undefined && lower(entry?.["objectId"]) === principal) {
-                    grants.push({ kind: "inlineAccessPolicy", resource: vault, keyPermissions: keyPermissionsOf(entry) });
-                }
-            }
-        }
-        return grants;
+  private roleAssignmentScope(
+    ra: PolicyResource,
+    vault: PolicyResource,
+    key: PolicyResource | undefined,
+  ): "vault" | "key" | undefined {
+    const scopeDeps = dependsVia(ra, "scope");
+    if (scopeDeps.length > 0) {
+      if (key !== undefined && scopeDeps.some((d) => sameResource(d, key))) {
+        return "key";
+      }
+      if (scopeDeps.some((d) => sameResource(d, vault))) {
+        return "vault";
+      }
+      return undefined;
     }
-
-    private roleAssignmentScope(
-        ra: PolicyResource,
-        vault: PolicyResource,
-        key: PolicyResource | undefined,
-    ): "vault" | "key" | undefined {
-        const scopeDeps = dependsVia(ra, "scope");
-        if (scopeDeps.length > 0) {
-            if (key !== undefined && scopeDeps.some((d) => sameResource(d, key))) {
-                return "key";
-            }
-            if (scopeDeps.some((d) => sameResource(d, vault))) {
-                return "vault";
-            }
-            return undefined;
-        }
-        const scope = normaliseId(ra.props?.["scope"]);
-        if (scope === undefined) {
-            return undefined;
-        }
-        if (key !== undefined && scope === normaliseId(key.props?.["id"])) {
-            return "key";
-        }
-        if (scope === normaliseId(vault.props?.["id"])) {
-            return "vault";
-        }
-        const m = VAULT_SCOPE.exec(scope);
-        if (m === null || !ciEquals(m[1], vault.props?.["name"])) {
-            return undefined;
-        }
-        if (m[2] === undefined) {
-            return "vault";
-        }
-        return key !== undefined && ciEquals(m[2], key.props?.["name"]) ? "key" : undefined;
+    const scope = normaliseId(ra.props?.["scope"]);
+    if (scope === undefined) {
+      return undefined;
     }
+    if (key !== undefined && scope === normaliseId(key.props?.["id"])) {
+      return "key";
+    }
+    if (scope === normaliseId(vault.props?.["id"])) {
+      return "vault";
+    }
+    const m = VAULT_SCOPE.exec(scope);
+    if (m === null || !ciEquals(m[1], vault.props?.["name"])) {
+      return undefined;
+    }
+    if (m[2] === undefined) {
+      return "vault";
+    }
+    return key !== undefined && ciEquals(m[2], key.props?.["name"]) ? "key" : undefined;
+  }
 }
 
 /** Key permissions of an access-policy entry, lower case. */
 export function keyPermissionsOf(entry: Record<string, unknown> | undefined): string[] {
-    return arr(obj(entry?.["permissions"])?.["keys"])
-        .map((p) => lower(p))
-        .filter((p): p is string => p !== undefined);
+  return arr(obj(entry?.["permissions"])?.["keys"])
+    .map((p) => lower(p))
+    .filter((p): p is string => p !== undefined);
 }

@@ -3,18 +3,18 @@ import { CMK_KEY_PERMISSIONS, ROLES, URLS } from "../lib/constants";
 import { KeyGrant, StackGraph, readProp } from "../lib/graph";
 
 export interface CmkIdentityKeyAccessConfig {
-    /** Role definition GUIDs that count as key access for storage encryption. */
-    allowedRoleDefinitionIds?: string[];
+  /** Role definition GUIDs that count as key access for storage encryption. */
+  allowedRoleDefinitionIds?: string[];
 }
 
 const DEFAULT_ALLOWED_ROLES = [ROLES.keyVaultCryptoServiceEncryptionUser];
 
 function missingPermissions(grant: KeyGrant): string[] {
-    const granted = new Set(grant.keyPermissions ?? []);
-    if (granted.has("all")) {
-        return [];
-    }
-    return CMK_KEY_PERMISSIONS.filter((p) => !granted.has(p.toLowerCase()));
+  const granted = new Set(grant.keyPermissions ?? []);
+  if (granted.has("all")) {
+    return [];
+  }
+  return CMK_KEY_PERMISSIONS.filter((p) => !granted.has(p.toLowerCase()));
 }
 
 /**
@@ -30,72 +30,72 @@ function missingPermissions(grant: KeyGrant): string[] {
  * Accounts whose vault or identity is outside the stack are left to `cmk-references-resolvable`.
  */
 export const cmkIdentityKeyAccess: StackValidationPolicy = {
-    name: "cmk-identity-key-access",
-    description: "The identity a storage account encrypts with must be granted get, wrapKey and unwrapKey on its key, in the vault's permission model.",
-    configSchema: {
-        properties: {
-            allowedRoleDefinitionIds: {
-                type: "array",
-                items: { type: "string", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" },
-                minItems: 1,
-                uniqueItems: true,
-                default: DEFAULT_ALLOWED_ROLES,
-                description: "Role definition GUIDs accepted as key access on RBAC vaults.",
-            },
-        },
+  name: "cmk-identity-key-access",
+  description: "The identity a storage account encrypts with must be granted get, wrapKey and unwrapKey on its key, in the vault's permission model.",
+  configSchema: {
+    properties: {
+      allowedRoleDefinitionIds: {
+        type: "array",
+        items: { type: "string", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" },
+        minItems: 1,
+        uniqueItems: true,
+        default: DEFAULT_ALLOWED_ROLES,
+        description: "Role definition GUIDs accepted as key access on RBAC vaults.",
+      },
     },
-    enforcementLevel: "mandatory",
-    severity: "high",
-    remediationSteps:
-        'RBAC vault: assign "Key Vault Crypto Service Encryption User" (e147488a-f6f5-4113-8e2d-b22465e65bf6) to the identity at the key or vault scope. Access-policy vault: add a keyvault.AccessPolicy for the identity\'s principal with keys ["get", "wrapKey", "unwrapKey"]. Make the storage account depend on the grant.',
-    url: URLS.storageCmk,
-    validateStack: (args, reportViolation) => {
-        const { allowedRoleDefinitionIds = DEFAULT_ALLOWED_ROLES } = args.getConfig<CmkIdentityKeyAccessConfig>();
-        const allowed = new Set(allowedRoleDefinitionIds.map((r) => r.toLowerCase()));
-        const graph = new StackGraph(args.resources);
-        for (const account of graph.cmkAccounts()) {
-            const { vault, key, identity } = graph.resolveCmk(account);
-            if (vault === undefined || identity === undefined) {
-                continue;
-            }
-            const rbac = readProp(vault, "enableRbacAuthorization") === true;
-            const grants = graph.grantsFor(identity, vault, key);
-            const roleGrants = grants.filter((g) => g.kind === "roleAssignment");
-            const policyGrants = grants.filter((g) => g.kind !== "roleAssignment");
-            const subject = `Encryption identity "${identity.name}" of storage account "${account.name}"`;
-            if (rbac) {
-                if (roleGrants.some((g) => allowed.has(g.roleGuid ?? ""))) {
-                    continue;
-                }
-                const notes: string[] = [];
-                const otherRoles = roleGrants.map((g) => g.roleGuid ?? "unknown");
-                if (otherRoles.length > 0) {
-                    notes.push(`its role assignment(s) grant role(s) ${otherRoles.map((r) => `"${r}"`).join(", ")}, which are not allowed`);
-                }
-                if (policyGrants.length > 0) {
-                    notes.push("it has an access policy, which an RBAC vault ignores");
-                }
-                reportViolation(
-                    `${subject} has no role assignment of an allowed role (${[...allowed].join(", ")}) on vault "${vault.name}"${key ? ` or key "${key.name}"` : ""}, which uses Azure RBAC${notes.length > 0 ? `; ${notes.join("; ")}` : ""}.`,
-                    account.urn,
-                );
-                continue;
-            }
-            if (policyGrants.some((g) => missingPermissions(g).length === 0)) {
-                continue;
-            }
-            if (policyGrants.length > 0) {
-                const missing = [...new Set(policyGrants.flatMap(missingPermissions))];
-                reportViolation(
-                    `${subject} has an access policy on vault "${vault.name}" without key permission(s) ${missing.map((p) => `"${p}"`).join(", ")}; it needs get, wrapKey and unwrapKey.`,
-                    account.urn,
-                );
-                continue;
-            }
-            reportViolation(
-                `${subject} has no access policy on vault "${vault.name}" granting get, wrapKey and unwrapKey${roleGrants.length > 0 ? "; its role assignment is ignored because the vault uses access policies (enableRbacAuthorization is not true)" : ""}.`,
-                account.urn,
-            );
+  },
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps:
+    'RBAC vault: assign "Key Vault Crypto Service Encryption User" (e147488a-f6f5-4113-8e2d-b22465e65bf6) to the identity at the key or vault scope. Access-policy vault: add a keyvault.AccessPolicy for the identity\'s principal with keys ["get", "wrapKey", "unwrapKey"]. Make the storage account depend on the grant.',
+  url: URLS.storageCmk,
+  validateStack: (args, reportViolation) => {
+    const { allowedRoleDefinitionIds = DEFAULT_ALLOWED_ROLES } = args.getConfig<CmkIdentityKeyAccessConfig>();
+    const allowed = new Set(allowedRoleDefinitionIds.map((r) => r.toLowerCase()));
+    const graph = new StackGraph(args.resources);
+    for (const account of graph.cmkAccounts()) {
+      const { vault, key, identity } = graph.resolveCmk(account);
+      if (vault === undefined || identity === undefined) {
+        continue;
+      }
+      const rbac = readProp(vault, "enableRbacAuthorization") === true;
+      const grants = graph.grantsFor(identity, vault, key);
+      const roleGrants = grants.filter((g) => g.kind === "roleAssignment");
+      const policyGrants = grants.filter((g) => g.kind !== "roleAssignment");
+      const subject = `Encryption identity "${identity.name}" of storage account "${account.name}"`;
+      if (rbac) {
+        if (roleGrants.some((g) => allowed.has(g.roleGuid ?? ""))) {
+          continue;
         }
-    },
+        const notes: string[] = [];
+        const otherRoles = roleGrants.map((g) => g.roleGuid ?? "unknown");
+        if (otherRoles.length > 0) {
+          notes.push(`its role assignment(s) grant role(s) ${otherRoles.map((r) => `"${r}"`).join(", ")}, which are not allowed`);
+        }
+        if (policyGrants.length > 0) {
+          notes.push("it has an access policy, which an RBAC vault ignores");
+        }
+        reportViolation(
+          `${subject} has no role assignment of an allowed role (${[...allowed].join(", ")}) on vault "${vault.name}"${key ? ` or key "${key.name}"` : ""}, which uses Azure RBAC${notes.length > 0 ? `; ${notes.join("; ")}` : ""}.`,
+          account.urn,
+        );
+        continue;
+      }
+      if (policyGrants.some((g) => missingPermissions(g).length === 0)) {
+        continue;
+      }
+      if (policyGrants.length > 0) {
+        const missing = [...new Set(policyGrants.flatMap(missingPermissions))];
+        reportViolation(
+          `${subject} has an access policy on vault "${vault.name}" without key permission(s) ${missing.map((p) => `"${p}"`).join(", ")}; it needs get, wrapKey and unwrapKey.`,
+          account.urn,
+        );
+        continue;
+      }
+      reportViolation(
+        `${subject} has no access policy on vault "${vault.name}" granting get, wrapKey and unwrapKey${roleGrants.length > 0 ? "; its role assignment is ignored because the vault uses access policies (enableRbacAuthorization is not true)" : ""}.`,
+        account.urn,
+      );
+    }
+  },
 };

@@ -10,40 +10,40 @@ import { StackGraph, encryptionOf } from "../lib/graph";
  * never a mandatory failure.
  */
 export const cmkReferencesResolvable: StackValidationPolicy = {
-    name: "cmk-references-resolvable",
-    description: "Reports customer-managed-key references (vault, key, identity) that are outside the stack and cannot be verified.",
-    enforcementLevel: "advisory",
-    severity: "low",
-    remediationSteps:
-        "Nothing to fix if the vault/key/identity is managed elsewhere: verify soft delete, purge protection, region, tenant, rotation and the identity's grant there. Otherwise manage them in this stack (SecureVault, ManagedKeyRotation, CmkStorageAccount).",
-    url: URLS.storageCmk,
-    validateStack: (args, reportViolation) => {
-        const graph = new StackGraph(args.resources);
-        for (const account of graph.cmkAccounts()) {
-            const { vault, key, identity } = graph.resolveCmk(account);
-            if (vault !== undefined && key !== undefined && identity !== undefined) {
-                continue;
-            }
-            const enc = encryptionOf(account);
-            const subject = `Storage account "${account.name}"`;
-            if (vault === undefined) {
-                reportViolation(
-                    `${subject}: key vault ${JSON.stringify(enc.keyVaultUri ?? null)} is not in this stack; cannot verify its region, tenant, soft delete, purge protection or access grants.`,
-                    account.urn,
-                );
-            }
-            if (key === undefined) {
-                reportViolation(
-                    `${subject}: key ${JSON.stringify(enc.keyName ?? null)} is not in this stack; cannot verify its type, rotation, expiry or deletion protection.`,
-                    account.urn,
-                );
-            }
-            if (identity === undefined) {
-                reportViolation(
-                    `${subject}: encryption identity ${JSON.stringify(enc.userAssignedIdentity ?? null)} is not in this stack; cannot verify its tenant or key access.`,
-                    account.urn,
-                );
-            }
-        }
-    },
+  name: "cmk-references-resolvable",
+  description: "Reports customer-managed-key references (vault, key, identity) that are outside the stack and cannot be verified.",
+  enforcementLevel: "advisory",
+  severity: "low",
+  remediationSteps:
+    "Nothing to fix if the vault/key/identity is managed elsewhere: verify soft delete, purge protection, region, tenant, rotation and the identity's grant there. Otherwise manage them in this stack (SecureVault, ManagedKeyRotation, CmkStorageAccount).",
+  url: URLS.storageCmk,
+  validateStack: (args, reportViolation) => {
+    const graph = new StackGraph(args.resources);
+    for (const account of graph.cmkAccounts()) {
+      const { vault, key, identity } = graph.resolveCmk(account);
+      if (vault !== undefined && key !== undefined && identity !== undefined) {
+        continue;
+      }
+      const enc = encryptionOf(account);
+      const subject = `Storage account "${account.name}"`;
+      if (vault === undefined) {
+        reportViolation(
+          `${subject}: key vault ${JSON.stringify(enc.keyVaultUri ?? null)} is not in this stack; cannot verify its region, tenant, soft delete, purge protection or access grants.`,
+          account.urn,
+        );
+      }
+      if (key === undefined) {
+        reportViolation(
+          `${subject}: key ${JSON.stringify(enc.keyName ?? null)} is not in this stack; cannot verify its type, rotation, expiry or deletion protection.`,
+          account.urn,
+        );
+      }
+      if (identity === undefined) {
+        reportViolation(
+          `${subject}: encryption identity ${JSON.stringify(enc.userAssignedIdentity ?? null)} is not in this stack; cannot verify its tenant or key access.`,
+          account.urn,
+        );
+      }
+    }
+  },
 };

@@ -4,10 +4,10 @@ import { StackGraph, encryptionOf, readProp } from "../lib/graph";
 import { lower, str } from "../lib/text";
 
 export interface CmkTenantColocationConfig {
-    /** Tenant every vault and encryption identity must belong to; "" = not enforced. */
-    expectedTenantId?: string;
-    /** Allow a vault in another tenant when the account sets a federated identity client id. */
-    allowCrossTenant?: boolean;
+  /** Tenant every vault and encryption identity must belong to; "" = not enforced. */
+  expectedTenantId?: string;
+  /** Allow a vault in another tenant when the account sets a federated identity client id. */
+  allowCrossTenant?: boolean;
 }
 
 /**
@@ -21,68 +21,68 @@ export interface CmkTenantColocationConfig {
  * first preview; reading it then ends the run with the engine's advisory "can't run during preview".
  */
 export const cmkTenantColocation: StackValidationPolicy = {
-    name: "cmk-tenant-colocation",
-    description: "The Key Vault holding a storage account's key must be in the tenant of the encryption identity (and the expected tenant).",
-    configSchema: {
-        properties: {
-            expectedTenantId: {
-                type: "string",
-                pattern: "^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
-                default: "",
-                description: "Entra tenant id vaults and identities must belong to; empty to skip this check.",
-            },
-            allowCrossTenant: {
-                type: "boolean",
-                default: false,
-                description: "Allow a vault in another tenant when the account sets encryptionFederatedIdentityClientId.",
-            },
-        },
+  name: "cmk-tenant-colocation",
+  description: "The Key Vault holding a storage account's key must be in the tenant of the encryption identity (and the expected tenant).",
+  configSchema: {
+    properties: {
+      expectedTenantId: {
+        type: "string",
+        pattern: "^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        default: "",
+        description: "Entra tenant id vaults and identities must belong to; empty to skip this check.",
+      },
+      allowCrossTenant: {
+        type: "boolean",
+        default: false,
+        description: "Allow a vault in another tenant when the account sets encryptionFederatedIdentityClientId.",
+      },
     },
-    enforcementLevel: "mandatory",
-    severity: "high",
-    remediationSteps:
-        "Use a vault in the identity's tenant. For a deliberate cross-tenant key, set `allowCrossTenant: true` for this policy and `encryption.encryptionIdentity.encryptionFederatedIdentityClientId` on the account.",
-    url: URLS.storageCmkCrossTenant,
-    validateStack: (args, reportViolation) => {
-        const { expectedTenantId = "", allowCrossTenant = false } = args.getConfig<CmkTenantColocationConfig>();
-        const expected = lower(expectedTenantId);
-        const graph = new StackGraph(args.resources);
-        for (const account of graph.cmkAccounts()) {
-            const { vault, identity } = graph.resolveCmk(account);
-            if (vault === undefined) {
-                continue;
-            }
-            const federated = encryptionOf(account).federatedClientId;
-            const exempt = allowCrossTenant && federated !== undefined;
-            const vaultTenant = lower(readProp(vault, "tenantId"));
-            if (expected !== undefined && vaultTenant !== undefined && vaultTenant !== expected && !exempt) {
-                reportViolation(
-                    `Key vault "${vault.name}" used by storage account "${account.name}" is in tenant "${vaultTenant}", not the expected tenant "${expected}".`,
-                    account.urn,
-                );
-            }
-            if (identity === undefined) {
-                continue;
-            }
-            const identityTenant = lower(str(identity.props?.["tenantId"]));
-            if (identityTenant === undefined) {
-                continue;
-            }
-            if (expected !== undefined && identityTenant !== expected) {
-                reportViolation(
-                    `Encryption identity "${identity.name}" of storage account "${account.name}" is in tenant "${identityTenant}", not the expected tenant "${expected}".`,
-                    account.urn,
-                );
-            }
-            if (vaultTenant === undefined || vaultTenant === identityTenant || exempt) {
-                continue;
-            }
-            reportViolation(
-                allowCrossTenant
-                    ? `Key vault "${vault.name}" (tenant "${vaultTenant}") and encryption identity "${identity.name}" (tenant "${identityTenant}") of storage account "${account.name}" are in different tenants, and the account sets no encryption.encryptionIdentity.encryptionFederatedIdentityClientId.`
-                    : `Key vault "${vault.name}" (tenant "${vaultTenant}") and encryption identity "${identity.name}" (tenant "${identityTenant}") of storage account "${account.name}" are in different tenants; cross-tenant keys are not allowed.`,
-                account.urn,
-            );
-        }
-    },
+  },
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps:
+    "Use a vault in the identity's tenant. For a deliberate cross-tenant key, set `allowCrossTenant: true` for this policy and `encryption.encryptionIdentity.encryptionFederatedIdentityClientId` on the account.",
+  url: URLS.storageCmkCrossTenant,
+  validateStack: (args, reportViolation) => {
+    const { expectedTenantId = "", allowCrossTenant = false } = args.getConfig<CmkTenantColocationConfig>();
+    const expected = lower(expectedTenantId);
+    const graph = new StackGraph(args.resources);
+    for (const account of graph.cmkAccounts()) {
+      const { vault, identity } = graph.resolveCmk(account);
+      if (vault === undefined) {
+        continue;
+      }
+      const federated = encryptionOf(account).federatedClientId;
+      const exempt = allowCrossTenant && federated !== undefined;
+      const vaultTenant = lower(readProp(vault, "tenantId"));
+      if (expected !== undefined && vaultTenant !== undefined && vaultTenant !== expected && !exempt) {
+        reportViolation(
+          `Key vault "${vault.name}" used by storage account "${account.name}" is in tenant "${vaultTenant}", not the expected tenant "${expected}".`,
+          account.urn,
+        );
+      }
+      if (identity === undefined) {
+        continue;
+      }
+      const identityTenant = lower(str(identity.props?.["tenantId"]));
+      if (identityTenant === undefined) {
+        continue;
+      }
+      if (expected !== undefined && identityTenant !== expected) {
+        reportViolation(
+          `Encryption identity "${identity.name}" of storage account "${account.name}" is in tenant "${identityTenant}", not the expected tenant "${expected}".`,
+          account.urn,
+        );
+      }
+      if (vaultTenant === undefined || vaultTenant === identityTenant || exempt) {
+        continue;
+      }
+      reportViolation(
+        allowCrossTenant
+          ? `Key vault "${vault.name}" (tenant "${vaultTenant}") and encryption identity "${identity.name}" (tenant "${identityTenant}") of storage account "${account.name}" are in different tenants, and the account sets no encryption.encryptionIdentity.encryptionFederatedIdentityClientId.`
+          : `Key vault "${vault.name}" (tenant "${vaultTenant}") and encryption identity "${identity.name}" (tenant "${identityTenant}") of storage account "${account.name}" are in different tenants; cross-tenant keys are not allowed.`,
+        account.urn,
+      );
+    }
+  },
 };

@@ -8,32 +8,32 @@ import { StackGraph, readProp } from "../lib/graph";
  * otherwise rejects only late, when the account's encryption is configured.
  */
 export const cmkVaultRecoverable: StackValidationPolicy = {
-    name: "cmk-vault-recoverable",
-    description: "The Key Vault behind every customer-managed key must have soft delete and purge protection enabled.",
-    enforcementLevel: "mandatory",
-    severity: "critical",
-    remediationSteps: "Enable `properties.enablePurgeProtection: true` (and keep soft delete on) on the vault holding the storage account's key.",
-    url: URLS.storageCmk,
-    validateStack: (args, reportViolation) => {
-        const graph = new StackGraph(args.resources);
-        for (const account of graph.cmkAccounts()) {
-            const { vault } = graph.resolveCmk(account);
-            if (vault === undefined) {
-                continue;
-            }
-            const problems: string[] = [];
-            if (readProp(vault, "enableSoftDelete") === false) {
-                problems.push("soft delete is disabled");
-            }
-            if (readProp(vault, "enablePurgeProtection") !== true) {
-                problems.push("purge protection is not enabled");
-            }
-            if (problems.length > 0) {
-                reportViolation(
-                    `Key vault "${vault.name}" holding the key of storage account "${account.name}" is not recoverable: ${problems.join(" and ")}.`,
-                    account.urn,
-                );
-            }
-        }
-    },
+  name: "cmk-vault-recoverable",
+  description: "The Key Vault behind every customer-managed key must have soft delete and purge protection enabled.",
+  enforcementLevel: "mandatory",
+  severity: "critical",
+  remediationSteps: "Enable `properties.enablePurgeProtection: true` (and keep soft delete on) on the vault holding the storage account's key.",
+  url: URLS.storageCmk,
+  validateStack: (args, reportViolation) => {
+    const graph = new StackGraph(args.resources);
+    for (const account of graph.cmkAccounts()) {
+      const { vault } = graph.resolveCmk(account);
+      if (vault === undefined) {
+        continue;
+      }
+      const problems: string[] = [];
+      if (readProp(vault, "enableSoftDelete") === false) {
+        problems.push("soft delete is disabled");
+      }
+      if (readProp(vault, "enablePurgeProtection") !== true) {
+        problems.push("purge protection is not enabled");
+      }
+      if (problems.length > 0) {
+        reportViolation(
+          `Key vault "${vault.name}" holding the key of storage account "${account.name}" is not recoverable: ${problems.join(" and ")}.`,
+          account.urn,
+        );
+      }
+    }
+  },
 };
