@@ -6,24 +6,12 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { armState, clientConfig } from "../preview/armState";
+import { armMocks } from "../preview/armState";
 import { runPolicyAdapter } from "../preview/policyAdapter";
 import { installRecordingMocks } from "../preview/recorder";
 
 const REPO = path.resolve(__dirname, "..");
-const recorder = installRecordingMocks(
-  { newResource: (a) => armState(a.type, a.name, a.inputs), call: () => clientConfig() },
-  { project: "cmk-storage", stack: "bench" },
-);
-
-async function settled(): Promise<void> {
-  let last = -1;
-  for (let stable = 0; stable < 5; ) {
-    await new Promise((r) => setTimeout(r, 10));
-    if (recorder.resources.length === last) stable++;
-    else [stable, last] = [0, recorder.resources.length];
-  }
-}
+const recorder = installRecordingMocks(armMocks(), { project: "cmk-storage", stack: "bench" });
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -54,7 +42,7 @@ async function main(): Promise<void> {
     const vault = new SecureVault(`kv${n}`, { resourceGroupName: "rg", location: "westeurope", sku: "premium" });
     const key = new ManagedKeyRotation(`cmk${n}`, { vault, keyType: "RSA-HSM" });
     for (let i = 0; i < n; i++) new CmkStorageAccount(`team${n}x${i}`, { resourceGroupName: "rg", location: "westeurope", key });
-    await settled();
+    await recorder.settled();
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();

@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import type * as pulumi from "@pulumi/pulumi";
 
 /**
  * What Azure Resource Manager returns for the resource types this project creates: ARM-format ids, `vaultUri`, key URIs
@@ -201,4 +202,18 @@ export function armState(type: string, logicalName: string, inputs: Record<strin
 /** What `authorization.getClientConfig` returns for the context. */
 export function clientConfig(ctx: ArmContext = DEFAULT_ARM_CONTEXT): Record<string, string> {
   return { clientId: ctx.clientId, objectId: ctx.objectId, subscriptionId: ctx.subscriptionId, tenantId: ctx.tenantId };
+}
+
+/**
+ * Pulumi mocks that answer like ARM: `armState` for every registration and `clientConfig` for
+ * `authorization.getClientConfig`; any other invoke is an error naming it.
+ */
+export function armMocks(ctx: ArmContext = DEFAULT_ARM_CONTEXT): pulumi.runtime.Mocks {
+  return {
+    newResource: (args) => armState(args.type, args.name, args.inputs, ctx),
+    call: (args) => {
+      if (args.token === "azure-native:authorization:getClientConfig") return clientConfig(ctx);
+      throw new Error(`the simulated Azure does not implement the invoke ${args.token}`);
+    },
+  };
 }

@@ -26,11 +26,36 @@ export type RegistrationCheck = (pending: Omit<RecordedResource, "urn" | "id" | 
 
 export class Recorder {
   readonly resources: RecordedResource[] = [];
+  /** Registrations a check rejected (they never reach `resources`). */
+  rejected = 0;
   private checks: RegistrationCheck[] = [];
 
   reset(): void {
     this.resources.length = 0;
+    this.rejected = 0;
     this.checks = [];
+  }
+
+  /**
+   * Waits until the program has stopped registering resources: no registration (recorded or rejected) for `quietMs`,
+   * or `maxMs` passed. `onProgress` sees the count whenever it changes.
+   */
+  async settled(options: { quietMs?: number; maxMs?: number; onProgress?: (count: number) => void } = {}): Promise<RecordedResource[]> {
+    const { quietMs = 50, maxMs = 60_000, onProgress } = options;
+    const start = Date.now();
+    let last = -1;
+    let lastChange = Date.now();
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 10));
+      const n = this.resources.length + this.rejected;
+      if (n !== last) {
+        last = n;
+        lastChange = Date.now();
+        onProgress?.(this.resources.length);
+      } else if (Date.now() - lastChange >= quietMs || Date.now() - start > maxMs) {
+        return this.resources;
+      }
+    }
   }
 
   /** Adds a check run against each registration before it reaches the mocks (the simulated Azure's rules). */
@@ -100,6 +125,7 @@ export function installRecordingMocks(
     try {
       recorder.runChecks(pending);
     } catch (err) {
+      recorder.rejected++;
       callback(err, undefined);
       return Promise.resolve();
     }

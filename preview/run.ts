@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
-import { armState, clientConfig, DEFAULT_ARM_CONTEXT, type ArmContext } from "./armState";
+import { armMocks, DEFAULT_ARM_CONTEXT, type ArmContext } from "./armState";
 import { installRecordingMocks, type RecordedResource } from "./recorder";
 import { ArmError, checkRegistration, type AzureState } from "./simulatedAzure";
 import { runPolicyAdapter, type PolicyOutcome } from "./policyAdapter";
@@ -110,23 +110,6 @@ function findArmError(e: unknown, known: ArmError[]): ArmError | undefined {
   return known.find((a) => text.includes(a.code) && text.includes(a.armMessage.slice(0, 40)));
 }
 
-/** Waits until no registration has arrived for `quietMs`, or `maxMs` passed. */
-async function settle(count: () => number, quietMs: number, maxMs = 60_000): Promise<void> {
-  const start = Date.now();
-  let last = -1;
-  let lastChange = Date.now();
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 20));
-    const n = count();
-    if (n !== last) {
-      last = n;
-      lastChange = Date.now();
-    } else if (Date.now() - lastChange >= quietMs || Date.now() - start > maxMs) {
-      return;
-    }
-  }
-}
-
 export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   const root = opts.root ?? path.resolve(__dirname, "..");
   const stackFile = opts.stackFile ?? path.join(root, "stacks", `Pulumi.${opts.stack}.yaml`);
@@ -167,16 +150,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   process.on("uncaughtException", onRejection);
 
   try {
-    const recorder = installRecordingMocks(
-      {
-        newResource: (args) => armState(args.type, args.name, args.inputs, ctx),
-        call: (args) => {
-          if (args.token === "azure-native:authorization:getClientConfig") return clientConfig(ctx);
-          throw new Error(`the simulated Azure does not implement the invoke ${args.token}`);
-        },
-      },
-      { project: PROJECT, stack: opts.stack, preview: false },
-    );
+    const recorder = installRecordingMocks(armMocks(ctx), { project: PROJECT, stack: opts.stack, preview: false });
     pulumi.runtime.setAllConfig(config);
     const state: AzureState = { created: recorder.resources, existingVaults: new Set(result.existingVaults) };
     recorder.addCheck((pending) => {
@@ -197,14 +171,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       const arm = findArmError(e, result.azureErrors);
       if (!arm) result.programErrors.push(errorText(e));
     }
-    let shown = -1;
-    await settle(() => {
-      if (recorder.resources.length !== shown) {
-        shown = recorder.resources.length;
-        progress(`${shown} resources registered`);
-      }
-      return recorder.resources.length + result.azureErrors.length;
-    }, opts.settleMs ?? 300);
+    await recorder.settled({ quietMs: opts.settleMs ?? 300, onProgress: (n) => progress(`${n} resources registered`) });
     result.resources = [...recorder.resources].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   } finally {
     restore();

@@ -3,18 +3,7 @@
  * vaultUri, key URIs, identity ids, storage endpoints; see preview/armState.ts) and records every registration with
  * its dependency graph (preview/recorder.ts). Specs import `recorder` from tests/support/mocks.ts.
  */
-import { armState, clientConfig } from "../preview/armState";
+import { armMocks } from "../preview/armState";
 import { installRecordingMocks } from "../preview/recorder";
 
-export const recorder = installRecordingMocks(
-  {
-    newResource: (args) => armState(args.type, args.name, args.inputs),
-    call: (args) => {
-      if (args.token === "azure-native:authorization:getClientConfig") {
-        return clientConfig();
-      }
-      throw new Error(`unexpected invoke ${args.token} in unit tests`);
-    },
-  },
-  { project: "cmk-storage", stack: "test" },
-);
+export const recorder = installRecordingMocks(armMocks(), { project: "cmk-storage", stack: "test" });

@@ -9,23 +9,9 @@ export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
 
-/**
- * Waits until the program has stopped registering resources (no new registration for a few event-loop turns), so
- * exact counts can be asserted.
- */
-export async function settled(): Promise<RecordedResource[]> {
-  let last = -1;
-  let stable = 0;
-  while (stable < 5) {
-    await new Promise((r) => setTimeout(r, 10));
-    if (recorder.resources.length === last) {
-      stable++;
-    } else {
-      stable = 0;
-      last = recorder.resources.length;
-    }
-  }
-  return recorder.resources;
+/** Waits until the program has stopped registering resources, so exact counts can be asserted. */
+export function settled(): Promise<RecordedResource[]> {
+  return recorder.settled();
 }
 
 /** Registrations of one type. */
