@@ -186,6 +186,12 @@ export interface CmkStorageAccountArgs {
    */
   readonly accessKeySecretVaultId?: string;
   /**
+   * Permission model of the vault given by `accessKeySecretVaultUri` (decides how the deployer gets secret access).
+   *
+   * @default - the CMK vault's permission model
+   */
+  readonly accessKeySecretVaultPermissionModel?: VaultPermissionModel;
+  /**
    * Grant the identity running `pulumi up` what rotation needs: Storage Account Key Operator Service Role and Reader on
    * the account, and secrets get/set (access policy) or Key Vault Secrets Officer (RBAC) on the vault. Turn off when
    * the deployer already holds them (e.g. Owner), or when the grants are managed elsewhere.
@@ -304,6 +310,9 @@ export function validateCmkStorageAccountArgs(name: string, args: CmkStorageAcco
   }
   if (args.rotateAccessKeys && (args.grantDeployerAccessKeyRotation ?? true) && args.accessKeySecretVaultUri !== undefined && args.accessKeySecretVaultId === undefined) {
     problems.add("accessKeySecretVaultId", "is required with accessKeySecretVaultUri to grant the deployer secret access; or set grantDeployerAccessKeyRotation: false");
+  }
+  if (args.accessKeySecretVaultPermissionModel !== undefined && !VAULT_PERMISSION_MODELS.includes(args.accessKeySecretVaultPermissionModel)) {
+    problems.add("accessKeySecretVaultPermissionModel", `must be one of ${VAULT_PERMISSION_MODELS.join(", ")}, got ${show(args.accessKeySecretVaultPermissionModel)}`);
   }
   if (args.deployerPrincipalType !== undefined && !["User", "ServicePrincipal"].includes(args.deployerPrincipalType)) {
     problems.add("deployerPrincipalType", `must be "User" or "ServicePrincipal", got ${show(args.deployerPrincipalType)}`);
@@ -573,7 +582,7 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
       const vaultId: pulumi.Input<string> = ownVault
         ? args.accessKeySecretVaultId!
         : args.key ? args.key.vaultId : args.keyVaultId!;
-      const vaultModel = ownVault ? (args.keyVaultPermissionModel ?? cmkPermissionModel) : cmkPermissionModel;
+      const vaultModel = ownVault ? (args.accessKeySecretVaultPermissionModel ?? cmkPermissionModel) : cmkPermissionModel;
       if (vaultModel === "accessPolicy") {
         const ref = pulumi.output(vaultId).apply((id) => parseVaultId(id)!);
         grants.push(new keyvault.AccessPolicy(

@@ -41,7 +41,7 @@ export function isKnown<T>(value: pulumi.Input<T> | undefined): value is T {
 
 /** Renders a received value for an error message. */
 export function show(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return JSON.stringify(value) ?? String(value);
 }
 
 /** An Entra ID object, tenant or client id. */

@@ -279,6 +279,19 @@ describe("CmkStorageAccount", () => {
       assert.deepEqual(one(SA, "legacy-account").inputs.keyPolicy, { keyExpirationPeriodInDays: 90 });
     });
 
+    it("publishes to a separate RBAC secret vault with Key Vault Secrets Officer there, whatever the CMK vault's model", async () => {
+      const secretVaultId = "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/resourceGroups/rg-secrets/providers/Microsoft.KeyVault/vaults/kv-secrets-01";
+      const sa = new CmkStorageAccount("legacy", {
+        resourceGroupName: "rg", location: "westeurope", key: platform(), allowSharedKeyAccess: true, rotateAccessKeys: true,
+        accessKeySecretVaultUri: "https://kv-secrets-01.vault.azure.net", accessKeySecretVaultId: secretVaultId, accessKeySecretVaultPermissionModel: "rbac",
+      });
+      await promiseOf(sa.accountId);
+      await settled();
+      assert.equal(one("azure-native:authorization:RoleAssignment", "legacy-deployer-KeyVaultSecretsOfficer").inputs.scope, secretVaultId);
+      assert.equal(one("pulumi-nodejs:dynamic/cmk:AccessKeyRotation", "legacy-access-keys-rotation").inputs.vaultUri, "https://kv-secrets-01.vault.azure.net");
+      assert.equal(byType("azure-native:keyvault:AccessPolicy").filter((p) => p.name === "legacy-deployer-secrets").length, 0);
+    });
+
     it("creates no deployer grants when grantDeployerAccessKeyRotation is false", async () => {
       const sa = new CmkStorageAccount("legacy", { resourceGroupName: "rg", location: "westeurope", key: platform(), allowSharedKeyAccess: true, rotateAccessKeys: true, grantDeployerAccessKeyRotation: false });
       await promiseOf(sa.accountId);
