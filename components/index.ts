@@ -1,8 +1,20 @@
-export * from "./azureRoles";
-export * from "./cmkStorageAccount";
-export * from "./managedKeyRotation";
+/**
+ * @cmk-platform/azure-cmk-storage: Pulumi components for customer-managed-key encrypted Azure Storage.
+ *
+ * The component classes exported here are what `pulumi package add` publishes to other languages (SecureVault,
+ * ManagedKeyRotation, CmkStorageAccount). StorageAccessKeyRotation runs a dynamic resource, which Pulumi cannot host for
+ * other languages, so it is exported from `@cmk-platform/azure-cmk-storage/access-key-rotation` instead.
+ */
+export { AzureBuiltInRoles, roleDefinitionId, type AzureBuiltInRoleName } from "./azureRoles";
+export { CmkStorageAccount, STORAGE_CMK_KEY_PERMISSIONS, validateCmkStorageAccountArgs } from "./cmkStorageAccount";
+export type { AccountEndpoints, CmkStorageAccountArgs, SasPolicy } from "./cmkStorageAccount";
+export { LEGACY_TYPES, PACKAGE_NAME, TYPES } from "./componentTypes";
+export * from "./enums";
+export { CMK_KEY_OPERATIONS, CMK_KEY_SIZES, ManagedKeyRotation, validateManagedKeyRotationArgs } from "./managedKeyRotation";
+export type { ManagedKeyRotationArgs } from "./managedKeyRotation";
 export * from "./naming";
-export * from "./rbacPropagationWait";
+export { isoDurationDays, parseIsoDuration } from "./duration";
+export type { KeyReference, VaultReference } from "./references";
 export * from "./rotationPolicy";
-export * from "./secureVault";
-export * from "./storageAccessKeyRotation";
+export { ADMINISTRATOR_KEY_PERMISSIONS, SecureVault, validateSecureVaultArgs } from "./secureVault";
+export type { SecureVaultArgs, VaultAdministrator } from "./secureVault";

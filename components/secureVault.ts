@@ -2,21 +2,25 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as random from "@pulumi/random";
-import { roleDefinitionId } from "./azureRoles";
+import { parseVaultId } from "./armId";
+import { LEGACY_TYPES, TYPES } from "./componentTypes";
+import { enumValues, PrincipalType, PublicNetworkAccess, VaultPermissionModel, VaultSku } from "./enums";
+import { grantVaultAccess } from "./grants";
 import { deriveVaultName, NAME_SUFFIX_LENGTH, vaultNameProblem } from "./naming";
-import { ArgumentProblems, checkNetworkAllowLists, GUID_PATTERN, isKnown, show } from "./validation";
-
-const TYPE = "cmk:keyvault:SecureVault";
-
-/** How data-plane access to the vault is authorised. */
-export type VaultPermissionModel = "accessPolicy" | "rbac";
-export const VAULT_PERMISSION_MODELS: readonly VaultPermissionModel[] = ["accessPolicy", "rbac"];
-
-export type VaultSku = "standard" | "premium";
-export const VAULT_SKUS: readonly VaultSku[] = ["standard", "premium"];
-
-export type PrincipalType = "User" | "Group" | "ServicePrincipal";
-export const PRINCIPAL_TYPES: readonly PrincipalType[] = ["User", "Group", "ServicePrincipal"];
+import { resolveVault, type VaultReference } from "./references";
+import {
+  argumentsObject,
+  ArgumentProblems,
+  checkArray,
+  checkBoolean,
+  checkEnum,
+  checkNetworkAllowLists,
+  checkString,
+  checkTags,
+  GUID_PATTERN,
+  isKnown,
+  show,
+} from "./validation";
 
 /**
  * Key permissions an administrator gets in the access-policy model: manage the CMK and its rotation policy, nothing
@@ -38,143 +42,131 @@ export const ADMINISTRATOR_KEY_PERMISSIONS = [
 
 /** A person, group or CI identity that administers the vault's keys. */
 export interface VaultAdministrator {
-  /** Entra ID object id of the principal. */
-  readonly objectId: pulumi.Input<string>;
-  /**
-   * Kind of principal; RBAC role assignments must state it correctly (Azure rejects a mismatch).
-   *
-   * @default "User"
-   */
-  readonly principalType?: PrincipalType;
+  /** Entra ID object id of the principal (a GUID). Required. Its grant is named after it, so reordering the list changes nothing. */
+  objectId: pulumi.Input<string>;
+  /** Kind of principal; RBAC role assignments must state it correctly (Azure rejects a mismatch). Default: "User". */
+  principalType?: PrincipalType;
 }
 
+/** Arguments of SecureVault. Defaults are stated in each description (the package schema keeps descriptions only). */
 export interface SecureVaultArgs {
   /** Resource group that holds the vault. */
   readonly resourceGroupName: pulumi.Input<string>;
   /** Azure region of the vault, e.g. "westeurope". Explicit, so colocation with storage can be checked. */
   readonly location: pulumi.Input<string>;
   /**
-   * Entra ID tenant of the vault.
-   *
-   * @default - the tenant of the current Azure credentials (`authorization.getClientConfig`)
+   * Entra ID tenant of the vault. Default: the tenant of the current Azure credentials
+   * (`authorization.getClientConfig`).
    */
   readonly tenantId?: pulumi.Input<string>;
   /**
    * Explicit, globally unique vault name (3-24 characters of letters, digits and hyphens; starts with a letter; ends
-   * with a letter or digit; no "--").
-   *
-   * @default - derived from `namePrefix` plus a random 6-character suffix, so a soft-deleted purge-protected vault of
-   * the same name never blocks a redeploy
+   * with a letter or digit; no "--"). Default: derived from `namePrefix` plus a random 6-character suffix, so a
+   * soft-deleted purge-protected vault of the same name never blocks a redeploy.
    */
   readonly vaultName?: pulumi.Input<string>;
   /**
-   * Base of the derived vault name.
-   *
-   * @default - the component name
+   * Base of the derived vault name. Default: the component name.
    */
   readonly namePrefix?: string;
   /**
-   * Vault SKU; "premium" is required for HSM-backed (RSA-HSM) keys.
-   *
-   * @default "standard"
+   * Vault SKU; "premium" is required for HSM-backed (RSA-HSM) keys. Default: "standard".
    */
   readonly sku?: VaultSku;
   /**
    * Data-plane permission model, always sent explicitly (API 2026-02-01 flips Azure's default to RBAC).
    * "accessPolicy" grants take effect immediately, which avoids the RBAC propagation race when a storage account is
-   * created right after its key grant; "rbac" uses Azure role assignments.
-   *
-   * @default "accessPolicy"
+   * created right after its key grant; "rbac" uses Azure role assignments. Default: "accessPolicy".
    */
   readonly permissionModel?: VaultPermissionModel;
   /**
    * Days a deleted vault (and its keys) stay recoverable; Azure accepts 7-90. Soft delete itself is always on.
-   *
-   * @default 90
+   * Default: 90.
    */
   readonly softDeleteRetentionInDays?: number;
   /**
-   * "Disabled" turns public network access off (private endpoints and trusted Azure services only). "Enabled" keeps the
-   * public endpoint behind the firewall (default action Deny) with the allow-lists below. Either way the firewall
+   * "Disabled" turns public network access off (private endpoints and trusted Azure services only). "Enabled" keeps
+   * the public endpoint behind the firewall (default action Deny) with the allow-lists below. Either way the firewall
    * bypasses trusted Azure services, so Azure Storage can reach the key. Weakening to "Enabled" logs a warning.
-   *
-   * @default "Disabled"
+   * Default: "Disabled".
    */
-  readonly publicNetworkAccess?: "Disabled" | "Enabled";
+  readonly publicNetworkAccess?: PublicNetworkAccess;
   /**
    * Public IPv4 addresses or CIDR ranges allowed through the vault firewall (e.g. a CI runner's egress address).
-   *
-   * @default []
+   * Default: [].
    */
   readonly allowedIpRanges?: pulumi.Input<string>[];
   /**
-   * Subnet resource ids allowed through the vault firewall (the subnets need the Microsoft.KeyVault service endpoint).
-   *
-   * @default []
+   * Subnet resource ids allowed through the vault firewall (the subnets need the Microsoft.KeyVault service
+   * endpoint). Default: [].
    */
   readonly allowedSubnetIds?: pulumi.Input<string>[];
   /**
    * Principals that administer keys: an access policy with `ADMINISTRATOR_KEY_PERMISSIONS` each (access-policy
-   * model), or the "Key Vault Crypto Officer" role at vault scope (RBAC model). Nothing broader.
-   *
-   * @default []
+   * model), or the "Key Vault Crypto Officer" role at vault scope (RBAC model). Nothing broader. Default: [].
    */
   readonly administrators?: VaultAdministrator[];
   /**
    * Recover a soft-deleted vault of the same name instead of creating one (`createMode: recover`). Use it once, to
-   * bring back a vault deleted within its retention period, then remove it.
-   *
-   * @default false
+   * bring back a vault deleted within its retention period, then remove it. Default: false.
    */
   readonly recoverSoftDeleted?: boolean;
   /**
-   * Tags applied to the vault, merged over `{ managedBy: "pulumi", component: "SecureVault" }`.
-   *
-   * @default {}
+   * Tags applied to the vault, merged over `{ managedBy: "pulumi", component: "SecureVault" }`. Default: {}.
    */
   readonly tags?: Record<string, pulumi.Input<string>>;
 }
 
 /** Validates SecureVault arguments that are known at construction; throws one error listing every problem. */
-export function validateSecureVaultArgs(name: string, args: SecureVaultArgs): void {
+export function validateSecureVaultArgs(name: string, input: SecureVaultArgs): void {
   const problems = new ArgumentProblems();
-  if (isKnown(args.vaultName)) {
+  const args = argumentsObject(problems, input);
+  checkString(problems, "resourceGroupName", args.resourceGroupName, true);
+  if (checkString(problems, "location", args.location, true) && !/^[a-zA-Z][a-zA-Z0-9 ]*$/.test(args.location)) {
+    problems.add("location", `must be an Azure region name such as "westeurope", got ${show(args.location)}`);
+  }
+  if (checkString(problems, "vaultName", args.vaultName)) {
     const p = vaultNameProblem(args.vaultName);
     if (p) problems.add("vaultName", p);
   }
-  if (args.namePrefix !== undefined && !/[a-zA-Z0-9]/.test(args.namePrefix)) {
+  if (checkString(problems, "namePrefix", args.namePrefix) && !/[a-zA-Z0-9]/.test(args.namePrefix)) {
     problems.add("namePrefix", `must contain at least one letter or digit, got ${show(args.namePrefix)}`);
   }
-  if (args.sku !== undefined && !VAULT_SKUS.includes(args.sku)) {
-    problems.add("sku", `must be one of ${VAULT_SKUS.join(", ")}, got ${show(args.sku)}`);
-  }
-  if (args.permissionModel !== undefined && !VAULT_PERMISSION_MODELS.includes(args.permissionModel)) {
-    problems.add("permissionModel", `must be one of ${VAULT_PERMISSION_MODELS.join(", ")}, got ${show(args.permissionModel)}`);
-  }
+  checkEnum(problems, "sku", args.sku, enumValues(VaultSku));
+  checkEnum(problems, "permissionModel", args.permissionModel, enumValues(VaultPermissionModel));
   const days = args.softDeleteRetentionInDays;
-  if (days !== undefined && (!Number.isInteger(days) || days < 7 || days > 90)) {
+  if (days !== undefined && (typeof days !== "number" || !Number.isInteger(days) || days < 7 || days > 90)) {
     problems.add("softDeleteRetentionInDays", `must be a whole number of days between 7 and 90, got ${show(days)}`);
   }
-  if (args.publicNetworkAccess !== undefined && !["Disabled", "Enabled"].includes(args.publicNetworkAccess)) {
-    problems.add("publicNetworkAccess", `must be "Disabled" or "Enabled", got ${show(args.publicNetworkAccess)}`);
-  }
+  checkEnum(problems, "publicNetworkAccess", args.publicNetworkAccess, enumValues(PublicNetworkAccess));
   checkNetworkAllowLists(problems, args.allowedIpRanges, args.allowedSubnetIds);
-  (args.administrators ?? []).forEach((a, i) => {
-    if (isKnown(a.objectId) && !GUID_PATTERN.test(a.objectId)) {
-      problems.add(`administrators[${i}].objectId`, `must be an Entra ID object id (a GUID), got ${show(a.objectId)}`);
+  const seen = new Set<string>();
+  checkArray(problems, "administrators", args.administrators).forEach((a, i) => {
+    if (a === null || typeof a !== "object" || Array.isArray(a)) {
+      problems.add(`administrators[${i}]`, `must be an object with objectId (and principalType), got ${show(a)}`);
+      return;
     }
-    if (a.principalType !== undefined && !PRINCIPAL_TYPES.includes(a.principalType)) {
-      problems.add(`administrators[${i}].principalType`, `must be one of ${PRINCIPAL_TYPES.join(", ")}, got ${show(a.principalType)}`);
+    const admin = a as Partial<VaultAdministrator>;
+    if (checkString(problems, `administrators[${i}].objectId`, admin.objectId, true)) {
+      if (!GUID_PATTERN.test(admin.objectId)) {
+        problems.add(`administrators[${i}].objectId`, `must be an Entra ID object id (a GUID), got ${show(admin.objectId)}`);
+      } else if (seen.has(admin.objectId.toLowerCase())) {
+        problems.add(`administrators[${i}].objectId`, `is listed twice (${admin.objectId}); each administrator gets one grant`);
+      }
+      seen.add(admin.objectId.toLowerCase());
     }
+    checkEnum(problems, `administrators[${i}].principalType`, admin.principalType, enumValues(PrincipalType));
   });
-  if (isKnown(args.tenantId) && !GUID_PATTERN.test(args.tenantId)) {
+  if (checkString(problems, "tenantId", args.tenantId) && !GUID_PATTERN.test(args.tenantId)) {
     problems.add("tenantId", `must be an Entra ID tenant id (a GUID), got ${show(args.tenantId)}`);
   }
-  if (isKnown(args.location) && !/^[a-zA-Z][a-zA-Z0-9 ]*$/.test(args.location)) {
-    problems.add("location", `must be an Azure region name such as "westeurope", got ${show(args.location)}`);
-  }
+  checkBoolean(problems, "recoverSoftDeleted", args.recoverSoftDeleted);
+  checkTags(problems, "tags", args.tags);
   problems.throwIfAny("SecureVault", name);
 }
+
+/** What `reference()` returns for each vault (kept outside the instance: every class field becomes a schema output). */
+const references = new WeakMap<SecureVault, VaultReference>();
 
 /**
  * Defines a hardened Key Vault for customer-managed keys: soft delete (retention 7-90 days) and purge protection always
@@ -185,8 +177,6 @@ export function validateSecureVaultArgs(name: string, args: SecureVaultArgs): vo
  * a `keyvault.AccessPolicy` (access-policy model) or an `authorization.RoleAssignment` (RBAC model).
  */
 export class SecureVault extends pulumi.ComponentResource {
-  /** The vault resource (for `dependsOn` and extra properties). */
-  public readonly vault: keyvault.Vault;
   /** ARM resource id of the vault. */
   public readonly vaultId: pulumi.Output<string>;
   /** Vault name. */
@@ -199,19 +189,15 @@ export class SecureVault extends pulumi.ComponentResource {
   public readonly tenantId: pulumi.Output<string>;
   /** Resource group of the vault. */
   public readonly resourceGroupName: pulumi.Output<string>;
-  /** Data-plane permission model ("accessPolicy" or "rbac"). */
-  public readonly permissionModel: VaultPermissionModel;
-  /** Vault SKU. */
-  public readonly sku: VaultSku;
-  /** The location as given, when it was a plain value (used for construction-time colocation checks). */
-  public readonly knownLocation: string | undefined;
-  /** The tenant id as given, when it was a plain value. */
-  public readonly knownTenantId: string | undefined;
+  /** Data-plane permission model: "accessPolicy" or "rbac". */
+  public readonly permissionModel: pulumi.Output<VaultPermissionModel>;
+  /** Vault SKU: "standard" or "premium". */
+  public readonly sku: pulumi.Output<VaultSku>;
 
   constructor(name: string, args: SecureVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: bad input never reaches the engine.
     validateSecureVaultArgs(name, args);
-    super(TYPE, name, {}, opts);
+    super(TYPES.SecureVault, name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: LEGACY_TYPES.SecureVault }] });
 
     const sku = args.sku ?? "standard";
     const permissionModel = args.permissionModel ?? "accessPolicy";
@@ -238,7 +224,7 @@ export class SecureVault extends pulumi.ComponentResource {
       vaultName = suffix.result.apply((s) => deriveVaultName(prefix, s));
     }
 
-    this.vault = new keyvault.Vault(
+    const vault = new keyvault.Vault(
       `${name}-vault`,
       {
         vaultName,
@@ -268,45 +254,41 @@ export class SecureVault extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.vaultId = this.vault.id;
-    this.vaultName = this.vault.name;
-    this.vaultUri = this.vault.properties.apply((p) => p.vaultUri ?? "");
+    this.vaultId = vault.id;
+    this.vaultName = vault.name;
+    this.vaultUri = vault.properties.apply((p) => p.vaultUri ?? "");
     this.location = pulumi.output(args.location);
-    this.tenantId = this.vault.properties.apply((p) => p.tenantId ?? "");
+    this.tenantId = vault.properties.apply((p) => p.tenantId ?? "");
     this.resourceGroupName = pulumi.output(args.resourceGroupName);
-    this.permissionModel = permissionModel;
-    this.sku = sku;
-    this.knownLocation = isKnown(args.location) ? args.location : undefined;
-    this.knownTenantId = isKnown(args.tenantId) ? args.tenantId : undefined;
+    this.permissionModel = pulumi.output(permissionModel);
+    this.sku = pulumi.output(sku);
+    const reference: VaultReference = {
+      vaultId: this.vaultId,
+      permissionModel,
+      vaultUri: this.vaultUri,
+      sku,
+      location: args.location,
+      tenantId: args.tenantId ?? this.tenantId,
+    };
+    references.set(this, reference);
 
+    const resolved = resolveVault(reference, parseVaultId, `SecureVault "${name}"`);
     (args.administrators ?? []).forEach((admin, i) => {
-      if (permissionModel === "accessPolicy") {
-        new keyvault.AccessPolicy(
-          `${name}-admin-${i}`,
-          {
-            resourceGroupName: args.resourceGroupName,
-            vaultName: this.vault.name,
-            policy: {
-              tenantId,
-              objectId: admin.objectId,
-              permissions: { keys: [...ADMINISTRATOR_KEY_PERMISSIONS] },
-            },
-          },
-          { parent: this },
-        );
-      } else {
-        new authorization.RoleAssignment(
-          `${name}-admin-${i}`,
-          {
-            principalId: admin.objectId,
-            principalType: admin.principalType ?? "User",
-            roleDefinitionId: clientConfig.subscriptionId.apply((s) => roleDefinitionId(s, "KeyVaultCryptoOfficer")),
-            scope: this.vault.id,
-            description: `Key administration for SecureVault ${name}`,
-          },
-          { parent: this },
-        );
-      }
+      // Named by object id, so reordering the list keeps every grant; aliased from the index-based names of <= 0.1.0.
+      const grantName = isKnown(admin.objectId) ? `${name}-admin-${admin.objectId.toLowerCase()}` : `${name}-admin-${i}`;
+      grantVaultAccess(
+        grantName,
+        resolved,
+        {
+          principalId: admin.objectId,
+          principalType: admin.principalType ?? "User",
+          tenantId,
+          accessPolicy: { keys: ADMINISTRATOR_KEY_PERMISSIONS },
+          role: "KeyVaultCryptoOfficer",
+          description: `Key administration for SecureVault ${name}`,
+        },
+        { parent: this, aliases: grantName === `${name}-admin-${i}` ? [] : [{ name: `${name}-admin-${i}` }] },
+      );
     });
 
     this.registerOutputs({
@@ -319,5 +301,14 @@ export class SecureVault extends pulumi.ComponentResource {
       permissionModel: this.permissionModel,
       sku: this.sku,
     });
+  }
+
+  /**
+   * This vault as plain data for `ManagedKeyRotation` (`vault`) and `CmkStorageAccount` (`accessKeySecretVault`).
+   * Other languages build the same object from the outputs: `{ vaultId, vaultUri, sku, location, tenantId }` plus the
+   * `permissionModel` the vault was configured with.
+   */
+  public reference(): VaultReference {
+    return { ...references.get(this)! };
   }
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
 import type { AccessKeyRotationInputs } from "./accessKeyRotation/provider";
 import { accessKeyRotationProvider } from "./accessKeyRotation/provider";
 import {
@@ -11,10 +12,22 @@ import {
   SECRET_NAME_PATTERN,
   SECRET_TAGS,
 } from "./accessKeyRotation/schedule";
+import { parseVaultId } from "./armId";
 import type { AzureBuiltInRoleName } from "./azureRoles";
-import { ArgumentProblems, isKnown, show } from "./validation";
+import { LEGACY_TYPES, TYPES } from "./componentTypes";
+import { DeployerPrincipalType, enumValues } from "./enums";
+import { assignRole, grantVaultAccess } from "./grants";
+import { ACCESS_KEY_ROTATION_TYPESCRIPT_ONLY, hosting } from "./hosting";
+import { waitForRbacPropagation } from "./rbacPropagation";
+import { checkVaultReference } from "./referenceValidation";
+import { resolveVault, type VaultReference } from "./references";
+import { argumentsObject, ArgumentProblems, checkBoolean, checkEnum, checkString, checkTags, isKnown, show } from "./validation";
 
-const TYPE = "cmk:storage:StorageAccessKeyRotation";
+/**
+ * Name prefix of the deployer grants CmkStorageAccount <= 0.1.0 created itself (as its own children); the rotation it
+ * creates now passes it, so those grants are aliased instead of replaced. Not part of the public arguments.
+ */
+export const LEGACY_GRANT_PREFIX: unique symbol = Symbol("legacyGrantPrefix");
 
 /** Arguments of StorageAccessKeyRotation. Plain values only, so the component can be described in a package schema. */
 export interface StorageAccessKeyRotationArgs {
@@ -24,8 +37,8 @@ export interface StorageAccessKeyRotationArgs {
    * allow shared-key access; otherwise there is nothing to rotate.
    */
   readonly storageAccountId: pulumi.Input<string>;
-  /** Data-plane URI of the Key Vault that stores the active key, e.g. `https://<vault>.vault.azure.net/`. */
-  readonly vaultUri: pulumi.Input<string>;
+  /** The Key Vault that stores the active key (a SecureVault's `reference()`, or an existing vault by id). */
+  readonly vault: VaultReference;
   /**
    * Name of the Key Vault secret holding the active key (1-127 letters, digits, dashes). Every rotation writes a new
    * version; clients read the latest.
@@ -47,34 +60,61 @@ export interface StorageAccessKeyRotationArgs {
    * @default {}
    */
   readonly tags?: Record<string, pulumi.Input<string>>;
+  /**
+   * Grant the identity running `pulumi up` what rotation needs (`accessKeyRotationPermissions()`): Storage Account Key
+   * Operator Service Role and Reader on the account, and secrets get/set (access policy) or Key Vault Secrets Officer
+   * (RBAC) on the vault. Turn off when the deployer already holds them or the grants are managed elsewhere.
+   *
+   * @default true
+   */
+  readonly grantDeployerAccess?: boolean;
+  /**
+   * Principal type of the identity running `pulumi up`, for its role assignments (Azure rejects a mismatch).
+   *
+   * @default "ServicePrincipal"
+   */
+  readonly deployerPrincipalType?: DeployerPrincipalType;
+  /**
+   * Seconds to wait after the deployer's role assignments are created, before the first rotation (RBAC propagation).
+   *
+   * @default 60
+   */
+  readonly rbacPropagationSeconds?: number;
+  /** Internal: see LEGACY_GRANT_PREFIX. */
+  readonly [LEGACY_GRANT_PREFIX]?: string;
 }
 
 /** Validates plain argument values (Outputs are checked by the provider when known); throws once listing every problem. */
-export function validateStorageAccessKeyRotationArgs(name: string, args: StorageAccessKeyRotationArgs): void {
+export function validateStorageAccessKeyRotationArgs(name: string, input: StorageAccessKeyRotationArgs): void {
   const problems = new ArgumentProblems();
-  if (isKnown(args.storageAccountId) && !parseStorageAccountId(args.storageAccountId)) {
+  if (hosting.isComponentProviderHost()) {
+    problems.add("args", `StorageAccessKeyRotation is available to TypeScript and JavaScript programs only: ${ACCESS_KEY_ROTATION_TYPESCRIPT_ONLY}`);
+    problems.throwIfAny("StorageAccessKeyRotation", name);
+  }
+  const args = argumentsObject(problems, input);
+  if (checkString(problems, "storageAccountId", args.storageAccountId, true) && !parseStorageAccountId(args.storageAccountId)) {
     problems.add(
       "storageAccountId",
       `must be a storage account ARM id "/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<name>", got ${show(args.storageAccountId)}`,
     );
   }
-  if (isKnown(args.vaultUri) && !/^https:\/\/[a-zA-Z0-9.-]+(:\d+)?\/?$/.test(args.vaultUri)) {
-    problems.add("vaultUri", `must be a Key Vault URI such as "https://<vault>.vault.azure.net/", got ${show(args.vaultUri)}`);
-  }
-  if (isKnown(args.secretName) && !SECRET_NAME_PATTERN.test(args.secretName)) {
+  checkVaultReference(problems, "vault", args.vault, true);
+  if (checkString(problems, "secretName", args.secretName) && !SECRET_NAME_PATTERN.test(args.secretName)) {
     problems.add("secretName", `must match ${SECRET_NAME_PATTERN.source} (1-127 letters, digits, dashes), got ${show(args.secretName)}`);
   }
   const period = args.rotationPeriodInDays;
   if (
+    period !== undefined &&
     isKnown(period) &&
-    !(Number.isInteger(period) && period >= MIN_ROTATION_PERIOD_DAYS && period <= MAX_ROTATION_PERIOD_DAYS)
+    !(typeof period === "number" && Number.isInteger(period) && period >= MIN_ROTATION_PERIOD_DAYS && period <= MAX_ROTATION_PERIOD_DAYS)
   ) {
     problems.add(
       "rotationPeriodInDays",
       `must be a whole number of days between ${MIN_ROTATION_PERIOD_DAYS} and ${MAX_ROTATION_PERIOD_DAYS}, got ${show(period)}`,
     );
   }
-  if (args.tags !== undefined) {
+  checkTags(problems, "tags", args.tags);
+  if (args.tags !== undefined && args.tags !== null && typeof args.tags === "object") {
     const keys = Object.keys(args.tags);
     if (keys.length > MAX_USER_TAGS) {
       problems.add("tags", `must have at most ${MAX_USER_TAGS} entries (Key Vault allows 15 per secret, 4 are the rotation's), got ${keys.length}`);
@@ -83,6 +123,12 @@ export function validateStorageAccessKeyRotationArgs(name: string, args: Storage
     if (reserved.length > 0) {
       problems.add("tags", `must not set the rotation's own tags ${Object.values(SECRET_TAGS).join(", ")}, got ${show(reserved)}`);
     }
+  }
+  checkBoolean(problems, "grantDeployerAccess", args.grantDeployerAccess);
+  checkEnum(problems, "deployerPrincipalType", args.deployerPrincipalType, enumValues(DeployerPrincipalType));
+  const seconds = args.rbacPropagationSeconds;
+  if (seconds !== undefined && (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0 || seconds > 900)) {
+    problems.add("rbacPropagationSeconds", `must be a whole number of seconds between 0 and 900, got ${show(seconds)}`);
   }
   problems.throwIfAny("StorageAccessKeyRotation", name);
 }
@@ -153,7 +199,9 @@ class AccessKeyRotation extends pulumi.dynamic.Resource {
  * one more period. Runs on every `pulumi up`; a preview shows a pending update exactly when a rotation is due.
  *
  * Creates one child, `${name}-rotation`, a dynamic resource driven by the Azure SDKs. Key values never reach Pulumi
- * state, outputs or logs. The deploying identity needs the grants in `accessKeyRotationPermissions()`.
+ * state, outputs or logs. The deploying identity needs the grants in `accessKeyRotationPermissions()`, which the
+ * component creates (with an RBAC propagation wait) unless `grantDeployerAccess` is false. TypeScript/JavaScript only:
+ * a dynamic resource cannot be hosted for other languages (see `hosting.ts`).
  */
 export class StorageAccessKeyRotation extends pulumi.ComponentResource {
   /** Which key is active and published: "key1" or "key2". */
@@ -170,11 +218,17 @@ export class StorageAccessKeyRotation extends pulumi.ComponentResource {
   /**
    * @param name The unique name of this component; the child is `${name}-rotation`.
    * @param args See StorageAccessKeyRotationArgs.
-   * @param opts Component options; pass the grants from `accessKeyRotationPermissions()` in `dependsOn`.
+   * @param opts Component options. The deployer's grants are created here unless `grantDeployerAccess` is false.
    */
   constructor(name: string, args: StorageAccessKeyRotationArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(TYPE, name, {}, opts);
+    // Validate before registering anything: bad input never reaches the engine.
     validateStorageAccessKeyRotationArgs(name, args);
+    super(TYPES.StorageAccessKeyRotation, name, {}, {
+      ...opts,
+      aliases: [...(opts?.aliases ?? []), { type: LEGACY_TYPES.StorageAccessKeyRotation }],
+    });
+    const vault = resolveVault(args.vault, parseVaultId, `StorageAccessKeyRotation "${name}" vault`);
+    const grants = (args.grantDeployerAccess ?? true) ? this.grantDeployer(name, args, vault, opts?.parent) : [];
 
     const secretName =
       args.secretName ??
@@ -190,12 +244,12 @@ export class StorageAccessKeyRotation extends pulumi.ComponentResource {
       `${name}-rotation`,
       {
         storageAccountId: args.storageAccountId,
-        vaultUri: args.vaultUri,
+        vaultUri: vault.vaultUri,
         secretName,
         rotationPeriodInDays: args.rotationPeriodInDays ?? DEFAULT_ROTATION_PERIOD_DAYS,
         tags: pulumi.output(args.tags ?? {}),
       },
-      { parent: this },
+      { parent: this, dependsOn: grants },
     );
 
     this.activeKeyName = rotation.activeKeyName;
@@ -210,5 +264,55 @@ export class StorageAccessKeyRotation extends pulumi.ComponentResource {
       secretId: this.secretId,
       secretVersion: this.secretVersion,
     });
+  }
+
+  /** Grants the identity running `pulumi up` what rotation needs, and waits for RBAC grants to propagate. */
+  private grantDeployer(
+    name: string,
+    args: StorageAccessKeyRotationArgs,
+    vault: ReturnType<typeof resolveVault>,
+    legacyParent: pulumi.Resource | undefined,
+  ): pulumi.Resource[] {
+    const permissions = accessKeyRotationPermissions();
+    const client = authorization.getClientConfigOutput({ parent: this });
+    const principalType = args.deployerPrincipalType ?? "ServicePrincipal";
+    const legacy = args[LEGACY_GRANT_PREFIX];
+    // Grants of <= 0.1.0 were children of the CmkStorageAccount, named `<account>-deployer-<role|secrets>`.
+    const aliasesFor = (suffix: string): pulumi.Alias[] =>
+      legacy !== undefined && legacyParent !== undefined ? [{ name: `${legacy}-deployer-${suffix}`, parent: legacyParent }] : [];
+    const accountSubscription = pulumi.output(args.storageAccountId).apply((id) => parseStorageAccountId(id)?.subscriptionId ?? "");
+    const grants: pulumi.CustomResource[] = permissions.storageAccountRoles.map((role) =>
+      assignRole(
+        `${name}-deployer-${role}`,
+        {
+          principalId: client.objectId,
+          principalType,
+          role,
+          scope: args.storageAccountId,
+          subscriptionId: accountSubscription,
+          description: `Access-key rotation ${name}`,
+        },
+        { parent: this, aliases: aliasesFor(role) },
+      ),
+    );
+    const vaultRole = permissions.vaultRbacRoles[0]!;
+    const suffix = vault.permissionModel === "accessPolicy" ? "secrets" : vaultRole;
+    grants.push(
+      grantVaultAccess(
+        `${name}-deployer-${suffix}`,
+        vault,
+        {
+          principalId: client.objectId,
+          principalType,
+          tenantId: client.tenantId,
+          accessPolicy: { secrets: permissions.vaultAccessPolicySecretPermissions },
+          role: vaultRole,
+          description: `Access-key secret publishing for ${name}`,
+        },
+        { parent: this, aliases: aliasesFor(suffix) },
+      ),
+    );
+    const roleAssignments = grants.filter((g) => g instanceof authorization.RoleAssignment);
+    return [...grants, waitForRbacPropagation(`${name}-deployer-rbac-propagation`, roleAssignments, args.rbacPropagationSeconds ?? 60, { parent: this })];
   }
 }

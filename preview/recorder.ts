@@ -19,6 +19,17 @@ export interface RecordedResource {
   propertyDependencies: Record<string, string[]>;
   protect: boolean;
   retainOnDelete: boolean;
+  /** Alias specs as sent to the engine (empty fields mean "same as the resource"). */
+  aliases: RecordedAlias[];
+}
+
+/** One alias of a registration: a whole URN, or a spec of what differed before. */
+export interface RecordedAlias {
+  urn?: string;
+  name?: string;
+  type?: string;
+  parentUrn?: string;
+  noParent?: boolean;
 }
 
 /** A hook that sees each registration request before the mocks answer it; throwing rejects the registration. */
@@ -110,6 +121,18 @@ export function installRecordingMocks(
       propertyDependencies[key] = deps.getUrnsList();
     });
     const inputs = rpc.deserializeProperties(req.getObject());
+    const aliases: RecordedAlias[] = (req.getAliasesList() as any[]).map((a) => {
+      if (a.hasSpec && a.hasSpec()) {
+        const spec = a.getSpec();
+        return {
+          ...(spec.getName() ? { name: spec.getName() } : {}),
+          ...(spec.getType() ? { type: spec.getType() } : {}),
+          ...(spec.getParenturn() ? { parentUrn: spec.getParenturn() } : {}),
+          ...(spec.getNoparent() ? { noParent: true } : {}),
+        };
+      }
+      return { urn: a.getUrn() };
+    });
     const pending = {
       urn: urnFor(parent, type, name),
       type,
@@ -121,6 +144,7 @@ export function installRecordingMocks(
       propertyDependencies,
       protect: req.getProtect() === true,
       retainOnDelete: req.getRetainondelete() === true,
+      aliases,
     };
     try {
       recorder.runChecks(pending);

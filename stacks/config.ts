@@ -1,6 +1,6 @@
 import Ajv from "ajv";
 import * as pulumi from "@pulumi/pulumi";
-import { parseIsoDuration } from "../components/duration";
+import { parseIsoDuration } from "@cmk-platform/azure-cmk-storage";
 import { CONFIG_KEYS } from "./configSchema";
 
 /** Typed stack settings, after validation. */

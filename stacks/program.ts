@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
-import { CmkStorageAccount } from "../components/cmkStorageAccount";
-import { ManagedKeyRotation } from "../components/managedKeyRotation";
-import { SecureVault } from "../components/secureVault";
+import { CmkStorageAccount, ManagedKeyRotation, SecureVault } from "@cmk-platform/azure-cmk-storage";
 import type { StackSettings } from "./config";
 
 /** What the stack exports for operators. */
@@ -10,7 +8,7 @@ export interface PlatformOutputs {
   resourceGroupName: pulumi.Output<string>;
   vaultName: pulumi.Output<string>;
   vaultUri: pulumi.Output<string>;
-  vaultPermissionModel: string;
+  vaultPermissionModel: pulumi.Output<string>;
   keyName: pulumi.Output<string>;
   keyUri: pulumi.Output<string>;
   keyUriWithVersion: pulumi.Output<string>;
@@ -48,7 +46,7 @@ export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
   const key = new ManagedKeyRotation(
     "platform-cmk",
     {
-      vault,
+      vault: vault.reference(),
       keyName: `${s.namePrefix}-storage-cmk`,
       keyType: s.keyType,
       keySize: s.keySize,
@@ -69,7 +67,7 @@ export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
         resourceGroupName,
         location: s.location,
         namePrefix: `${s.namePrefix}${team}`,
-        key,
+        key: key.reference(),
         ...(s.tenantId !== undefined ? { tenantId: s.tenantId } : {}),
         skuName: s.accountSku,
         allowedIpRanges: s.accountAllowedIpRanges,

@@ -1,0 +1,91 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { VaultPermissionModel, VaultSku } from "./enums";
+
+/**
+ * A Key Vault, as plain data: what a component needs to put a key in it, grant access to it, or check colocation with
+ * it. Every language can build one from a `SecureVault`'s outputs (TypeScript: `vault.reference()`), or describe an
+ * existing vault by its ARM id.
+ */
+export interface VaultReference {
+  /** ARM resource id of the vault: `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>`. Required. */
+  vaultId: pulumi.Input<string>;
+  /**
+   * Permission model of the vault: "accessPolicy" or "rbac". Required, and a plain value (not an output), because it
+   * decides which kind of grant is created; a SecureVault's `permissionModel` is the value it was configured with.
+   */
+  permissionModel: VaultPermissionModel;
+  /** Data-plane URI of the vault, e.g. `https://<name>.vault.azure.net/`. Default: `https://<vault name>.vault.azure.net` (Azure public cloud). */
+  vaultUri?: pulumi.Input<string>;
+  /** Vault SKU ("standard" or "premium"), so an RSA-HSM key on a standard vault is refused. Default: unknown, not checked. */
+  sku?: pulumi.Input<VaultSku>;
+  /** Azure region of the vault, for the colocation check with storage accounts. Default: unknown, not checked. */
+  location?: pulumi.Input<string>;
+  /** Entra ID tenant of the vault, for the tenant check with storage accounts. Default: unknown, not checked. */
+  tenantId?: pulumi.Input<string>;
+}
+
+/**
+ * A customer-managed key, as plain data: its vault and its name. Build one from a `ManagedKeyRotation`'s outputs
+ * (TypeScript: `key.reference()`), or describe an existing key by its vault and name.
+ */
+export interface KeyReference {
+  /** The vault that holds the key. Required. */
+  vault: VaultReference;
+  /** Name of the key in the vault (1-127 letters, digits and hyphens). Required. */
+  keyName: pulumi.Input<string>;
+  /** ARM resource id of the key, the scope of RBAC grants. Default: `<vaultId>/keys/<keyName>`. */
+  keyId?: pulumi.Input<string>;
+}
+
+/** The parts of a Key Vault ARM id. */
+export interface VaultIdParts {
+  subscriptionId: string;
+  resourceGroupName: string;
+  vaultName: string;
+}
+
+/** A vault reference resolved into the Outputs the components use. */
+export interface ResolvedVault {
+  vaultId: pulumi.Output<string>;
+  vaultName: pulumi.Output<string>;
+  resourceGroupName: pulumi.Output<string>;
+  subscriptionId: pulumi.Output<string>;
+  /** Data-plane URI without a trailing slash. */
+  vaultUri: pulumi.Output<string>;
+  permissionModel: VaultPermissionModel;
+}
+
+/**
+ * Resolves a reference's vault id (a plain value or an output) into its parts. A plain id is validated by the caller
+ * before anything is registered; an output is checked when it resolves, and a bad value fails the deployment before any
+ * request that uses it is sent.
+ */
+export function resolveVault(
+  ref: VaultReference,
+  parse: (id: string) => VaultIdParts | undefined,
+  describe: string,
+): ResolvedVault {
+  const vaultId = pulumi.output(ref.vaultId);
+  const parts = vaultId.apply((id) => {
+    const p = typeof id === "string" ? parse(id) : undefined;
+    if (p === undefined) {
+      throw new Error(
+        `${describe}.vaultId must be a Key Vault resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>), got ${JSON.stringify(id)}`,
+      );
+    }
+    return p;
+  });
+  const vaultName = parts.apply((p) => p.vaultName);
+  const vaultUri =
+    ref.vaultUri !== undefined
+      ? pulumi.output(ref.vaultUri).apply((u) => u.replace(/\/+$/, ""))
+      : vaultName.apply((n) => `https://${n}.vault.azure.net`);
+  return {
+    vaultId,
+    vaultName,
+    resourceGroupName: parts.apply((p) => p.resourceGroupName),
+    subscriptionId: parts.apply((p) => p.subscriptionId),
+    vaultUri,
+    permissionModel: ref.permissionModel,
+  };
+}
