@@ -33,14 +33,12 @@ async function main(): Promise<void> {
   }
 
   // Policy pack over fleets: components are imported after the mocks are installed.
-  const { SecureVault } = await import("../components/secureVault");
-  const { ManagedKeyRotation } = await import("../components/managedKeyRotation");
-  const { CmkStorageAccount } = await import("../components/cmkStorageAccount");
+  const { CmkStorageAccount, ManagedKeyRotation, SecureVault } = await import("@cmk-platform/azure-cmk-storage");
   console.log("Policy pack (all resource + stack policies) over a fleet of N accounts (median of runs):");
   for (const n of [10, 40, 160]) {
     recorder.reset();
     const vault = new SecureVault(`kv${n}`, { resourceGroupName: "rg", location: "westeurope", sku: "premium" });
-    const key = new ManagedKeyRotation(`cmk${n}`, { vault, keyType: "RSA-HSM" });
+    const key = new ManagedKeyRotation(`cmk${n}`, { vault: vault.reference(), keyType: "RSA-HSM" }).reference();
     for (let i = 0; i < n; i++) new CmkStorageAccount(`team${n}x${i}`, { resourceGroupName: "rg", location: "westeurope", key });
     await recorder.settled();
     const times: number[] = [];

@@ -19,6 +19,10 @@ export function checkVaultReference(problems: ArgumentProblems, path: string, va
     if (required) problems.add(path, `is required: a vault reference { vaultId, permissionModel, ... } (TypeScript: secureVault.reference()), got ${show(value)}`);
     return false;
   }
+  if (pulumi.Resource.isInstance(value)) {
+    problems.add(path, `must be a vault reference, got the component itself; pass vault.reference() (TypeScript) or { vaultId, permissionModel, ... } built from its outputs`);
+    return false;
+  }
   if (!isObject(value)) {
     problems.add(path, `must be a vault reference object { vaultId, permissionModel, vaultUri?, sku?, location?, tenantId? }, got ${show(value)}`);
     return false;
@@ -59,6 +63,10 @@ export function checkVaultReference(problems: ArgumentProblems, path: string, va
 export function checkKeyReference(problems: ArgumentProblems, path: string, value: unknown): value is KeyReference {
   if (value === undefined || value === null) {
     problems.add(path, `is required: a key reference { vault, keyName } (TypeScript: managedKeyRotation.reference()), got ${show(value)}`);
+    return false;
+  }
+  if (pulumi.Resource.isInstance(value)) {
+    problems.add(path, `must be a key reference, got the component itself; pass key.reference() (TypeScript) or { vault, keyName, keyId } built from its outputs`);
     return false;
   }
   if (!isObject(value)) {

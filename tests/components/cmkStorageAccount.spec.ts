@@ -2,6 +2,8 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { CmkStorageAccount, STORAGE_CMK_KEY_PERMISSIONS, type CmkStorageAccountArgs } from "../../components/cmkStorageAccount";
 import { ManagedKeyRotation } from "../../components/managedKeyRotation";
+import { hosting } from "../../components/hosting";
+import type { KeyReference } from "../../components/references";
 import { SecureVault, type SecureVaultArgs } from "../../components/secureVault";
 import { DEFAULT_ARM_CONTEXT } from "../../preview/armState";
 import { byType, errorOf, one, promiseOf, recorder, settled } from "../support/mocks";
@@ -11,12 +13,20 @@ const VAULT_ID = "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/resourceGr
 const VAULT_URI = "https://kv-shared-01.vault.azure.net/";
 const FED_APP = "6b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 
-function platform(vaultArgs: Partial<SecureVaultArgs> = {}, keyType: "RSA" | "RSA-HSM" = "RSA"): ManagedKeyRotation {
+const SLEEP = "time:index/sleep:Sleep";
+const COMPONENT = "azure-cmk-storage:index:CmkStorageAccount";
+
+/** A SecureVault and a ManagedKeyRotation in it, and the key as a reference (what CmkStorageAccount takes). */
+function platform(vaultArgs: Partial<SecureVaultArgs> = {}, keyType: "RSA" | "RSA-HSM" = "RSA") {
   const vault = new SecureVault("kv", { resourceGroupName: "rg", location: "westeurope", ...vaultArgs });
-  return new ManagedKeyRotation("cmk", { vault, keyType });
+  const cmk = new ManagedKeyRotation("cmk", { vault: vault.reference(), keyType });
+  return { vault, cmk, key: cmk.reference() };
 }
 
-const urn = (type: string, name: string, parentType = "cmk:storage:CmkStorageAccount"): string =>
+/** An existing key, by its vault's id and the key's name. */
+const EXISTING_KEY: KeyReference = { vault: { vaultId: VAULT_ID, vaultUri: VAULT_URI, permissionModel: "accessPolicy" }, keyName: "k1" };
+
+const urn = (type: string, name: string, parentType = COMPONENT): string =>
   `urn:pulumi:test::cmk-storage::${parentType}$${type}::${name}`;
 
 describe("CmkStorageAccount", () => {
@@ -24,10 +34,10 @@ describe("CmkStorageAccount", () => {
 
   describe("defaults (access-policy vault)", () => {
     it("creates exactly an identity, its access policy, a name suffix and the account, parented to the component", async () => {
-      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform() });
+      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform().key });
       await promiseOf(sa.accountId);
       await settled();
-      const children = recorder.resources.filter((r) => r.parent === "urn:pulumi:test::cmk-storage::cmk:storage:CmkStorageAccount::payments");
+      const children = recorder.resources.filter((r) => r.parent === `urn:pulumi:test::cmk-storage::${COMPONENT}::payments`);
       assert.deepEqual(children.map((r) => `${r.type}::${r.name}`).sort(), [
         "azure-native:keyvault:AccessPolicy::payments-key-access",
         "azure-native:managedidentity:UserAssignedIdentity::payments-identity",
@@ -38,9 +48,9 @@ describe("CmkStorageAccount", () => {
     });
 
     it("grants the identity exactly get, wrapKey and unwrapKey on the key's vault", async () => {
-      const key = platform();
+      const { vault, key } = platform();
       const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key });
-      const [principalId, vaultName] = await Promise.all([promiseOf(sa.identityPrincipalId), promiseOf(key.vaultName)]);
+      const [principalId, vaultName] = await Promise.all([promiseOf(sa.identityPrincipalId), promiseOf(vault.vaultName)]);
       await settled();
       const grant = one("azure-native:keyvault:AccessPolicy", "payments-key-access");
       assert.deepEqual(grant.inputs, {
@@ -53,9 +63,9 @@ describe("CmkStorageAccount", () => {
     });
 
     it("encrypts the account at creation with the versionless key through the user-assigned identity", async () => {
-      const key = platform();
+      const { vault, key } = platform();
       const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key });
-      const [identityId, vaultName] = await Promise.all([promiseOf(sa.identityId), promiseOf(key.vaultName)]);
+      const [identityId, vaultName] = await Promise.all([promiseOf(sa.identityId), promiseOf(vault.vaultName)]);
       await settled();
       const account = one(SA, "payments-account").inputs;
       assert.equal(account.kind, "StorageV2");
@@ -76,7 +86,7 @@ describe("CmkStorageAccount", () => {
     });
 
     it("applies the secure defaults: HTTPS, TLS 1.2, no public blobs, no shared keys, OAuth, no cross-tenant replication, firewall deny", async () => {
-      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform() });
+      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform().key });
       await promiseOf(sa.accountId);
       await settled();
       const a = one(SA, "payments-account").inputs;
@@ -95,7 +105,7 @@ describe("CmkStorageAccount", () => {
     });
 
     it("makes the account depend on the grant so Azure never sees it before the identity can use the key", async () => {
-      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform() });
+      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform().key });
       await promiseOf(sa.accountId);
       await settled();
       const account = one(SA, "payments-account");
@@ -106,10 +116,11 @@ describe("CmkStorageAccount", () => {
     });
 
     it("resolves every public output", async () => {
-      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform() });
-      const [id, name, identityId, principal, client, uri, keyName, endpoints] = await Promise.all([
+      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform().key });
+      const [id, name, identityId, principal, client, uri, keyName, endpoints, grantId, secretId] = await Promise.all([
         promiseOf(sa.accountId), promiseOf(sa.accountName), promiseOf(sa.identityId), promiseOf(sa.identityPrincipalId),
         promiseOf(sa.identityClientId), promiseOf(sa.keyVaultUri), promiseOf(sa.keyName), promiseOf(sa.primaryEndpoints),
+        promiseOf(sa.keyGrantId), promiseOf(sa.accessKeySecretId),
       ]);
       await settled();
       assert.match(name, /^payments[a-z0-9]{6}$/);
@@ -120,14 +131,24 @@ describe("CmkStorageAccount", () => {
       assert.match(uri, /^https:\/\/kv-[a-z0-9]{6}\.vault\.azure\.net$/);
       assert.equal(keyName, "cmk");
       assert.equal(endpoints.blob, `https://${name}.blob.core.windows.net/`);
+      assert.deepEqual(Object.keys(endpoints).sort(), ["blob", "dfs", "file", "queue", "table", "web"]);
+      assert.equal(grantId, one("azure-native:keyvault:AccessPolicy", "payments-key-access").id);
+      assert.equal(secretId, "", "no access-key rotation, so no secret");
+    });
+
+    it("aliases its 0.1.0 type token", async () => {
+      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform().key });
+      await promiseOf(sa.accountId);
+      await settled();
+      assert.deepEqual(one(COMPONENT, "payments").aliases, [{ type: "cmk:storage:CmkStorageAccount" }]);
     });
   });
 
   describe("secure (RBAC vault)", () => {
     it("assigns Key Vault Crypto Service Encryption User on the key to the identity as a service principal", async () => {
-      const key = platform({ permissionModel: "rbac" });
+      const { cmk, key } = platform({ permissionModel: "rbac" });
       const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key });
-      const [principalId, keyId] = await Promise.all([promiseOf(sa.identityPrincipalId), promiseOf(key.keyId)]);
+      const [principalId, keyId] = await Promise.all([promiseOf(sa.identityPrincipalId), promiseOf(cmk.keyId)]);
       await settled();
       assert.equal(byType("azure-native:keyvault:AccessPolicy").length, 0);
       const ra = one("azure-native:authorization:RoleAssignment", "payments-key-access");
@@ -143,13 +164,13 @@ describe("CmkStorageAccount", () => {
     });
 
     it("waits for RBAC propagation after the role assignment and before the account", async () => {
-      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform({ permissionModel: "rbac" }), rbacPropagationSeconds: 90 });
+      const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: platform({ permissionModel: "rbac" }).key, rbacPropagationSeconds: 90 });
       await promiseOf(sa.accountId);
       await settled();
-      const wait = one("pulumi-nodejs:dynamic/cmk:RbacPropagationWait", "payments-rbac-propagation");
+      const wait = one(SLEEP, "payments-rbac-propagation");
       const ra = one("azure-native:authorization:RoleAssignment", "payments-key-access");
-      assert.equal(wait.inputs.seconds, 90);
-      assert.equal(wait.inputs.grantId, ra.id);
+      assert.equal(wait.inputs.createDuration, "90s");
+      assert.deepEqual(wait.inputs.triggers, { roleAssignmentIds: ra.id }, "a replaced grant (new id) waits again");
       assert.ok(wait.dependencies.includes(ra.urn));
       const account = one(SA, "payments-account");
       assert.ok(account.dependencies.includes(ra.urn));
@@ -162,12 +183,10 @@ describe("CmkStorageAccount", () => {
       resourceGroupName: "rg-data",
       location: "West Europe",
       accountName: "cmkmaxaccount01",
-      keyVaultUri: VAULT_URI,
-      keyName: "shared-storage-cmk",
-      keyVaultId: VAULT_ID,
-      keyVaultPermissionModel: "rbac",
-      keyVaultLocation: "westeurope",
-      keyVaultTenantId: "11111111-2222-4333-8444-555555555555",
+      key: {
+        vault: { vaultId: VAULT_ID, vaultUri: VAULT_URI, permissionModel: "rbac", location: "westeurope", tenantId: "11111111-2222-4333-8444-555555555555" },
+        keyName: "shared-storage-cmk",
+      },
       tenantId: "99999999-2222-4333-8444-555555555555",
       allowCrossTenantKey: true,
       federatedIdentityClientId: FED_APP,
@@ -210,7 +229,7 @@ describe("CmkStorageAccount", () => {
     });
 
     it("sets key and SAS expiration policies with secure defaults when shared keys are enabled", async () => {
-      const sa = new CmkStorageAccount("legacy", { resourceGroupName: "rg", location: "westeurope", key: platform(), allowSharedKeyAccess: true });
+      const sa = new CmkStorageAccount("legacy", { resourceGroupName: "rg", location: "westeurope", key: platform().key, allowSharedKeyAccess: true });
       await promiseOf(sa.accountId);
       await settled();
       const a = one(SA, "legacy-account").inputs;
@@ -219,7 +238,7 @@ describe("CmkStorageAccount", () => {
     });
 
     it("grants through an access policy on a vault given by id in the access-policy model", async () => {
-      const sa = new CmkStorageAccount("data", { resourceGroupName: "rg", location: "westeurope", keyVaultUri: VAULT_URI, keyName: "k1", keyVaultId: VAULT_ID });
+      const sa = new CmkStorageAccount("data", { resourceGroupName: "rg", location: "westeurope", key: EXISTING_KEY });
       await promiseOf(sa.accountId);
       await settled();
       const grant = one("azure-native:keyvault:AccessPolicy", "data-key-access");
@@ -227,23 +246,25 @@ describe("CmkStorageAccount", () => {
     });
 
     it("creates no grant when grantKeyAccess is false", async () => {
-      const sa = new CmkStorageAccount("data", { resourceGroupName: "rg", location: "westeurope", keyVaultUri: VAULT_URI, keyName: "k1", grantKeyAccess: false });
+      const sa = new CmkStorageAccount("data", { resourceGroupName: "rg", location: "westeurope", key: EXISTING_KEY, grantKeyAccess: false });
       await promiseOf(sa.accountId);
       await settled();
       assert.equal(byType("azure-native:keyvault:AccessPolicy").length + byType("azure-native:authorization:RoleAssignment").length, 0);
       assert.deepEqual(one(SA, "data-account").dependencies.filter((d) => d.includes("key-access")), []);
+      assert.equal(await promiseOf(sa.keyGrantId), "");
     });
   });
 
   describe("access-key rotation (shared keys on purpose)", () => {
     const ROTATION = "pulumi-nodejs:dynamic/cmk:AccessKeyRotation";
+    const ROTATION_COMPONENT = "azure-cmk-storage:index:StorageAccessKeyRotation";
 
     it("rotates the keys with Key Vault as the store of record and grants the deployer exactly what it needs", async () => {
-      const key = platform();
+      const { vault, key } = platform();
       const sa = new CmkStorageAccount("legacy", {
         resourceGroupName: "rg", location: "westeurope", key, allowSharedKeyAccess: true, rotateAccessKeys: true, accessKeyRotationPeriodInDays: 30,
       });
-      const [accountId, vaultUri, vaultId] = await Promise.all([promiseOf(sa.accountId), promiseOf(key.vaultUri), promiseOf(key.vaultId)]);
+      const [accountId, vaultUri, vaultId, secretId] = await Promise.all([promiseOf(sa.accountId), promiseOf(sa.keyVaultUri), promiseOf(vault.vaultId), promiseOf(sa.accessKeySecretId)]);
       await settled();
       const a = one(SA, "legacy-account").inputs;
       assert.deepEqual(a.keyPolicy, { keyExpirationPeriodInDays: 30 }, "Azure's key expiration policy follows the rotation period");
@@ -251,29 +272,35 @@ describe("CmkStorageAccount", () => {
       assert.equal(rotation.inputs.storageAccountId, accountId);
       assert.equal(rotation.inputs.vaultUri, vaultUri);
       assert.equal(rotation.inputs.rotationPeriodInDays, 30);
-      const roles = byType("azure-native:authorization:RoleAssignment").filter((r) => r.name.startsWith("legacy-deployer-"));
+      const roles = byType("azure-native:authorization:RoleAssignment").filter((r) => r.name.startsWith("legacy-access-keys-deployer-"));
       assert.deepEqual(
         roles.map((r) => [r.name, r.inputs.scope, r.inputs.principalId, r.inputs.principalType, r.inputs.roleDefinitionId.split("/").pop()]).sort(),
         [
-          ["legacy-deployer-Reader", accountId, DEFAULT_ARM_CONTEXT.objectId, "ServicePrincipal", "acdd72a7-3385-48ef-bd42-f606fba81ae7"],
-          ["legacy-deployer-StorageAccountKeyOperatorServiceRole", accountId, DEFAULT_ARM_CONTEXT.objectId, "ServicePrincipal", "81a9662b-bebf-436f-a333-f67b29880f12"],
+          ["legacy-access-keys-deployer-Reader", accountId, DEFAULT_ARM_CONTEXT.objectId, "ServicePrincipal", "acdd72a7-3385-48ef-bd42-f606fba81ae7"],
+          ["legacy-access-keys-deployer-StorageAccountKeyOperatorServiceRole", accountId, DEFAULT_ARM_CONTEXT.objectId, "ServicePrincipal", "81a9662b-bebf-436f-a333-f67b29880f12"],
         ],
       );
-      const secrets = one("azure-native:keyvault:AccessPolicy", "legacy-deployer-secrets");
+      const secrets = one("azure-native:keyvault:AccessPolicy", "legacy-access-keys-deployer-secrets");
       assert.deepEqual(secrets.inputs.policy, { tenantId: DEFAULT_ARM_CONTEXT.tenantId, objectId: DEFAULT_ARM_CONTEXT.objectId, permissions: { secrets: ["get", "set"] } });
       assert.equal(secrets.inputs.vaultName, vaultId.split("/").pop());
-      const rotationComponent = one("cmk:storage:StorageAccessKeyRotation", "legacy-access-keys");
-      for (const g of [...roles, secrets]) assert.ok(rotationComponent.dependencies.includes(g.urn), g.name);
-      assert.ok(rotationComponent.dependencies.includes(one("pulumi-nodejs:dynamic/cmk:RbacPropagationWait", "legacy-deployer-rbac-propagation").urn));
+      const rotationComponent = one(ROTATION_COMPONENT, "legacy-access-keys");
+      for (const g of [...roles, secrets]) assert.equal(g.parent, rotationComponent.urn, `${g.name} belongs to the rotation`);
+      // 0.1.0 created these grants as children of the account component, named <account>-deployer-<role>.
+      assert.deepEqual(secrets.aliases.map((a) => [a.name, a.parentUrn]), [["legacy-deployer-secrets", `urn:pulumi:test::cmk-storage::${COMPONENT}::legacy`]]);
+      const wait = one(SLEEP, "legacy-access-keys-deployer-rbac-propagation");
+      for (const g of [...roles, secrets, wait]) assert.ok(rotation.dependencies.includes(g.urn), g.name);
+      assert.notEqual(secretId, "", "accessKeySecretId is the rotation's secret id, not the empty default");
+      assert.equal(secretId, rotation.outputs.secretId);
+      assert.ok(roles.every((r) => wait.dependencies.includes(r.urn)), "the wait follows every role assignment");
     });
 
     it("grants Key Vault Secrets Officer on an RBAC vault", async () => {
-      const key = platform({ permissionModel: "rbac" });
+      const { vault, key } = platform({ permissionModel: "rbac" });
       const sa = new CmkStorageAccount("legacy", { resourceGroupName: "rg", location: "westeurope", key, allowSharedKeyAccess: true, rotateAccessKeys: true, deployerPrincipalType: "User" });
-      const vaultId = await promiseOf(key.vaultId);
+      const vaultId = await promiseOf(vault.vaultId);
       await promiseOf(sa.accountId);
       await settled();
-      const officer = one("azure-native:authorization:RoleAssignment", "legacy-deployer-KeyVaultSecretsOfficer");
+      const officer = one("azure-native:authorization:RoleAssignment", "legacy-access-keys-deployer-KeyVaultSecretsOfficer");
       assert.deepEqual([officer.inputs.scope, officer.inputs.principalType, officer.inputs.roleDefinitionId.split("/").pop()], [vaultId, "User", "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"]);
       assert.equal(byType("azure-native:keyvault:AccessPolicy").length, 0);
       assert.deepEqual(one(SA, "legacy-account").inputs.keyPolicy, { keyExpirationPeriodInDays: 90 });
@@ -282,38 +309,38 @@ describe("CmkStorageAccount", () => {
     it("publishes to a separate RBAC secret vault with Key Vault Secrets Officer there, whatever the CMK vault's model", async () => {
       const secretVaultId = "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/resourceGroups/rg-secrets/providers/Microsoft.KeyVault/vaults/kv-secrets-01";
       const sa = new CmkStorageAccount("legacy", {
-        resourceGroupName: "rg", location: "westeurope", key: platform(), allowSharedKeyAccess: true, rotateAccessKeys: true,
-        accessKeySecretVaultUri: "https://kv-secrets-01.vault.azure.net", accessKeySecretVaultId: secretVaultId, accessKeySecretVaultPermissionModel: "rbac",
+        resourceGroupName: "rg", location: "westeurope", key: platform().key, allowSharedKeyAccess: true, rotateAccessKeys: true,
+        accessKeySecretVault: { vaultId: secretVaultId, vaultUri: "https://kv-secrets-01.vault.azure.net", permissionModel: "rbac" },
       });
       await promiseOf(sa.accountId);
       await settled();
-      assert.equal(one("azure-native:authorization:RoleAssignment", "legacy-deployer-KeyVaultSecretsOfficer").inputs.scope, secretVaultId);
+      assert.equal(one("azure-native:authorization:RoleAssignment", "legacy-access-keys-deployer-KeyVaultSecretsOfficer").inputs.scope, secretVaultId);
       assert.equal(one("pulumi-nodejs:dynamic/cmk:AccessKeyRotation", "legacy-access-keys-rotation").inputs.vaultUri, "https://kv-secrets-01.vault.azure.net");
-      assert.equal(byType("azure-native:keyvault:AccessPolicy").filter((p) => p.name === "legacy-deployer-secrets").length, 0);
+      assert.equal(byType("azure-native:keyvault:AccessPolicy").filter((p) => p.name === "legacy-access-keys-deployer-secrets").length, 0);
     });
 
     it("creates no deployer grants when grantDeployerAccessKeyRotation is false", async () => {
-      const sa = new CmkStorageAccount("legacy", { resourceGroupName: "rg", location: "westeurope", key: platform(), allowSharedKeyAccess: true, rotateAccessKeys: true, grantDeployerAccessKeyRotation: false });
+      const sa = new CmkStorageAccount("legacy", { resourceGroupName: "rg", location: "westeurope", key: platform().key, allowSharedKeyAccess: true, rotateAccessKeys: true, grantDeployerAccessKeyRotation: false });
       await promiseOf(sa.accountId);
       await settled();
-      assert.equal(recorder.resources.filter((r) => r.name.startsWith("legacy-deployer-")).length, 0);
+      assert.equal(recorder.resources.filter((r) => r.name.includes("-deployer-")).length, 0);
       assert.equal(byType(ROTATION).length, 1);
     });
 
     it("creates no rotation unless asked", async () => {
-      const sa = new CmkStorageAccount("legacy", { resourceGroupName: "rg", location: "westeurope", key: platform(), allowSharedKeyAccess: true });
+      const sa = new CmkStorageAccount("legacy", { resourceGroupName: "rg", location: "westeurope", key: platform().key, allowSharedKeyAccess: true });
       await promiseOf(sa.accountId);
       await settled();
       assert.equal(byType(ROTATION).length, 0);
-      assert.equal(sa.accessKeyRotation, undefined);
+      assert.equal(await promiseOf(sa.accessKeySecretId), "");
     });
 
-    const byKey = { resourceGroupName: "rg", location: "westeurope", keyVaultUri: VAULT_URI, keyName: "k1", keyVaultId: VAULT_ID };
+    const byKey = { resourceGroupName: "rg", location: "westeurope", key: EXISTING_KEY };
     const failures: [string, Record<string, unknown>, string][] = [
       ["rotation is asked for with shared keys off", { rotateAccessKeys: true }, "rotateAccessKeys: needs allowSharedKeyAccess: true"],
       ["the rotation period is 0 days", { allowSharedKeyAccess: true, rotateAccessKeys: true, accessKeyRotationPeriodInDays: 0 }, "accessKeyRotationPeriodInDays: must be a whole number of days between 1 and 730, got 0"],
       ["the key expiration policy disagrees with the rotation period", { allowSharedKeyAccess: true, rotateAccessKeys: true, accessKeyRotationPeriodInDays: 30, keyExpirationPeriodInDays: 90 }, "keyExpirationPeriodInDays: must equal accessKeyRotationPeriodInDays (30)"],
-      ["a separate secret vault is given without its id", { allowSharedKeyAccess: true, rotateAccessKeys: true, accessKeySecretVaultUri: "https://kv-secrets.vault.azure.net" }, "accessKeySecretVaultId: is required with accessKeySecretVaultUri"],
+      ["a separate secret vault is given without its id", { allowSharedKeyAccess: true, rotateAccessKeys: true, accessKeySecretVault: { vaultUri: "https://kv-secrets.vault.azure.net", permissionModel: "rbac" } }, "accessKeySecretVault.vaultId: is required, got undefined"],
     ];
     for (const [when, override, message] of failures) {
       it(`fails when ${when}`, async () => {
@@ -322,11 +349,27 @@ describe("CmkStorageAccount", () => {
         assert.equal((await settled()).length, 0);
       });
     }
+
+    it("fails when rotation is asked for from another language, saying why and what to use instead, before registering anything", async () => {
+      const original = hosting.isComponentProviderHost;
+      hosting.isComponentProviderHost = () => true;
+      try {
+        const err = errorOf(() => new CmkStorageAccount("sa", { ...byKey, allowSharedKeyAccess: true, rotateAccessKeys: true }));
+        assert.ok(pulumi.InputPropertiesError.isInstance(err));
+        assert.match(err.message, /rotateAccessKeys: is available to TypeScript and JavaScript programs only: access-key rotation runs as a Pulumi dynamic resource, which Pulumi cannot host for Python, Go, \.NET, Java or YAML programs \(pulumi\/pulumi#5455\); use CmkStorageAccount with rotateAccessKeys from a TypeScript or JavaScript program/);
+        assert.doesNotMatch(err.message, /Cannot find module/);
+        assert.equal((await settled()).length, 0);
+        assert.doesNotThrow(() => new CmkStorageAccount("plain", byKey), "everything else works from other languages");
+        await settled();
+      } finally {
+        hosting.isComponentProviderHost = original;
+      }
+    });
   });
 
   describe("two instances", () => {
     it("do not collide and each gets its own identity and grant", async () => {
-      const key = platform();
+      const { key } = platform();
       const a = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key });
       const b = new CmkStorageAccount("analytics", { resourceGroupName: "rg", location: "westeurope", key });
       const [na, nb, pa, pb] = await Promise.all([promiseOf(a.accountName), promiseOf(b.accountName), promiseOf(a.identityPrincipalId), promiseOf(b.identityPrincipalId)]);
@@ -340,23 +383,36 @@ describe("CmkStorageAccount", () => {
   });
 
   describe("validation", () => {
-    const byUri = { resourceGroupName: "rg", location: "westeurope", keyVaultUri: VAULT_URI, keyName: "k1", keyVaultId: VAULT_ID };
+    const byUri: CmkStorageAccountArgs = { resourceGroupName: "rg", location: "westeurope", key: EXISTING_KEY };
+    const withVault = (vault: Record<string, unknown>): Record<string, unknown> => ({ key: { ...EXISTING_KEY, vault: { ...EXISTING_KEY.vault, ...vault } } });
     const cases: [string, Record<string, unknown>, string][] = [
-      ["neither key nor keyVaultUri is given", { keyVaultUri: undefined, keyName: undefined, keyVaultId: undefined }, "key: give either key (a ManagedKeyRotation) or keyVaultUri and keyName"],
-      ["keyName is missing for a key given by URI", { keyName: undefined }, "keyName: is required when the key is given by keyVaultUri"],
-      ["keyVaultUri is not a Key Vault URI", { keyVaultUri: "https://example.com/" }, 'keyVaultUri: must be a Key Vault URI such as "https://<vault>.vault.azure.net", got "https://example.com/"'],
-      ["keyVaultId names another vault than keyVaultUri", { keyVaultUri: "https://kv-other.vault.azure.net/" }, 'keyVaultId: names vault "kv-shared-01" but keyVaultUri names vault "kv-other"'],
-      ["keyVaultId is missing while a grant is wanted", { keyVaultId: undefined }, "keyVaultId: is required to grant the identity access to a key given by URI"],
+      ["no key is given", { key: undefined }, "key: is required: a key reference { vault, keyName } (TypeScript: managedKeyRotation.reference()), got undefined"],
+      ["the key is a ManagedKeyRotation-like string", { key: "cmk" }, 'key: must be a key reference object { vault, keyName, keyId? }, got "cmk"'],
+      ["the key name is missing", { key: { vault: EXISTING_KEY.vault } }, "key.keyName: is required, got undefined"],
+      ["the key name has an underscore", { key: { ...EXISTING_KEY, keyName: "k_1" } }, 'key.keyName: must be 1-127 characters of letters, digits and hyphens, got "k_1"'],
+      ["the key's vault URI is not a Key Vault URI", withVault({ vaultUri: "https://example.com/" }), 'key.vault.vaultUri: must be a Key Vault URI such as "https://<vault>.vault.azure.net", got "https://example.com/"'],
+      ["the key's vault id names another vault than its URI", withVault({ vaultUri: "https://kv-other.vault.azure.net/" }), 'key.vault.vaultUri: names vault "kv-other" but vaultId names vault "kv-shared-01"'],
+      ["the key's vault id is missing", withVault({ vaultId: undefined }), "key.vault.vaultId: is required, got undefined"],
+      ["the key's vault permission model is unknown", withVault({ permissionModel: "acl" }), 'key.vault.permissionModel: must be one of accessPolicy, rbac, got "acl"'],
       ["the account name has uppercase letters", { accountName: "CmkPayments" }, 'accountName: may contain only lowercase letters and digits, got "CmkPayments"'],
+      ["the account name is not a string", { accountName: 12345 }, "accountName: must be a string, got 12345"],
       ["keyVersion is not a key version", { keyVersion: "latest" }, 'keyVersion: must be a 32-character hexadecimal key version, got "latest"'],
       ["the sku is premium block blob", { skuName: "Premium_LRS" }, 'skuName: must be one of Standard_LRS, Standard_ZRS, Standard_GRS, Standard_GZRS, Standard_RAGRS, Standard_RAGZRS, got "Premium_LRS"'],
-      ["rbacPropagationSeconds is negative", { rbacPropagationSeconds: -1 }, "rbacPropagationSeconds: must be between 0 and 900 seconds, got -1"],
+      ["rbacPropagationSeconds is negative", { rbacPropagationSeconds: -1 }, "rbacPropagationSeconds: must be a whole number of seconds between 0 and 900, got -1"],
+      ["rbacPropagationSeconds is infinite", { rbacPropagationSeconds: Number.POSITIVE_INFINITY }, "rbacPropagationSeconds: must be a whole number of seconds between 0 and 900, got Infinity"],
       ["keyExpirationPeriodInDays is zero", { keyExpirationPeriodInDays: 0 }, "keyExpirationPeriodInDays: must be a whole number of days of at least 1, got 0"],
-      ["the SAS expiration period is ISO-8601 instead of DD.HH:MM:SS", { sasPolicy: { sasExpirationPeriod: "P1D" } }, 'sasPolicy.sasExpirationPeriod: must be "DD.HH:MM:SS" such as "1.00:00:00", got "P1D"'],
-      ["the account is in another region than the vault", { keyVaultLocation: "northeurope" }, 'location: must match the key vault\'s region "northeurope", got "westeurope"; move the account or the vault, or set allowCrossRegionKey: true'],
-      ["the identity's tenant differs from the vault's", { tenantId: "99999999-2222-4333-8444-555555555555", keyVaultTenantId: "11111111-2222-4333-8444-555555555555" }, 'tenantId: must match the key vault\'s tenant "11111111-2222-4333-8444-555555555555"'],
+      ["keyExpirationPeriodInDays exceeds int32", { keyExpirationPeriodInDays: 2 ** 31 }, "keyExpirationPeriodInDays: must be a whole number of days of at least 1, got 2147483648"],
+      ["the SAS expiration period is ISO-8601 instead of DD.HH:MM:SS", { sasPolicy: { sasExpirationPeriod: "P1D" } }, 'sasPolicy.sasExpirationPeriod: must be "DD.HH:MM:SS" (hours 00-23, minutes and seconds 00-59) such as "1.00:00:00", got "P1D"'],
+      ["the SAS expiration period has 60 seconds", { sasPolicy: { sasExpirationPeriod: "1.00:00:60" } }, 'sasPolicy.sasExpirationPeriod: must be "DD.HH:MM:SS"'],
+      ["the SAS policy is null", { sasPolicy: null }, "sasPolicy: must be an object { sasExpirationPeriod, expirationAction? }, got null"],
+      ["the SAS expiration action is unknown", { sasPolicy: { sasExpirationPeriod: "1.00:00:00", expirationAction: "Warn" } }, 'sasPolicy.expirationAction: must be one of Block, Log, got "Warn"'],
+      ["the account is in another region than the vault", withVault({ location: "northeurope" }), 'location: must match the key vault\'s region "northeurope", got "westeurope"; move the account or the vault, or set allowCrossRegionKey: true'],
+      ["the identity's tenant differs from the vault's", { tenantId: "99999999-2222-4333-8444-555555555555", ...withVault({ tenantId: "11111111-2222-4333-8444-555555555555" }) }, 'tenantId: must match the key vault\'s tenant "11111111-2222-4333-8444-555555555555"'],
       ["cross-tenant is requested without a federated client id", { allowCrossTenantKey: true }, "federatedIdentityClientId: is required when allowCrossTenantKey is true"],
       ["a federated client id is given without allowing cross-tenant", { federatedIdentityClientId: FED_APP }, "federatedIdentityClientId: is only valid for a cross-tenant key"],
+      ["allowSharedKeyAccess is a string", { allowSharedKeyAccess: "true" }, 'allowSharedKeyAccess: must be true or false, got "true"'],
+      ["the tags are a list", { tags: ["team"] }, 'tags: must be a map of tag names to string values, got ["team"]'],
+      ["an allowed IP range is not a string", { allowedIpRanges: [42] }, 'allowedIpRanges[0]: must be an IPv4 address or CIDR range such as "203.0.113.0/24", got 42'],
     ];
     for (const [when, override, message] of cases) {
       it(`fails when ${when}`, async () => {
@@ -368,23 +424,34 @@ describe("CmkStorageAccount", () => {
     }
 
     it("accepts a region written differently (\"West Europe\" = \"westeurope\")", async () => {
-      assert.doesNotThrow(() => new CmkStorageAccount("sa", { ...byUri, location: "West Europe", keyVaultLocation: "westeurope" }));
+      assert.doesNotThrow(() => new CmkStorageAccount("sa", { ...byUri, location: "West Europe", ...withVault({ location: "westeurope" }) }));
       await settled();
     });
 
     it("fails when a ManagedKeyRotation's vault is in another region than the account", async () => {
-      const key = platform();
+      const { key } = platform();
       const err = errorOf(() => new CmkStorageAccount("sa", { resourceGroupName: "rg", location: "eastus", key }));
       assert.match(err.message, /location: must match the key vault's region "westeurope", got "eastus"/);
       await settled();
       assert.equal(byType(SA).length, 0);
     });
 
-    it("fails when both key and keyVaultUri are given", async () => {
-      const key = platform();
-      const err = errorOf(() => new CmkStorageAccount("sa", { ...byUri, key }));
-      assert.match(err.message, /keyVaultUri: give either key or keyVaultUri \+ keyName, not both/);
+    it("fails the deployment before the account is requested when the vault's region is only known at deployment and differs", async () => {
+      const { vault, cmk } = platform();
+      const key: KeyReference = { vault: { ...vault.reference(), location: pulumi.output("northeurope") }, keyName: cmk.keyName };
+      const sa = new CmkStorageAccount("sa", { resourceGroupName: "rg", location: "westeurope", key });
+      await assert.rejects(
+        (sa.keyVaultUri as unknown as { promise(): Promise<string> }).promise(),
+        /CmkStorageAccount "sa":\n {2}- location: must match the key vault's region "northeurope", got "westeurope"/,
+      );
       await settled();
+      assert.equal(byType(SA).length, 0, "the account is never requested");
+    });
+
+    it("fails when the arguments are undefined", async () => {
+      const err = errorOf(() => new CmkStorageAccount("sa", undefined as unknown as CmkStorageAccountArgs));
+      assert.match(err.message, /args: must be an object of arguments, got undefined/);
+      assert.equal((await settled()).length, 0);
     });
   });
 });

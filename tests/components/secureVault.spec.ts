@@ -38,12 +38,12 @@ describe("SecureVault", () => {
       await promiseOf(v.vaultUri);
       const all = await settled();
       assert.deepEqual(all.map((r) => `${r.type}::${r.name}`).sort(), [
+        "azure-cmk-storage:index:SecureVault::kv",
         "azure-native:keyvault:Vault::kv-vault",
-        "cmk:keyvault:SecureVault::kv",
         "random:index/randomString:RandomString::kv-name-suffix",
       ]);
       for (const r of all.filter((x) => x.custom)) {
-        assert.equal(r.parent, "urn:pulumi:test::cmk-storage::cmk:keyvault:SecureVault::kv", r.name);
+        assert.equal(r.parent, "urn:pulumi:test::cmk-storage::azure-cmk-storage:index:SecureVault::kv", r.name);
       }
     });
 
@@ -94,12 +94,13 @@ describe("SecureVault", () => {
 
     it("resolves every public output", async () => {
       const v = new SecureVault("kv", DEFAULTS_ARGS);
-      const [id, name, uri, location, tenant, rg] = await Promise.all([
+      const [id, name, uri, location, tenant, rg, model, sku] = await Promise.all([
         promiseOf(v.vaultId), promiseOf(v.vaultName), promiseOf(v.vaultUri), promiseOf(v.location), promiseOf(v.tenantId), promiseOf(v.resourceGroupName),
+        promiseOf(v.permissionModel), promiseOf(v.sku),
       ]);
       assert.equal(id, `/subscriptions/${DEFAULT_ARM_CONTEXT.subscriptionId}/resourceGroups/rg-cmk/providers/Microsoft.KeyVault/vaults/${name}`);
       assert.equal(uri, `https://${name}.vault.azure.net/`);
-      assert.deepEqual([location, tenant, rg, v.permissionModel, v.sku], ["westeurope", DEFAULT_ARM_CONTEXT.tenantId, "rg-cmk", "accessPolicy", "standard"]);
+      assert.deepEqual([location, tenant, rg, model, sku], ["westeurope", DEFAULT_ARM_CONTEXT.tenantId, "rg-cmk", "accessPolicy", "standard"]);
     });
   });
 
@@ -111,7 +112,7 @@ describe("SecureVault", () => {
       assert.equal(one("azure-native:keyvault:Vault", "kv-vault").inputs.properties.enableRbacAuthorization, true);
       const ras = byType("azure-native:authorization:RoleAssignment");
       assert.equal(ras.length, 1);
-      assert.equal(ras[0]!.name, "kv-admin-0");
+      assert.equal(ras[0]!.name, `kv-admin-${ADMIN}`, "named by object id, so reordering the list keeps every grant");
       assert.deepEqual(
         { principalId: ras[0]!.inputs.principalId, principalType: ras[0]!.inputs.principalType, scope: ras[0]!.inputs.scope, role: ras[0]!.inputs.roleDefinitionId },
         {
@@ -158,10 +159,10 @@ describe("SecureVault", () => {
       const v = new SecureVault("kv", MAX_ARGS);
       await promiseOf(v.vaultId);
       await settled();
-      const policies = byType("azure-native:keyvault:AccessPolicy").sort((a, b) => a.name.localeCompare(b.name));
-      assert.deepEqual(policies.map((p) => p.name), ["kv-admin-0", "kv-admin-1"]);
-      for (const [i, objectId] of [ADMIN, CI].entries()) {
-        const pol = policies[i]!;
+      const policies = byType("azure-native:keyvault:AccessPolicy");
+      assert.deepEqual(policies.map((p) => p.name).sort(), [`kv-admin-${CI}`, `kv-admin-${ADMIN}`].sort());
+      for (const objectId of [ADMIN, CI]) {
+        const pol = one("azure-native:keyvault:AccessPolicy", `kv-admin-${objectId}`);
         assert.deepEqual(pol.inputs, {
           resourceGroupName: "rg-cmk",
           vaultName: "kv-platform-max",
@@ -170,8 +171,42 @@ describe("SecureVault", () => {
         for (const op of ["encrypt", "decrypt", "wrapKey", "unwrapKey", "sign", "delete", "purge", "all"]) {
           assert.ok(!(pol.inputs.policy.permissions.keys as string[]).includes(op), op);
         }
-        assert.deepEqual(pol.propertyDependencies.vaultName, ["urn:pulumi:test::cmk-storage::cmk:keyvault:SecureVault$azure-native:keyvault:Vault::kv-vault"]);
+        assert.deepEqual(pol.propertyDependencies.vaultName, ["urn:pulumi:test::cmk-storage::azure-cmk-storage:index:SecureVault$azure-native:keyvault:Vault::kv-vault"]);
       }
+    });
+  });
+
+  describe("stable grants and upgrades", () => {
+    it("keeps every administrator grant when the list is reordered (grants are named by object id)", async () => {
+      const first = new SecureVault("kv", { ...MAX_ARGS, administrators: [{ objectId: ADMIN }, { objectId: CI }] });
+      await promiseOf(first.vaultId);
+      const before = (await settled()).filter((r) => r.type === "azure-native:keyvault:AccessPolicy").map((r) => [r.urn, r.inputs.policy.objectId]);
+      recorder.reset();
+      const second = new SecureVault("kv", { ...MAX_ARGS, administrators: [{ objectId: CI }, { objectId: ADMIN }] });
+      await promiseOf(second.vaultId);
+      const after = (await settled()).filter((r) => r.type === "azure-native:keyvault:AccessPolicy").map((r) => [r.urn, r.inputs.policy.objectId]);
+      assert.equal(before.length, 2);
+      assert.deepEqual(new Map(after as [string, string][]), new Map(before as [string, string][]));
+    });
+
+    it("aliases its 0.1.0 type token and each administrator grant's index-based name", async () => {
+      const v = new SecureVault("kv", MAX_ARGS);
+      await promiseOf(v.vaultId);
+      await settled();
+      assert.deepEqual(one("azure-cmk-storage:index:SecureVault", "kv").aliases, [{ type: "cmk:keyvault:SecureVault" }]);
+      assert.deepEqual(one("azure-native:keyvault:AccessPolicy", `kv-admin-${ADMIN}`).aliases.map((a) => a.name), ["kv-admin-0"]);
+      assert.deepEqual(one("azure-native:keyvault:AccessPolicy", `kv-admin-${CI}`).aliases.map((a) => a.name), ["kv-admin-1"]);
+    });
+
+    it("describes itself as a vault reference with the plain permission model it was given", async () => {
+      const v = new SecureVault("kv", SECURE_ARGS);
+      const ref = v.reference();
+      assert.equal(ref.permissionModel, "rbac");
+      assert.equal(ref.sku, "premium");
+      assert.equal(ref.location, "westeurope");
+      assert.equal(await promiseOf(pulumi.output(ref.vaultId)), await promiseOf(v.vaultId));
+      assert.equal(await promiseOf(pulumi.output(ref.vaultUri!)), await promiseOf(v.vaultUri));
+      await settled();
     });
   });
 
@@ -195,12 +230,26 @@ describe("SecureVault", () => {
       ["softDeleteRetentionInDays is above 90", { softDeleteRetentionInDays: 91 }, "softDeleteRetentionInDays: must be a whole number of days between 7 and 90, got 91"],
       ["the sku is not standard or premium", { sku: "basic" }, 'sku: must be one of standard, premium, got "basic"'],
       ["the permission model is unknown", { permissionModel: "acl" }, 'permissionModel: must be one of accessPolicy, rbac, got "acl"'],
-      ["publicNetworkAccess is lowercase", { publicNetworkAccess: "enabled" }, 'publicNetworkAccess: must be "Disabled" or "Enabled", got "enabled"'],
+      ["publicNetworkAccess is lowercase", { publicNetworkAccess: "enabled" }, 'publicNetworkAccess: must be one of Disabled, Enabled, got "enabled"'],
       ["an allowed IP range is not IPv4", { allowedIpRanges: ["2001:db8::/32"] }, 'allowedIpRanges[0]: must be an IPv4 address or CIDR range such as "203.0.113.0/24", got "2001:db8::/32"'],
       ["an allowed subnet id is not a subnet id", { allowedSubnetIds: ["vnet/sub"] }, "allowedSubnetIds[0]: must be a subnet resource id"],
       ["an administrator object id is not a GUID", { administrators: [{ objectId: "alice@contoso.com" }] }, 'administrators[0].objectId: must be an Entra ID object id (a GUID), got "alice@contoso.com"'],
       ["the tenant id is not a GUID", { tenantId: "contoso.onmicrosoft.com" }, 'tenantId: must be an Entra ID tenant id (a GUID), got "contoso.onmicrosoft.com"'],
       ["the location is not a region name", { location: "west/europe" }, 'location: must be an Azure region name such as "westeurope", got "west/europe"'],
+      ["the vault name is not a string", { vaultName: true }, "vaultName: must be a string, got true"],
+      ["the location is a number", { location: 42 }, "location: must be a string, got 42"],
+      ["the resource group is missing", { resourceGroupName: undefined }, "resourceGroupName: is required, got undefined"],
+      ["the name prefix is a number", { namePrefix: 123 }, "namePrefix: must be a string, got 123"],
+      ["an administrator is null", { administrators: [null] }, "administrators[0]: must be an object with objectId (and principalType), got null"],
+      ["the administrators are not a list", { administrators: { objectId: ADMIN } }, "administrators: must be a list, got"],
+      ["the same administrator is listed twice", { administrators: [{ objectId: ADMIN }, { objectId: ADMIN.toUpperCase() }] }, "administrators[1].objectId: is listed twice"],
+      ["an administrator's principal type is unknown", { administrators: [{ objectId: ADMIN, principalType: "Robot" }] }, 'administrators[0].principalType: must be one of User, Group, ServicePrincipal, got "Robot"'],
+      ["the allowed IP ranges are a single string", { allowedIpRanges: "203.0.113.0/24" }, 'allowedIpRanges: must be a list, got "203.0.113.0/24"'],
+      ["the retention is not a number", { softDeleteRetentionInDays: "90" }, 'softDeleteRetentionInDays: must be a whole number of days between 7 and 90, got "90"'],
+      ["the retention is NaN", { softDeleteRetentionInDays: Number.NaN }, "softDeleteRetentionInDays: must be a whole number of days between 7 and 90, got NaN"],
+      ["the tags are null", { tags: null }, "tags: must be a map of tag names to string values, got null"],
+      ["a tag value is a number", { tags: { costCenter: 1234 } }, "tags.costCenter: tag values must be strings of at most 256 characters, got 1234"],
+      ["recoverSoftDeleted is a string", { recoverSoftDeleted: "yes" }, 'recoverSoftDeleted: must be true or false, got "yes"'],
     ];
     for (const [when, override, message] of cases) {
       it(`fails when ${when}`, async () => {
@@ -208,6 +257,15 @@ describe("SecureVault", () => {
         assert.ok(pulumi.InputPropertiesError.isInstance(err), "an InputPropertiesError the engine pretty-prints");
         assert.ok(err.message.includes(message), `${err.message}\n  does not include\n${message}`);
         assert.equal((await settled()).length, 0, "nothing registered, not even the component");
+      });
+    }
+
+    for (const args of [null, undefined, "rg-cmk"]) {
+      it(`fails when the arguments are ${JSON.stringify(args) ?? "undefined"} instead of an object`, async () => {
+        const err = errorOf(() => new SecureVault("kv", args as unknown as SecureVaultArgs));
+        assert.ok(pulumi.InputPropertiesError.isInstance(err));
+        assert.match(err.message, /args: must be an object of arguments, got/);
+        assert.equal((await settled()).length, 0);
       });
     }
 

@@ -6,17 +6,25 @@ import {
   type StorageAccessKeyRotationArgs,
   validateStorageAccessKeyRotationArgs,
 } from "../../components/storageAccessKeyRotation";
-import { errorOf, promiseOf, recorder, settled } from "../support/mocks";
+import { hosting } from "../../components/hosting";
+import { DEFAULT_ARM_CONTEXT } from "../../preview/armState";
+import { errorOf, one, promiseOf, recorder, settled } from "../support/mocks";
 
-const TYPE = "cmk:storage:StorageAccessKeyRotation";
+const TYPE = "azure-cmk-storage:index:StorageAccessKeyRotation";
 const DYNAMIC = "pulumi-nodejs:dynamic/cmk:AccessKeyRotation";
 const ACCOUNT_ID = "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stdata001";
 const VAULT_URI = "https://kv-shared-01.vault.azure.net/";
+const VAULT_ID = "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/kv-shared-01";
+const VAULT = { vaultId: VAULT_ID, vaultUri: VAULT_URI, permissionModel: "accessPolicy" } as const;
 
-const DEFAULTS_ARGS: StorageAccessKeyRotationArgs = { storageAccountId: ACCOUNT_ID, vaultUri: VAULT_URI };
+/** Defaults, except the deployer grants (covered in "deployer grants"), so the rotation resource is the only child. */
+const DEFAULTS_ARGS: StorageAccessKeyRotationArgs = { storageAccountId: ACCOUNT_ID, vault: VAULT, grantDeployerAccess: false };
 const MAX_ARGS: StorageAccessKeyRotationArgs = {
   storageAccountId: ACCOUNT_ID,
-  vaultUri: VAULT_URI,
+  vault: { ...VAULT, permissionModel: "rbac" },
+  grantDeployerAccess: true,
+  deployerPrincipalType: "User",
+  rbacPropagationSeconds: 120,
   secretName: "legacy-smb-key",
   rotationPeriodInDays: 30,
   tags: { owner: "team-files" },
@@ -40,7 +48,7 @@ describe("StorageAccessKeyRotation", () => {
       const rotation = children[0]!;
       assert.equal(rotation.urn, `urn:pulumi:test::cmk-storage::${TYPE}$${DYNAMIC}::files-keys-rotation`);
       assert.equal(rotation.inputs["storageAccountId"], ACCOUNT_ID);
-      assert.equal(rotation.inputs["vaultUri"], VAULT_URI);
+      assert.equal(rotation.inputs["vaultUri"], "https://kv-shared-01.vault.azure.net", "the vault URI without its trailing slash");
       assert.equal(rotation.inputs["secretName"], "stdata001-access-key");
       assert.equal(rotation.inputs["rotationPeriodInDays"], 90);
       assert.deepEqual(rotation.inputs["tags"], {});
@@ -72,7 +80,8 @@ describe("StorageAccessKeyRotation", () => {
   describe("max", () => {
     it("passes secret name, period and tags to the rotation resource", async () => {
       new StorageAccessKeyRotation("files-keys", MAX_ARGS);
-      const [rotation] = await childrenOf("files-keys");
+      await childrenOf("files-keys");
+      const rotation = one(DYNAMIC, "files-keys-rotation");
       assert.equal(rotation?.inputs["secretName"], "legacy-smb-key");
       assert.equal(rotation?.inputs["rotationPeriodInDays"], 30);
       assert.deepEqual(rotation?.inputs["tags"], { owner: "team-files" });
@@ -87,7 +96,56 @@ describe("StorageAccessKeyRotation", () => {
     });
   });
 
+  describe("deployer grants", () => {
+    it("grants the deployer the account roles and the vault's secret access by default, and waits for RBAC before rotating", async () => {
+      new StorageAccessKeyRotation("files-keys", { storageAccountId: ACCOUNT_ID, vault: VAULT });
+      const children = await childrenOf("files-keys");
+      assert.deepEqual(children.map((r) => `${r.type}::${r.name}`).sort(), [
+        "azure-native:authorization:RoleAssignment::files-keys-deployer-Reader",
+        "azure-native:authorization:RoleAssignment::files-keys-deployer-StorageAccountKeyOperatorServiceRole",
+        "azure-native:keyvault:AccessPolicy::files-keys-deployer-secrets",
+        `${DYNAMIC}::files-keys-rotation`,
+        "time:index/sleep:Sleep::files-keys-deployer-rbac-propagation",
+      ]);
+      const reader = one("azure-native:authorization:RoleAssignment", "files-keys-deployer-Reader");
+      assert.deepEqual(
+        [reader.inputs.scope, reader.inputs.principalId, reader.inputs.principalType, reader.inputs.roleDefinitionId],
+        [ACCOUNT_ID, DEFAULT_ARM_CONTEXT.objectId, "ServicePrincipal", "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"],
+        "the role definition comes from the account's own subscription",
+      );
+      const secrets = one("azure-native:keyvault:AccessPolicy", "files-keys-deployer-secrets");
+      assert.deepEqual([secrets.inputs.vaultName, secrets.inputs.resourceGroupName], ["kv-shared-01", "rg-shared"]);
+      assert.deepEqual(secrets.inputs.policy.permissions, { secrets: ["get", "set"] });
+      const rotation = one(DYNAMIC, "files-keys-rotation");
+      for (const g of children.filter((c) => c.type !== DYNAMIC)) assert.ok(rotation.dependencies.includes(g.urn), g.name);
+    });
+
+    it("assigns Key Vault Secrets Officer on an RBAC vault, in the vault's subscription, with the given principal type", async () => {
+      new StorageAccessKeyRotation("files-keys", MAX_ARGS);
+      await childrenOf("files-keys");
+      const officer = one("azure-native:authorization:RoleAssignment", "files-keys-deployer-KeyVaultSecretsOfficer");
+      assert.deepEqual(
+        [officer.inputs.scope, officer.inputs.principalType, officer.inputs.roleDefinitionId],
+        [VAULT_ID, "User", "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7"],
+      );
+      assert.equal(one("time:index/sleep:Sleep", "files-keys-deployer-rbac-propagation").inputs.createDuration, "120s");
+    });
+  });
+
   describe("validation", () => {
+    it("fails when hosted for another language, saying why and what to use instead, before registering anything", async () => {
+      const original = hosting.isComponentProviderHost;
+      hosting.isComponentProviderHost = () => true;
+      try {
+        const err = errorOf(() => new StorageAccessKeyRotation("files-keys", DEFAULTS_ARGS));
+        assert.ok(pulumi.InputPropertiesError.isInstance(err));
+        assert.match(err.message, /StorageAccessKeyRotation is available to TypeScript and JavaScript programs only: .*pulumi\/pulumi#5455/);
+        assert.equal((await settled()).length, 0);
+      } finally {
+        hosting.isComponentProviderHost = original;
+      }
+    });
+
     it("fails when secretName breaks the Key Vault name rule", () => {
       const err = errorOf(() => validateStorageAccessKeyRotationArgs("k", { ...DEFAULTS_ARGS, secretName: "bad_name" }));
       assert.match(err.message, /secretName: must match \^\[0-9a-zA-Z-\]\{1,127\}\$ \(1-127 letters, digits, dashes\), got "bad_name"/);
@@ -119,7 +177,7 @@ describe("StorageAccessKeyRotation", () => {
         () =>
           new StorageAccessKeyRotation("files-keys", {
             storageAccountId: "nope",
-            vaultUri: "http://kv",
+            vault: { vaultId: "kv", permissionModel: "rbac" },
             secretName: "",
             rotationPeriodInDays: -1,
           }),
@@ -127,7 +185,7 @@ describe("StorageAccessKeyRotation", () => {
       assert.ok(pulumi.InputPropertiesError.isInstance(err));
       assert.deepEqual(
         (err as pulumi.InputPropertiesError).errors.map((e) => e.propertyPath),
-        ["storageAccountId", "vaultUri", "secretName", "rotationPeriodInDays"],
+        ["storageAccountId", "vault.vaultId", "secretName", "rotationPeriodInDays"],
       );
       await settled();
       assert.equal(recorder.resources.filter((r) => r.type === DYNAMIC).length, 0);
@@ -136,7 +194,7 @@ describe("StorageAccessKeyRotation", () => {
     it("skips values that are only known later", () => {
       validateStorageAccessKeyRotationArgs("k", {
         storageAccountId: pulumi.output("later"),
-        vaultUri: pulumi.output("later"),
+        vault: { vaultId: pulumi.output("later"), vaultUri: pulumi.output("later"), permissionModel: "rbac" },
         secretName: pulumi.output("bad_name"),
         rotationPeriodInDays: pulumi.output(0),
       });

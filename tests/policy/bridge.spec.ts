@@ -4,9 +4,13 @@
  */
 import * as assert from "node:assert/strict";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
+import { parseVaultId } from "../../components/armId";
+import { DEFAULT_ARM_CONTEXT } from "../../preview/armState";
 import { CmkStorageAccount } from "../../components/cmkStorageAccount";
 import { ManagedKeyRotation } from "../../components/managedKeyRotation";
+import type { KeyReference } from "../../components/references";
 import { SecureVault } from "../../components/secureVault";
 import { runPolicyAdapter, type PolicyOutcome } from "../../preview/policyAdapter";
 import { parseStackConfig } from "../../stacks/config";
@@ -22,9 +26,9 @@ async function policiesFor(stack: string): Promise<PolicyOutcome> {
   return runPolicyAdapter(recorder.resources, configFor(stack));
 }
 
-function platform(location = "westeurope"): ManagedKeyRotation {
+function platform(location = "westeurope"): KeyReference {
   const vault = new SecureVault("kv", { resourceGroupName: "rg", location, sku: "premium" });
-  return new ManagedKeyRotation("cmk", { vault, keyType: "RSA-HSM", keySize: 4096 });
+  return new ManagedKeyRotation("cmk", { vault: vault.reference(), keyType: "RSA-HSM", keySize: 4096 }).reference();
 }
 
 describe("policy pack against the real components (bridge)", () => {
@@ -60,10 +64,11 @@ describe("policy pack against the real components (bridge)", () => {
   it("fails when the grant lacks unwrapKey (cmk-identity-key-access)", async () => {
   const key = platform();
   const sa = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key, grantKeyAccess: false });
+  const vault = pulumi.output(key.vault.vaultId).apply((id) => parseVaultId(id)!);
   new keyvault.AccessPolicy("payments-partial-grant", {
-    resourceGroupName: key.vaultResourceGroupName,
-    vaultName: key.vaultName,
-    policy: { tenantId: sa.identity.tenantId, objectId: sa.identityPrincipalId, permissions: { keys: ["get", "wrapKey"] } },
+    resourceGroupName: vault.resourceGroupName,
+    vaultName: vault.vaultName,
+    policy: { tenantId: DEFAULT_ARM_CONTEXT.tenantId, objectId: sa.identityPrincipalId, permissions: { keys: ["get", "wrapKey"] } },
   });
   const outcome = await policiesFor("prod");
   assert.deepEqual(mandatoryPolicies(outcome), ["cmk-identity-key-access"]);
@@ -78,8 +83,8 @@ describe("policy pack against the real components (bridge)", () => {
     properties: { tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", sku: { family: "A", name: "premium" }, networkAcls: { defaultAction: "Deny", bypass: "AzureServices" } },
   });
   const vaultId = await promiseOf(vault.id);
-  const key = new ManagedKeyRotation("cmk", { vaultId, vaultSku: "premium", keyType: "RSA-HSM", keySize: 4096, vaultLocation: "westeurope" });
-  new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key });
+  const key = new ManagedKeyRotation("cmk", { vault: { vaultId, permissionModel: "accessPolicy", sku: "premium", location: "westeurope" }, keyType: "RSA-HSM", keySize: 4096 });
+  new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: key.reference() });
   const names = mandatoryPolicies(await policiesFor("prod"));
   assert.ok(names.includes("kv-purge-protection-enabled"), names.join(", "));
   assert.ok(names.includes("cmk-vault-recoverable"), names.join(", "));

@@ -9,7 +9,7 @@ const RG = "rg-test";
 const urn = (type: string, name: string): string => `urn:pulumi:test::cmk-storage::${type}::${name}`;
 
 function pending(type: string, name: string, inputs: Record<string, any>, dependencies: string[] = []): PendingResource {
-  return { urn: urn(type, name), type, name, custom: true, parent: undefined, inputs, dependencies, propertyDependencies: {}, protect: false, retainOnDelete: false };
+  return { urn: urn(type, name), type, name, custom: true, parent: undefined, inputs, dependencies, propertyDependencies: {}, protect: false, retainOnDelete: false, aliases: [] };
 }
 
 function created(p: PendingResource): RecordedResource {
