@@ -6,9 +6,11 @@
  * "Cannot find module '@pulumi/pulumi/cmd/dynamic-provider'").
  */
 export const hosting = {
-  /** True inside the component provider host. Replaceable, so tests can take the other-language path. */
-  isComponentProviderHost(): boolean {
-    const entry = require.main?.filename ?? process.argv[1] ?? "";
+  /**
+   * True inside the component provider host: the process was started on `@pulumi/pulumi/cmd/run-plugin` (the Node.js
+   * language host's default plugin launcher). Replaceable, so tests can take the other-language path.
+   */
+  isComponentProviderHost(entry: string = require.main?.filename ?? process.argv[1] ?? ""): boolean {
     return /[\\/]@pulumi[\\/]pulumi[\\/]cmd[\\/]run-plugin([\\/]|$)/.test(entry);
   },
 };
