@@ -87,6 +87,17 @@ describe("component package as another team installs it (npm pack)", function ()
     }
   });
 
+  it("loads by package name in plain node from the repository root (the workspace link to the build)", () => {
+    const out = execFileSync(process.execPath, ["-e", `
+      const m = require("@cmk-platform/azure-cmk-storage");
+      const r = require("@cmk-platform/azure-cmk-storage/access-key-rotation");
+      console.log(JSON.stringify({ main: require.resolve("@cmk-platform/azure-cmk-storage"), classes: [m.SecureVault, m.ManagedKeyRotation, m.CmkStorageAccount, r.StorageAccessKeyRotation].map((c) => c.name) }));
+    `], { cwd: REPO, encoding: "utf8" });
+    const result = JSON.parse(out) as { main: string; classes: string[] };
+    assert.equal(path.relative(REPO, result.main), path.join("components", "bin", "index.js"));
+    assert.deepEqual(result.classes, ["SecureVault", "ManagedKeyRotation", "CmkStorageAccount", "StorageAccessKeyRotation"]);
+  });
+
   it("type-checks a strict TypeScript consumer against the declarations and runs it as plain JavaScript without ts-node", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8")) as Manifest;
     const project = path.join(tmp, "consumer");
