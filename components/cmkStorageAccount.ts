@@ -7,21 +7,34 @@ import { LEGACY_TYPES, TYPES } from "./componentTypes";
 import { DeployerPrincipalType, enumValues, SasExpirationAction, StorageSku } from "./enums";
 import { grantVaultAccess } from "./grants";
 import { ACCESS_KEY_ROTATION_TYPESCRIPT_ONLY, hosting } from "./hosting";
-import { deriveStorageAccountName, NAME_SUFFIX_LENGTH, storageAccountNameProblem } from "./naming";
+import { createHash } from "crypto";
+import { normaliseRegion, regionProblem } from "./azureRegions";
+import {
+  deriveStorageAccountName,
+  identityNameOverride,
+  keyNameProblem,
+  NAME_SUFFIX_LENGTH,
+  resourceGroupNameProblem,
+  storageAccountNameProblem,
+} from "./naming";
 import { waitForRbacPropagation } from "./rbacPropagation";
 import { checkKeyReference, checkVaultReference } from "./referenceValidation";
 import { resolveVault, type KeyReference, type VaultReference } from "./references";
-import { LEGACY_GRANT_PREFIX, StorageAccessKeyRotation } from "./storageAccessKeyRotation";
+import { LEGACY_GRANT_PREFIX, StorageAccessKeyRotation, validateStorageAccessKeyRotationArgs } from "./storageAccessKeyRotation";
 import {
   argumentsObject,
   ArgumentProblems,
   checkBoolean,
+  checkedInput,
   checkEnum,
   checkNetworkAllowLists,
   checkString,
   checkTags,
   GUID_PATTERN,
+  guidProblem,
+  ipRuleProblem,
   show,
+  subnetIdProblem,
 } from "./validation";
 
 /** Key permissions the storage identity gets in the access-policy model: exactly what Azure Storage CMK needs. */
@@ -175,15 +188,18 @@ export interface CmkStorageAccountArgs {
 }
 
 
-const normaliseLocation = (l: string): string => l.toLowerCase().replace(/\s+/g, "");
 
 /** Validates CmkStorageAccount arguments known at construction; throws one error listing every problem. */
 export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAccountArgs): void {
   const problems = new ArgumentProblems();
   const args = argumentsObject(problems, input);
-  checkString(problems, "resourceGroupName", args.resourceGroupName, true);
-  if (checkString(problems, "location", args.location, true) && !/^[a-zA-Z][a-zA-Z0-9 ]*$/.test(args.location)) {
-    problems.add("location", `must be an Azure region name such as "westeurope", got ${show(args.location)}`);
+  if (checkString(problems, "resourceGroupName", args.resourceGroupName, true)) {
+    const p = resourceGroupNameProblem(args.resourceGroupName);
+    if (p) problems.add("resourceGroupName", p);
+  }
+  if (checkString(problems, "location", args.location, true)) {
+    const p = regionProblem(args.location);
+    if (p) problems.add("location", p);
   }
   if (checkString(problems, "accountName", args.accountName)) {
     const p = storageAccountNameProblem(args.accountName);
@@ -222,6 +238,24 @@ export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAcc
     problems.add("keyExpirationPeriodInDays", `must equal accessKeyRotationPeriodInDays (${show(period)}) so the key expiration policy matches the rotation schedule, got ${show(keyDays)}`);
   }
   checkVaultReference(problems, "accessKeySecretVault", args.accessKeySecretVault, false);
+  if (args.rotateAccessKeys === true && problems.list.length === 0) {
+    // The rotation this account creates gets its tags and period from here: check them now, under this component's
+    // argument names, so nothing is registered when the inner component would refuse them.
+    try {
+      validateStorageAccessKeyRotationArgs(name, {
+        storageAccountId: pulumi.output(""),
+        vault: (args.accessKeySecretVault ?? args.key?.vault)!,
+        rotationPeriodInDays: args.accessKeyRotationPeriodInDays ?? args.keyExpirationPeriodInDays ?? 90,
+        tags: { managedBy: "pulumi", component: "CmkStorageAccount", ...(args.tags as Record<string, string> | undefined) },
+      });
+    } catch (e) {
+      const inner = pulumi.InputPropertiesError.isInstance(e) ? (e as pulumi.InputPropertiesError).errors : [];
+      for (const p of inner) {
+        const path = p.propertyPath === "tags" ? "tags" : p.propertyPath === "rotationPeriodInDays" ? "accessKeyRotationPeriodInDays" : p.propertyPath;
+        problems.add(path, path === "tags" ? `${p.reason} (with rotateAccessKeys, the tags, including managedBy and component, also go on every secret version of the active key)` : p.reason);
+      }
+    }
+  }
   checkEnum(problems, "deployerPrincipalType", args.deployerPrincipalType, enumValues(DeployerPrincipalType));
   const sas: unknown = args.sasPolicy;
   if (sas !== undefined) {
@@ -236,8 +270,9 @@ export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAcc
       checkEnum(problems, "sasPolicy.expirationAction", policy.expirationAction, enumValues(SasExpirationAction));
     }
   }
-  checkNetworkAllowLists(problems, args.allowedIpRanges, args.allowedSubnetIds);
-  checkTags(problems, "tags", args.tags);
+  checkNetworkAllowLists(problems, args.allowedIpRanges, args.allowedSubnetIds, "storage");
+  // The tags go on the account (tag names up to 128 characters) and the identity.
+  checkTags(problems, "tags", args.tags, { maxNameLength: 128 });
 
   // Colocation (seeds 001/004): same region and tenant as the vault, unless exempted explicitly. Values that are
   // outputs are checked when they resolve (see colocationProblems).
@@ -267,7 +302,7 @@ function colocationProblems(
   const { location, tenantId } = values;
   const vaultLocation = vault?.location;
   if (values.allowCrossRegionKey !== true && typeof location === "string" && typeof vaultLocation === "string"
-    && normaliseLocation(location) !== normaliseLocation(vaultLocation)) {
+    && normaliseRegion(location) !== normaliseRegion(vaultLocation)) {
     problems.push({
       path: "location",
       reason: `must match the key vault's region "${vaultLocation}", got ${show(location)}; move the account or the vault, or set allowCrossRegionKey: true`,
@@ -323,13 +358,18 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
       aliases: [...(opts?.aliases ?? []), { type: LEGACY_TYPES.CmkStorageAccount }],
     });
 
+    // Values that are outputs are checked when they resolve, before the requests are built from them.
+    const checked = <T>(path: string, value: pulumi.Input<T>, problem: (v: unknown) => string | undefined): pulumi.Input<T> =>
+      checkedInput("CmkStorageAccount", name, path, value, problem);
+    const resourceGroupName = checked("resourceGroupName", args.resourceGroupName, resourceGroupNameProblem);
+    const location = checked("location", args.location, regionProblem);
     const tags = { managedBy: "pulumi", component: "CmkStorageAccount", ...args.tags };
     const vault = resolveVault(args.key.vault, parseVaultId, `CmkStorageAccount "${name}" key.vault`);
-    const keyName = pulumi.output(args.key.keyName);
+    const keyName = pulumi.output(checked("key.keyName", args.key.keyName, (v) => (typeof v === "string" ? keyNameProblem(v) : `must be a string, got ${show(v)}`)));
     // Colocation values only known at deployment are checked when they resolve; the account's key reference waits
     // for that check, so a mismatch fails before the account is requested.
     const colocation = pulumi
-      .all([args.location, args.tenantId, args.key.vault.location, args.key.vault.tenantId])
+      .all([location, args.tenantId, args.key.vault.location, args.key.vault.tenantId])
       .apply(([location, tenantId, vaultLocation, vaultTenantId]) => {
         const found = colocationProblems(
           { location, tenantId, allowCrossRegionKey: args.allowCrossRegionKey, allowCrossTenantKey: args.allowCrossTenantKey },
@@ -348,9 +388,11 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
       pulumi.log.warn(`CmkStorageAccount "${name}": keyVersion is pinned; the account will not pick up rotated key versions`, this);
     }
 
+    // Auto-named like any resource, unless the component name would make an invalid identity name.
+    const identityName = identityNameOverride(`${name}-identity`, (t) => createHash("sha256").update(t).digest("hex"));
     const identity = new managedidentity.UserAssignedIdentity(
       `${name}-identity`,
-      { resourceGroupName: args.resourceGroupName, location: args.location, tags },
+      { ...(identityName !== undefined ? { resourceName: identityName } : {}), resourceGroupName, location, tags },
       { parent: this },
     );
 
@@ -368,6 +410,7 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
           role: "KeyVaultCryptoServiceEncryptionUser",
           scope: args.key.keyId ?? pulumi.interpolate`${vault.vaultId}/keys/${keyName}`,
           description: `CMK access for storage account component ${name}`,
+          describe: `CmkStorageAccount "${name}" key.vault`,
         },
         { parent: this },
       );
@@ -380,7 +423,7 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
 
     let accountName: pulumi.Input<string>;
     if (args.accountName !== undefined) {
-      accountName = args.accountName;
+      accountName = checked("accountName", args.accountName, (v) => (typeof v === "string" ? storageAccountNameProblem(v) : `must be a string, got ${show(v)}`));
     } else {
       const suffix = new random.RandomString(
         `${name}-name-suffix`,
@@ -391,16 +434,22 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
       accountName = suffix.result.apply((s) => deriveStorageAccountName(prefix, s));
     }
 
-    const ipRules = (args.allowedIpRanges ?? []).map((ip) => ({ iPAddressOrRange: ip, action: "Allow" as const }));
-    const vnetRules = (args.allowedSubnetIds ?? []).map((id) => ({ virtualNetworkResourceId: id, action: "Allow" as const }));
+    const ipRules = (args.allowedIpRanges ?? []).map((ip, i) => ({
+      iPAddressOrRange: checked(`allowedIpRanges[${i}]`, ip, (v) => ipRuleProblem(v, "storage")),
+      action: "Allow" as const,
+    }));
+    const vnetRules = (args.allowedSubnetIds ?? []).map((id, i) => ({
+      virtualNetworkResourceId: checked(`allowedSubnetIds[${i}]`, id, subnetIdProblem),
+      action: "Allow" as const,
+    }));
     const service = { enabled: true, keyType: "Account" as const };
 
     const account = new storage.StorageAccount(
       `${name}-account`,
       {
         accountName,
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
+        resourceGroupName,
+        location,
         kind: "StorageV2",
         sku: { name: args.skuName ?? "Standard_ZRS" },
         accessTier: "Hot",
@@ -410,12 +459,14 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
           keyVaultProperties: {
             keyName,
             keyVaultUri,
-            ...(args.keyVersion !== undefined ? { keyVersion: args.keyVersion } : {}),
+            ...(args.keyVersion !== undefined
+              ? { keyVersion: checked("keyVersion", args.keyVersion, (v) => (typeof v === "string" && /^[0-9a-fA-F]{32}$/.test(v) ? undefined : `must be a 32-character hexadecimal key version, got ${show(v)}`)) }
+              : {}),
           },
           encryptionIdentity: {
             encryptionUserAssignedIdentity: identity.id,
             ...(args.federatedIdentityClientId !== undefined
-              ? { encryptionFederatedIdentityClientId: args.federatedIdentityClientId }
+              ? { encryptionFederatedIdentityClientId: checked("federatedIdentityClientId", args.federatedIdentityClientId, guidProblem) }
               : {}),
           },
           requireInfrastructureEncryption: args.requireInfrastructureEncryption ?? true,

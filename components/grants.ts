@@ -3,7 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { type AzureBuiltInRoleName, roleDefinitionId } from "./azureRoles";
 import type { PrincipalType } from "./enums";
-import type { ResolvedVault } from "./references";
+import { vaultNameInProviderSubscription, type ResolvedVault } from "./references";
 
 /** Data-plane access to grant a principal on a vault, in both permission models. */
 export interface VaultGrant {
@@ -21,6 +21,8 @@ export interface VaultGrant {
   scope?: pulumi.Input<string>;
   /** Description of the role assignment (RBAC model). */
   description: string;
+  /** How errors name the vault reference, e.g. `CmkStorageAccount "payments" key.vault`. */
+  describe: string;
 }
 
 /**
@@ -35,11 +37,12 @@ export function grantVaultAccess(
   opts: pulumi.CustomResourceOptions,
 ): keyvault.AccessPolicy | authorization.RoleAssignment {
   if (vault.permissionModel === "accessPolicy") {
+    const client = authorization.getClientConfigOutput(opts.parent ? { parent: opts.parent } : {});
     return new keyvault.AccessPolicy(
       name,
       {
         resourceGroupName: vault.resourceGroupName,
-        vaultName: vault.vaultName,
+        vaultName: vaultNameInProviderSubscription(vault, client.subscriptionId, grant.describe, "access policies"),
         policy: {
           tenantId: grant.tenantId,
           objectId: grant.principalId,

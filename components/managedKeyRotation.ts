@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { parseVaultId } from "./armId";
 import { LEGACY_TYPES, TYPES } from "./componentTypes";
 import { CmkKeyType, enumValues } from "./enums";
 import { deriveKeyName, keyNameProblem } from "./naming";
 import { checkVaultReference } from "./referenceValidation";
-import { resolveVault, type KeyReference, type VaultReference } from "./references";
+import { resolveVault, vaultNameInProviderSubscription, type KeyReference, type VaultReference } from "./references";
 import { buildRotationPolicy, rotationPolicyProblems } from "./rotationPolicy";
 import { argumentsObject, ArgumentProblems, checkBoolean, checkEnum, checkString, checkTags, isKnown, show } from "./validation";
 
@@ -154,12 +155,14 @@ export class ManagedKeyRotation extends pulumi.ComponentResource {
       pulumi.log.warn(`ManagedKeyRotation "${name}": the key is disabled; storage accounts encrypted with it answer HTTP 403 until it is enabled again`, this);
     }
 
-    const vault = resolveVault(args.vault, parseVaultId, `ManagedKeyRotation "${name}" vault`);
+    const describe = `ManagedKeyRotation "${name}" vault`;
+    const vault = resolveVault(args.vault, parseVaultId, describe);
+    const client = authorization.getClientConfigOutput({ parent: this });
     const key = new keyvault.Key(
       `${name}-key`,
       {
         keyName: args.keyName ?? deriveKeyName(name),
-        vaultName: vault.vaultName,
+        vaultName: vaultNameInProviderSubscription(vault, client.subscriptionId, describe, "keys"),
         resourceGroupName: vault.resourceGroupName,
         properties: {
           kty: keyType,

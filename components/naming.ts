@@ -83,3 +83,32 @@ export function deriveKeyName(base: string): string {
     .slice(0, 127);
   return cleaned || "cmk";
 }
+
+/**
+ * Returns why `name` is not a valid resource group name, or undefined: 1-90 letters (Unicode), digits, underscores,
+ * parentheses, hyphens and periods, not ending in a period (Microsoft.Resources naming rules).
+ */
+export function resourceGroupNameProblem(name: unknown): string | undefined {
+  if (typeof name !== "string") return `must be a resource group name, got ${JSON.stringify(name) ?? String(name)}`;
+  if (!/^[\p{L}\p{N}_().-]{1,90}$/u.test(name) || name.endsWith(".")) {
+    return `must be 1-90 letters, digits, underscores, parentheses, hyphens and periods, not ending in a period, got ${JSON.stringify(name)}`;
+  }
+  return undefined;
+}
+
+/** Length of the random suffix azure-native's auto-naming appends to a logical name. */
+const AUTONAME_SUFFIX_LENGTH = 8;
+/** User-assigned identity names: 3-128 characters, letters, digits, hyphens and underscores, starting alphanumeric. */
+const IDENTITY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/;
+
+/**
+ * The explicit name a user-assigned identity needs when azure-native's auto-name (`<logical name><8 random>`) would
+ * break the identity naming rule (a component name with dots or spaces, or too long), else undefined so auto-naming
+ * stays as it was: the logical name sanitised, cut, and made unique with a short hash of the original.
+ */
+export function identityNameOverride(logicalName: string, hash: (text: string) => string): string | undefined {
+  if (IDENTITY_NAME.test(`${logicalName}${"0".repeat(AUTONAME_SUFFIX_LENGTH)}`)) return undefined;
+  const cleaned = logicalName.replace(/[^a-zA-Z0-9_-]+/g, "-").replace(/^[^a-zA-Z0-9]+/, "");
+  const digest = hash(logicalName).slice(0, 8);
+  return `${(cleaned || "id").slice(0, 128 - digest.length - 1)}-${digest}`;
+}

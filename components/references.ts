@@ -78,7 +78,14 @@ export function resolveVault(
   const vaultName = parts.apply((p) => p.vaultName);
   const vaultUri =
     ref.vaultUri !== undefined
-      ? pulumi.output(ref.vaultUri).apply((u) => u.replace(/\/+$/, ""))
+      ? pulumi.all([ref.vaultUri, parts]).apply(([u, p]) => {
+          // The URI and the id must name the same vault, or the grant and the encryption would point at different vaults.
+          const fromUri = typeof u === "string" ? /^https:\/\/([a-zA-Z0-9-]{3,24})\.vault\./.exec(u)?.[1] : undefined;
+          if (fromUri === undefined || fromUri.toLowerCase() !== p.vaultName.toLowerCase()) {
+            throw new Error(`${describe}.vaultUri ${JSON.stringify(u)} does not name the vault of vaultId ("${p.vaultName}"); both must describe the same vault`);
+          }
+          return u.replace(/\/+$/, "");
+        })
       : vaultName.apply((n) => `https://${n}.vault.azure.net`);
   return {
     vaultId,
@@ -88,4 +95,27 @@ export function resolveVault(
     vaultUri,
     permissionModel: ref.permissionModel,
   };
+}
+
+/**
+ * The vault's name, once its subscription is known to be the one `clientSubscriptionId` (the Azure provider the
+ * resource is created with) deploys to. azure-native addresses keys and access policies by resource group and vault
+ * name in the provider's subscription, so for a vault elsewhere they would be sent to the wrong subscription.
+ */
+export function vaultNameInProviderSubscription(
+  vault: ResolvedVault,
+  clientSubscriptionId: pulumi.Input<string>,
+  describe: string,
+  what: string,
+): pulumi.Output<string> {
+  return pulumi.all([vault.vaultName, vault.subscriptionId, clientSubscriptionId]).apply(([name, vaultSub, providerSub]) => {
+    if (vaultSub.toLowerCase() !== providerSub.toLowerCase()) {
+      throw new Error(
+        `${describe}.vaultId is in subscription ${vaultSub}, but the Azure provider deploys to subscription ${providerSub}; ` +
+          `azure-native addresses ${what} by resource group and vault name in the provider's subscription. Pass an azure-native ` +
+          `provider for subscription ${vaultSub} in the component's options (providers), or use an RBAC vault (role assignments are addressed by id)`,
+      );
+    }
+    return name;
+  });
 }

@@ -6,20 +6,25 @@ import { parseVaultId } from "./armId";
 import { LEGACY_TYPES, TYPES } from "./componentTypes";
 import { enumValues, PrincipalType, PublicNetworkAccess, VaultPermissionModel, VaultSku } from "./enums";
 import { grantVaultAccess } from "./grants";
-import { deriveVaultName, NAME_SUFFIX_LENGTH, vaultNameProblem } from "./naming";
+import { regionProblem } from "./azureRegions";
+import { deriveVaultName, NAME_SUFFIX_LENGTH, resourceGroupNameProblem, vaultNameProblem } from "./naming";
 import { resolveVault, type VaultReference } from "./references";
 import {
   argumentsObject,
   ArgumentProblems,
   checkArray,
   checkBoolean,
+  checkedInput,
   checkEnum,
   checkNetworkAllowLists,
   checkString,
   checkTags,
   GUID_PATTERN,
+  guidProblem,
+  ipRuleProblem,
   isKnown,
   show,
+  subnetIdProblem,
 } from "./validation";
 
 /**
@@ -121,9 +126,13 @@ export interface SecureVaultArgs {
 export function validateSecureVaultArgs(name: string, input: SecureVaultArgs): void {
   const problems = new ArgumentProblems();
   const args = argumentsObject(problems, input);
-  checkString(problems, "resourceGroupName", args.resourceGroupName, true);
-  if (checkString(problems, "location", args.location, true) && !/^[a-zA-Z][a-zA-Z0-9 ]*$/.test(args.location)) {
-    problems.add("location", `must be an Azure region name such as "westeurope", got ${show(args.location)}`);
+  if (checkString(problems, "resourceGroupName", args.resourceGroupName, true)) {
+    const p = resourceGroupNameProblem(args.resourceGroupName);
+    if (p) problems.add("resourceGroupName", p);
+  }
+  if (checkString(problems, "location", args.location, true)) {
+    const p = regionProblem(args.location);
+    if (p) problems.add("location", p);
   }
   if (checkString(problems, "vaultName", args.vaultName)) {
     const p = vaultNameProblem(args.vaultName);
@@ -139,7 +148,7 @@ export function validateSecureVaultArgs(name: string, input: SecureVaultArgs): v
     problems.add("softDeleteRetentionInDays", `must be a whole number of days between 7 and 90, got ${show(days)}`);
   }
   checkEnum(problems, "publicNetworkAccess", args.publicNetworkAccess, enumValues(PublicNetworkAccess));
-  checkNetworkAllowLists(problems, args.allowedIpRanges, args.allowedSubnetIds);
+  checkNetworkAllowLists(problems, args.allowedIpRanges, args.allowedSubnetIds, "vault");
   const seen = new Set<string>();
   checkArray(problems, "administrators", args.administrators).forEach((a, i) => {
     if (a === null || typeof a !== "object" || Array.isArray(a)) {
@@ -208,12 +217,17 @@ export class SecureVault extends pulumi.ComponentResource {
         this,
       );
     }
+    // Values that are outputs are checked when they resolve, before the vault request is built from them.
+    const checked = <T>(path: string, value: pulumi.Input<T>, problem: (v: unknown) => string | undefined): pulumi.Input<T> =>
+      checkedInput("SecureVault", name, path, value, problem);
+    const resourceGroupName = checked("resourceGroupName", args.resourceGroupName, resourceGroupNameProblem);
+    const location = checked("location", args.location, regionProblem);
     const clientConfig = authorization.getClientConfigOutput({ parent: this });
-    const tenantId = args.tenantId ?? clientConfig.tenantId;
+    const tenantId = args.tenantId !== undefined ? checked("tenantId", args.tenantId, guidProblem) : clientConfig.tenantId;
 
     let vaultName: pulumi.Input<string>;
     if (args.vaultName !== undefined) {
-      vaultName = args.vaultName;
+      vaultName = checked("vaultName", args.vaultName, (v) => (typeof v === "string" ? vaultNameProblem(v) : `must be a string, got ${show(v)}`));
     } else {
       const suffix = new random.RandomString(
         `${name}-name-suffix`,
@@ -228,8 +242,8 @@ export class SecureVault extends pulumi.ComponentResource {
       `${name}-vault`,
       {
         vaultName,
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
+        resourceGroupName,
+        location,
         properties: {
           tenantId,
           sku: { family: "A", name: sku },
@@ -244,8 +258,8 @@ export class SecureVault extends pulumi.ComponentResource {
           networkAcls: {
             defaultAction: "Deny",
             bypass: "AzureServices",
-            ipRules: (args.allowedIpRanges ?? []).map((value) => ({ value })),
-            virtualNetworkRules: (args.allowedSubnetIds ?? []).map((id) => ({ id })),
+            ipRules: (args.allowedIpRanges ?? []).map((value, i) => ({ value: checked(`allowedIpRanges[${i}]`, value, (v) => ipRuleProblem(v, "vault")) })),
+            virtualNetworkRules: (args.allowedSubnetIds ?? []).map((id, i) => ({ id: checked(`allowedSubnetIds[${i}]`, id, subnetIdProblem) })),
           },
           ...(args.recoverSoftDeleted ? { createMode: "recover" as const } : {}),
         },
@@ -257,9 +271,9 @@ export class SecureVault extends pulumi.ComponentResource {
     this.vaultId = vault.id;
     this.vaultName = vault.name;
     this.vaultUri = vault.properties.apply((p) => p.vaultUri ?? "");
-    this.location = pulumi.output(args.location);
+    this.location = pulumi.output(location);
     this.tenantId = vault.properties.apply((p) => p.tenantId ?? "");
-    this.resourceGroupName = pulumi.output(args.resourceGroupName);
+    this.resourceGroupName = pulumi.output(resourceGroupName);
     this.permissionModel = pulumi.output(permissionModel);
     this.sku = pulumi.output(sku);
     const reference: VaultReference = {
@@ -267,8 +281,8 @@ export class SecureVault extends pulumi.ComponentResource {
       permissionModel,
       vaultUri: this.vaultUri,
       sku,
-      location: args.location,
-      tenantId: args.tenantId ?? this.tenantId,
+      location,
+      tenantId: args.tenantId !== undefined ? tenantId : this.tenantId,
     };
     references.set(this, reference);
 
@@ -280,12 +294,13 @@ export class SecureVault extends pulumi.ComponentResource {
         grantName,
         resolved,
         {
-          principalId: admin.objectId,
+          principalId: checked(`administrators[${i}].objectId`, admin.objectId, guidProblem),
           principalType: admin.principalType ?? "User",
           tenantId,
           accessPolicy: { keys: ADMINISTRATOR_KEY_PERMISSIONS },
           role: "KeyVaultCryptoOfficer",
           description: `Key administration for SecureVault ${name}`,
+          describe: `SecureVault "${name}"`,
         },
         { parent: this, aliases: grantName === `${name}-admin-${i}` ? [] : [{ name: `${name}-admin-${i}` }] },
       );

@@ -308,6 +308,7 @@ export class StorageAccessKeyRotation extends pulumi.ComponentResource {
           accessPolicy: { secrets: permissions.vaultAccessPolicySecretPermissions },
           role: vaultRole,
           description: `Access-key secret publishing for ${name}`,
+          describe: `StorageAccessKeyRotation "${name}" vault`,
         },
         { parent: this, aliases: aliasesFor(suffix) },
       ),

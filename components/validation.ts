@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as ipaddr from "ipaddr.js";
 
 /** One problem found in a component's arguments: which argument, and what is wrong with the value received. */
 export interface ArgumentProblem {
@@ -98,18 +99,26 @@ export function checkArray(problems: ArgumentProblems, path: string, value: unkn
   return value;
 }
 
-/** Adds a problem when tags are not a map of strings (keys 1-512 characters, values up to 256, at most 50 tags). */
-export function checkTags(problems: ArgumentProblems, path: string, tags: unknown): void {
+/**
+ * Azure's tag rules (learn.microsoft.com azure-resource-manager/management/tag-resources#limitations): at most 50 tags
+ * per resource, names 1-512 characters (128 on storage accounts), values up to 256, and no `< > % & \\ ? /` in names.
+ * `reserved` tags are the ones the component sets itself, which count towards the 50.
+ */
+export function checkTags(problems: ArgumentProblems, path: string, tags: unknown, limits: { maxNameLength?: number; reserved?: number } = {}): void {
+  const maxName = limits.maxNameLength ?? 512;
+  const maxTags = 50 - (limits.reserved ?? 2);
   if (tags === undefined || !isKnown(tags)) return;
   if (tags === null || typeof tags !== "object" || Array.isArray(tags)) {
     problems.add(path, `must be a map of tag names to string values, got ${show(tags)}`);
     return;
   }
   const entries = Object.entries(tags as Record<string, unknown>);
-  if (entries.length > 50) problems.add(path, `may hold at most 50 tags (Azure's limit per resource), got ${entries.length}`);
+  if (entries.length > maxTags) {
+    problems.add(path, `may hold at most ${maxTags} tags (Azure allows 50 per resource; the component sets ${50 - maxTags}), got ${entries.length}`);
+  }
   for (const [k, v] of entries) {
-    if (k.length < 1 || k.length > 512 || /[<>%&\\?/]/.test(k)) {
-      problems.add(`${path}.${k}`, `tag names must be 1-512 characters without < > % & \\ ? /, got ${show(k)}`);
+    if (k.length < 1 || k.length > maxName || /[<>%&\\?/]/.test(k)) {
+      problems.add(`${path}.${k}`, `tag names must be 1-${maxName} characters without < > % & \\ ? /, got ${show(k)}`);
     }
     if (isKnown(v) && (typeof v !== "string" || v.length > 256)) {
       problems.add(`${path}.${k}`, `tag values must be strings of at most 256 characters, got ${show(v)}`);
@@ -119,23 +128,83 @@ export function checkTags(problems: ArgumentProblems, path: string, tags: unknow
 
 /** An Entra ID object, tenant or client id. */
 export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const IPV4_OR_CIDR = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
+
+/** Why `value` is not an Entra ID object, tenant or client id (a GUID), or undefined. */
+export function guidProblem(value: unknown): string | undefined {
+  return typeof value === "string" && GUID_PATTERN.test(value) ? undefined : `must be an Entra ID id (a GUID), got ${show(value)}`;
+}
 const SUBNET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
 
-/** Checks firewall allow-lists (`allowedIpRanges`, `allowedSubnetIds`) shared by the vault and storage components. */
-export function checkNetworkAllowLists(
-  problems: ArgumentProblems,
-  ipRanges: unknown,
-  subnetIds: unknown,
-): void {
-  checkArray(problems, "allowedIpRanges", ipRanges).forEach((ip, i) => {
-    if (isKnown(ip) && (typeof ip !== "string" || !IPV4_OR_CIDR.test(ip))) {
-      problems.add(`allowedIpRanges[${i}]`, `must be an IPv4 address or CIDR range such as "203.0.113.0/24", got ${show(ip)}`);
+/** Address ranges a public endpoint's firewall can never match (parsed by ipaddr.js). */
+const NON_PUBLIC_RANGES = new Set(["private", "loopback", "linkLocal", "multicast", "unspecified", "broadcast"]);
+
+/** Which firewall an IP rule is for: storage accounts do not take /31 and /32 ranges. */
+export type FirewallKind = "vault" | "storage";
+
+/**
+ * Why `value` is not an IP rule Azure accepts, or undefined. Parsed with ipaddr.js (strict four-part decimal).
+ * Sources: Azure Storage "Configure firewalls and virtual networks" (IPv4 only; public addresses only — RFC 1918
+ * private ranges are not allowed; /31 and /32 ranges are not supported, use single addresses) and Key Vault
+ * "Configure network security" (IPv4 addresses or CIDR ranges of public addresses).
+ */
+export function ipRuleProblem(value: unknown, kind: FirewallKind): string | undefined {
+  const example = `an IPv4 address or CIDR range such as "203.0.113.0/24"`;
+  if (typeof value !== "string") return `must be ${example}, got ${show(value)}`;
+  const [address, prefix, ...rest] = value.split("/");
+  if (rest.length > 0 || !ipaddr.IPv4.isValidFourPartDecimal(address!)) return `must be ${example}, got ${show(value)}`;
+  if (prefix !== undefined) {
+    if (!/^\d{1,2}$/.test(prefix) || Number(prefix) > 32) return `must be ${example} (prefix 0-32), got ${show(value)}`;
+    if (kind === "storage" && Number(prefix) >= 31) {
+      return `must not use a /31 or /32 range (Azure Storage does not support them; give single addresses instead), got ${show(value)}`;
     }
+  }
+  const range = ipaddr.IPv4.parse(address!).range();
+  if (NON_PUBLIC_RANGES.has(range)) {
+    return `must be a public address; ${address} is ${range} (a firewall of a public endpoint never sees it; use a subnet rule or a private endpoint), got ${show(value)}`;
+  }
+  return undefined;
+}
+
+/** Why `value` is not a subnet resource id, or undefined. */
+export function subnetIdProblem(value: unknown): string | undefined {
+  return typeof value === "string" && SUBNET_ID.test(value)
+    ? undefined
+    : `must be a subnet resource id (/subscriptions/…/virtualNetworks/<vnet>/subnets/<subnet>), got ${show(value)}`;
+}
+
+/** Checks firewall allow-lists (`allowedIpRanges`, `allowedSubnetIds`) shared by the vault and storage components. */
+export function checkNetworkAllowLists(problems: ArgumentProblems, ipRanges: unknown, subnetIds: unknown, kind: FirewallKind): void {
+  const seen = new Set<string>();
+  checkArray(problems, "allowedIpRanges", ipRanges).forEach((ip, i) => {
+    if (!isKnown(ip)) return;
+    const p = ipRuleProblem(ip, kind);
+    if (p) problems.add(`allowedIpRanges[${i}]`, p);
+    else if (seen.has(ip as string)) problems.add(`allowedIpRanges[${i}]`, `is listed twice (${ip as string})`);
+    seen.add(ip as string);
   });
   checkArray(problems, "allowedSubnetIds", subnetIds).forEach((id, i) => {
-    if (isKnown(id) && (typeof id !== "string" || !SUBNET_ID.test(id))) {
-      problems.add(`allowedSubnetIds[${i}]`, `must be a subnet resource id (/subscriptions/…/virtualNetworks/<vnet>/subnets/<subnet>), got ${show(id)}`);
-    }
+    if (!isKnown(id)) return;
+    const p = subnetIdProblem(id);
+    if (p) problems.add(`allowedSubnetIds[${i}]`, p);
   });
+}
+
+/**
+ * An input checked now when it is known, or when it resolves when it is an output: a bad resolved value fails the
+ * deployment, with the component's message, before any request that uses it is sent (the resource inputs are built
+ * from the returned output). Secretness and dependencies are kept.
+ */
+export function checkedInput<T>(
+  component: string,
+  name: string,
+  path: string,
+  value: pulumi.Input<T>,
+  problem: (resolved: unknown) => string | undefined,
+): pulumi.Input<T> {
+  if (isKnown(value)) return value;
+  return pulumi.output(value).apply((resolved) => {
+    const p = problem(resolved);
+    if (p !== undefined) throw new Error(`Invalid arguments for ${component} "${name}":\n  - ${path}: ${p}`);
+    return resolved;
+  }) as pulumi.Output<T>;
 }

@@ -7,3 +7,14 @@ import { armMocks } from "../preview/armState";
 import { installRecordingMocks } from "../preview/recorder";
 
 export const recorder = installRecordingMocks(armMocks(), { project: "cmk-storage", stack: "test" });
+
+/**
+ * Errors that fail a deployment after construction: an input output that rejects (e.g. a value checked when it
+ * resolves) makes the runtime reject the registration with "error serializing property …", which the Pulumi CLI
+ * reports as the program's failure. Under mocks they surface as unhandled rejections; specs read them through
+ * `deploymentErrors()` in tests/support/mocks.ts.
+ */
+export const unhandledRejections: unknown[] = [];
+process.on("unhandledRejection", (reason) => {
+  unhandledRejections.push(reason);
+});

@@ -6,10 +6,10 @@ import { hosting } from "../../components/hosting";
 import type { KeyReference } from "../../components/references";
 import { SecureVault, type SecureVaultArgs } from "../../components/secureVault";
 import { DEFAULT_ARM_CONTEXT } from "../../preview/armState";
-import { byType, errorOf, one, promiseOf, recorder, settled } from "../support/mocks";
+import { byType, deploymentErrors, errorOf, one, promiseOf, recorder, settled } from "../support/mocks";
 
 const SA = "azure-native:storage:StorageAccount";
-const VAULT_ID = "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/kv-shared-01";
+const VAULT_ID = "/subscriptions/3f2b6c1e-8d4a-4c2e-9b1f-0a7e5d6c4b3a/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/kv-shared-01";
 const VAULT_URI = "https://kv-shared-01.vault.azure.net/";
 const FED_APP = "6b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 
@@ -307,7 +307,7 @@ describe("CmkStorageAccount", () => {
     });
 
     it("publishes to a separate RBAC secret vault with Key Vault Secrets Officer there, whatever the CMK vault's model", async () => {
-      const secretVaultId = "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/resourceGroups/rg-secrets/providers/Microsoft.KeyVault/vaults/kv-secrets-01";
+      const secretVaultId = "/subscriptions/3f2b6c1e-8d4a-4c2e-9b1f-0a7e5d6c4b3a/resourceGroups/rg-secrets/providers/Microsoft.KeyVault/vaults/kv-secrets-01";
       const sa = new CmkStorageAccount("legacy", {
         resourceGroupName: "rg", location: "westeurope", key: platform().key, allowSharedKeyAccess: true, rotateAccessKeys: true,
         accessKeySecretVault: { vaultId: secretVaultId, vaultUri: "https://kv-secrets-01.vault.azure.net", permissionModel: "rbac" },
@@ -453,5 +453,79 @@ describe("CmkStorageAccount", () => {
       assert.match(err.message, /args: must be an object of arguments, got undefined/);
       assert.equal((await settled()).length, 0);
     });
+  });
+});
+
+describe("CmkStorageAccount with values known only at deployment, and vaults elsewhere", () => {
+  beforeEach(() => recorder.reset());
+  const EXISTING = (vaultId: string, permissionModel: "accessPolicy" | "rbac"): KeyReference => ({ vault: { vaultId, permissionModel }, keyName: "k1" });
+  const OTHER_SUB = "8e0b9c3d-1111-4222-8333-944455556666";
+  const otherVault = `/subscriptions/${OTHER_SUB}/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/kv-shared-01`;
+  const rejection = (o: pulumi.Output<unknown>): Promise<unknown> => (o as unknown as { promise(): Promise<unknown> }).promise();
+
+  it("fails the deployment before the account is requested when an account name known only at deployment breaks the naming rule", async () => {
+    new CmkStorageAccount("sa", { resourceGroupName: "rg", location: "westeurope", key: EXISTING_KEY, accountName: pulumi.secret("Bad_Name") });
+    const errors = await deploymentErrors();
+    assert.ok(errors.some((m) => /Invalid arguments for CmkStorageAccount "sa":\n {2}- accountName: may contain only lowercase letters and digits, got "Bad_Name"/.test(m)), errors.join("\n"));
+    assert.equal(byType(SA).length, 0);
+  });
+
+  it("fails the deployment when a key vault URI known only at deployment names another vault than the vault id", async () => {
+    const key: KeyReference = { vault: { ...EXISTING_KEY.vault, vaultUri: pulumi.output("https://kv-other-99.vault.azure.net/") }, keyName: "k1" };
+    const sa = new CmkStorageAccount("sa", { resourceGroupName: "rg", location: "westeurope", key });
+    await assert.rejects(rejection(sa.keyVaultUri), /key\.vault\.vaultUri "https:\/\/kv-other-99\.vault\.azure\.net\/" does not name the vault of vaultId \("kv-shared-01"\)/);
+    assert.ok((await deploymentErrors()).length > 0);
+    assert.equal(byType(SA).length, 0, "the identity would be granted on one vault while the account is encrypted with another");
+  });
+
+  it("fails the deployment when a federated client id known only at deployment is not a GUID", async () => {
+    new CmkStorageAccount("sa", {
+      resourceGroupName: "rg", location: "westeurope", key: EXISTING_KEY, allowCrossTenantKey: true, federatedIdentityClientId: pulumi.secret("not-a-guid"),
+    });
+    const errors = await deploymentErrors();
+    assert.ok(errors.some((m) => /federatedIdentityClientId: must be an Entra ID id \(a GUID\), got "not-a-guid"/.test(m)), errors.join("\n"));
+    assert.equal(byType(SA).length, 0);
+  });
+
+  it("refuses an access-policy grant on a vault in another subscription than the provider's, saying what to do", async () => {
+    new CmkStorageAccount("sa", { resourceGroupName: "rg", location: "westeurope", key: EXISTING(otherVault, "accessPolicy") });
+    const errors = await deploymentErrors();
+    const expected = new RegExp(`key\\.vault\\.vaultId is in subscription ${OTHER_SUB}, but the Azure provider deploys to subscription ${DEFAULT_ARM_CONTEXT.subscriptionId}; azure-native addresses access policies by resource group and vault name`);
+    assert.ok(errors.some((m) => expected.test(m)), errors.join("\n"));
+    assert.equal(byType("azure-native:keyvault:AccessPolicy").length, 0);
+    assert.equal(byType(SA).length, 0, "the account waits for its grant, so it is never requested");
+  });
+
+  it("grants by role on an RBAC vault in another subscription, with the role definition of that subscription", async () => {
+    const sa = new CmkStorageAccount("sa", { resourceGroupName: "rg", location: "westeurope", key: EXISTING(otherVault, "rbac") });
+    await promiseOf(sa.accountId);
+    await settled();
+    const ra = one("azure-native:authorization:RoleAssignment", "sa-key-access");
+    assert.equal(ra.inputs.scope, `${otherVault}/keys/k1`);
+    assert.equal(ra.inputs.roleDefinitionId, `/subscriptions/${OTHER_SUB}/providers/Microsoft.Authorization/roleDefinitions/e147488a-f6f5-4113-8e2d-b22465e65bf6`);
+  });
+
+  it("names the identity explicitly (sanitised, with a short hash) only when the component name would make an invalid identity name", async () => {
+    const odd = new CmkStorageAccount("team.payments eu", { resourceGroupName: "rg", location: "westeurope", key: EXISTING_KEY, namePrefix: "payments" });
+    const plain = new CmkStorageAccount("payments", { resourceGroupName: "rg", location: "westeurope", key: EXISTING_KEY });
+    await Promise.all([promiseOf(odd.accountId), promiseOf(plain.accountId)]);
+    await settled();
+    const name = one("azure-native:managedidentity:UserAssignedIdentity", "team.payments eu-identity").inputs.resourceName as string;
+    assert.match(name, /^team-payments-eu-identity-[0-9a-f]{8}$/);
+    assert.equal(one("azure-native:managedidentity:UserAssignedIdentity", "payments-identity").inputs.resourceName, undefined, "valid names keep azure-native's auto-naming (no replacement on upgrade)");
+  });
+
+  it("fails when access-key rotation would put more tags on the secret than Key Vault allows, before anything is registered", async () => {
+    const tags = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i}`, "x"]));
+    const err = errorOf(() => new CmkStorageAccount("sa", { resourceGroupName: "rg", location: "westeurope", key: EXISTING_KEY, allowSharedKeyAccess: true, rotateAccessKeys: true, tags }));
+    assert.match(err.message, /tags: must have at most 11 entries .* got 12 \(with rotateAccessKeys, the tags, including managedBy and component, also go on every secret version/);
+    assert.equal((await settled()).length, 0);
+  });
+
+  it("fails when a storage firewall range is /31 or /32, which Azure Storage does not support", async () => {
+    const err = errorOf(() => new CmkStorageAccount("sa", { resourceGroupName: "rg", location: "westeurope", key: EXISTING_KEY, allowedIpRanges: ["198.51.100.7/32", "198.51.100.8/31"] }));
+    assert.match(err.message, /allowedIpRanges\[0\]: must not use a \/31 or \/32 range .* got "198\.51\.100\.7\/32"/);
+    assert.match(err.message, /allowedIpRanges\[1\]: must not use a \/31 or \/32 range/);
+    assert.equal((await settled()).length, 0);
   });
 });

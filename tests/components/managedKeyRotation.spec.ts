@@ -4,9 +4,9 @@ import { ManagedKeyRotation, validateManagedKeyRotationArgs, type ManagedKeyRota
 import { parseVaultId } from "../../components/armId";
 import { resolveVault, type VaultReference } from "../../components/references";
 import { SecureVault } from "../../components/secureVault";
-import { byType, errorOf, one, promiseOf, recorder, settled } from "../support/mocks";
+import { byType, deploymentErrors, errorOf, one, promiseOf, recorder, settled } from "../support/mocks";
 
-const VAULT_ID = "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/kv-shared-01";
+const VAULT_ID = "/subscriptions/3f2b6c1e-8d4a-4c2e-9b1f-0a7e5d6c4b3a/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/kv-shared-01";
 const KEY = "azure-native:keyvault:Key";
 const EXISTING: VaultReference = { vaultId: VAULT_ID, permissionModel: "accessPolicy" };
 
@@ -207,5 +207,20 @@ describe("ManagedKeyRotation", () => {
       assert.match(errorOf(() => validateManagedKeyRotationArgs("cmk", null as unknown as ManagedKeyRotationArgs)).message, /args: must be an object of arguments, got null/);
       assert.equal((await settled()).length, 0);
     });
+  });
+});
+
+describe("ManagedKeyRotation with a vault in another subscription", () => {
+  beforeEach(() => recorder.reset());
+
+  it("refuses to create the key through a provider of another subscription, saying what to do", async () => {
+    const other = "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/kv-shared-01";
+    new ManagedKeyRotation("cmk", { vault: { vaultId: other, permissionModel: "rbac" } });
+    const errors = await deploymentErrors();
+    assert.match(
+      errors.join("\n"),
+      /ManagedKeyRotation "cmk" vault\.vaultId is in subscription 8e0b9c3d-1111-4222-8333-944455556666, but the Azure provider deploys to subscription .*azure-native addresses keys by resource group and vault name.*Pass an azure-native provider for subscription 8e0b9c3d-1111-4222-8333-944455556666/,
+    );
+    assert.equal(byType(KEY).length, 0, "the key is never sent to the wrong subscription");
   });
 });

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { ADMINISTRATOR_KEY_PERMISSIONS, SecureVault, validateSecureVaultArgs, type SecureVaultArgs } from "../../components/secureVault";
 import { DEFAULT_ARM_CONTEXT } from "../../preview/armState";
-import { byType, errorOf, one, promiseOf, recorder, settled } from "../support/mocks";
+import { byType, deploymentErrors, errorOf, one, promiseOf, recorder, settled } from "../support/mocks";
 
 const ADMIN = "9a1c3f5e-2b4d-4c6e-8f0a-1b2c3d4e5f60";
 const CI = "0d4e6f81-3a5b-4c7d-9e1f-2a3b4c5d6e7f";
@@ -235,7 +235,17 @@ describe("SecureVault", () => {
       ["an allowed subnet id is not a subnet id", { allowedSubnetIds: ["vnet/sub"] }, "allowedSubnetIds[0]: must be a subnet resource id"],
       ["an administrator object id is not a GUID", { administrators: [{ objectId: "alice@contoso.com" }] }, 'administrators[0].objectId: must be an Entra ID object id (a GUID), got "alice@contoso.com"'],
       ["the tenant id is not a GUID", { tenantId: "contoso.onmicrosoft.com" }, 'tenantId: must be an Entra ID tenant id (a GUID), got "contoso.onmicrosoft.com"'],
-      ["the location is not a region name", { location: "west/europe" }, 'location: must be an Azure region name such as "westeurope", got "west/europe"'],
+      ["the location is not a region name", { location: "west/europe" }, 'location: must be an Azure region name such as "westeurope" (one of the 73 regions in components/azureRegions.ts), got "west/europe"; did you mean "westeurope"?'],
+      ["the location is a misspelt region", { location: "westeurpoe" }, 'got "westeurpoe"; did you mean "westeurope"?'],
+      ["the location is global", { location: "global" }, 'location: must be an Azure region name such as "westeurope" (one of the 73 regions in components/azureRegions.ts), got "global"'],
+      ["the resource group name ends with a period", { resourceGroupName: "rg." }, 'resourceGroupName: must be 1-90 letters, digits, underscores, parentheses, hyphens and periods, not ending in a period, got "rg."'],
+      ["the resource group name has a slash", { resourceGroupName: "rg/x" }, 'resourceGroupName: must be 1-90 letters'],
+      ["an allowed IP range has a /33 prefix", { allowedIpRanges: ["1.2.3.4/33"] }, 'allowedIpRanges[0]: must be an IPv4 address or CIDR range such as "203.0.113.0/24" (prefix 0-32), got "1.2.3.4/33"'],
+      ["an allowed IP address is out of range", { allowedIpRanges: ["999.999.999.999/24"] }, 'allowedIpRanges[0]: must be an IPv4 address or CIDR range such as "203.0.113.0/24", got "999.999.999.999/24"'],
+      ["an allowed IP range is private (RFC 1918)", { allowedIpRanges: ["10.0.0.0/8"] }, "allowedIpRanges[0]: must be a public address; 10.0.0.0 is private"],
+      ["an allowed IP range is listed twice", { allowedIpRanges: ["203.0.113.0/28", "203.0.113.0/28"] }, "allowedIpRanges[1]: is listed twice (203.0.113.0/28)"],
+      ["a tag name has a slash", { tags: { "a/b": "x" } }, 'tags.a/b: tag names must be 1-512 characters without < > % & \\ ? /, got "a/b"'],
+      ["there are more than 48 tags", { tags: Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`t${i}`, "x"])) }, "tags: may hold at most 48 tags (Azure allows 50 per resource; the component sets 2), got 49"],
       ["the vault name is not a string", { vaultName: true }, "vaultName: must be a string, got true"],
       ["the location is a number", { location: 42 }, "location: must be a string, got 42"],
       ["the resource group is missing", { resourceGroupName: undefined }, "resourceGroupName: is required, got undefined"],
@@ -276,6 +286,14 @@ describe("SecureVault", () => {
         ["sku", "softDeleteRetentionInDays"],
       );
       assert.match(err.message, /^Invalid arguments for SecureVault "kv":\n {2}- sku: .*\n {2}- softDeleteRetentionInDays: /);
+    });
+
+    it("fails the deployment before the vault is requested when a name or tenant known only at deployment is invalid", async () => {
+      new SecureVault("kv", { ...DEFAULTS_ARGS, vaultName: pulumi.output("k".repeat(25)), tenantId: pulumi.secret("not-a-guid") });
+      const errors = (await deploymentErrors()).join("\n");
+      assert.match(errors, /Invalid arguments for SecureVault "kv":\n {2}- vaultName: must be 3-24 characters long, got 25/);
+      assert.match(errors, /tenantId: must be an Entra ID id \(a GUID\), got "not-a-guid"/);
+      assert.equal(byType("azure-native:keyvault:Vault").length, 0);
     });
 
     it("skips values that are only known at deployment time", () => {

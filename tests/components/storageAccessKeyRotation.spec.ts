@@ -14,14 +14,16 @@ const TYPE = "azure-cmk-storage:index:StorageAccessKeyRotation";
 const DYNAMIC = "pulumi-nodejs:dynamic/cmk:AccessKeyRotation";
 const ACCOUNT_ID = "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stdata001";
 const VAULT_URI = "https://kv-shared-01.vault.azure.net/";
-const VAULT_ID = "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/kv-shared-01";
+const VAULT_ID = `/subscriptions/${DEFAULT_ARM_CONTEXT.subscriptionId}/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/kv-shared-01`;
+/** An RBAC vault in another subscription than the program's provider: role assignments are addressed by id there. */
+const OTHER_SUBSCRIPTION_VAULT_ID = "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/kv-shared-01";
 const VAULT = { vaultId: VAULT_ID, vaultUri: VAULT_URI, permissionModel: "accessPolicy" } as const;
 
 /** Defaults, except the deployer grants (covered in "deployer grants"), so the rotation resource is the only child. */
 const DEFAULTS_ARGS: StorageAccessKeyRotationArgs = { storageAccountId: ACCOUNT_ID, vault: VAULT, grantDeployerAccess: false };
 const MAX_ARGS: StorageAccessKeyRotationArgs = {
   storageAccountId: ACCOUNT_ID,
-  vault: { ...VAULT, permissionModel: "rbac" },
+  vault: { ...VAULT, vaultId: OTHER_SUBSCRIPTION_VAULT_ID, permissionModel: "rbac" },
   grantDeployerAccess: true,
   deployerPrincipalType: "User",
   rbacPropagationSeconds: 120,
@@ -126,7 +128,7 @@ describe("StorageAccessKeyRotation", () => {
       const officer = one("azure-native:authorization:RoleAssignment", "files-keys-deployer-KeyVaultSecretsOfficer");
       assert.deepEqual(
         [officer.inputs.scope, officer.inputs.principalType, officer.inputs.roleDefinitionId],
-        [VAULT_ID, "User", "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7"],
+        [OTHER_SUBSCRIPTION_VAULT_ID, "User", "/subscriptions/8e0b9c3d-1111-4222-8333-944455556666/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7"],
       );
       assert.equal(one("time:index/sleep:Sleep", "files-keys-deployer-rbac-propagation").inputs.createDuration, "120s");
     });

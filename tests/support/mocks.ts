@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RecordedResource } from "../../preview/recorder";
-import { recorder } from "../setup";
+import { recorder, unhandledRejections } from "../setup";
 
 export { recorder };
 
@@ -36,4 +36,16 @@ export function errorOf(build: () => unknown): Error {
     return e as Error;
   }
   throw new Error("expected an error, but none was thrown");
+}
+
+/**
+ * Waits until registration stops, then returns (and forgets) the distinct messages of the deployment errors raised
+ * since the last call: what `pulumi up` would print as the program's failure.
+ */
+export async function deploymentErrors(): Promise<string[]> {
+  await settled();
+  await new Promise((resolve) => setImmediate(resolve));
+  const messages = [...new Set(unhandledRejections.map((e) => (e instanceof Error ? e.message : String(e))))];
+  unhandledRejections.length = 0;
+  return messages;
 }
