@@ -193,7 +193,7 @@ export function parseStackConfig(raw: Record<string, string | undefined>, projec
   const teamCount = Object.keys(teams).length;
   if (teamCount > 0 && accounts.length > 0) {
     problems.push(`${project}:teams and ${project}:accounts are both set; set one: move each name of ${project}:accounts to a key of ${project}:teams (e.g. \`pulumi config set --path '${project}:teams.${accounts[0]}.displayName' ${accounts[0]}\`) and remove ${project}:accounts, or keep the older list form only`);
-  } else if (teamCount === 0 && accounts.length === 0 && typeof values.teams === "object") {
+  } else if (teamCount === 0 && accounts.length === 0 && (values.teams === undefined || (typeof values.teams === "object" && !Array.isArray(values.teams)))) {
     problems.push(`${project}:teams is required: a map of team id to settings (or the older list form ${project}:accounts); got nothing`);
   }
   for (const [id, team] of Object.entries(teams)) {
