@@ -181,6 +181,10 @@ export function parseStackConfig(raw: Record<string, string | undefined>, projec
     // Optional keys without a natural default use "" for "unset" (Pulumi requires a default for optional keys).
     if (values[key] === undefined || (spec.default === "" && values[key] === "")) delete values[key];
   }
+  // A team written with no value in YAML (`payments:`) is a team with the stack defaults, like `payments: {}`.
+  if (values.teams !== null && typeof values.teams === "object" && !Array.isArray(values.teams)) {
+    for (const [id, team] of Object.entries(values.teams)) if (team === null) (values.teams as Record<string, unknown>)[id] = {};
+  }
   const problems: string[] = unknownKeys.map((k) => `${project}:${k} is not a known config key (known: ${Object.keys(CONFIG_KEYS).join(", ")})`);
   if (!validate(values)) {
     for (const e of validate.errors ?? []) {

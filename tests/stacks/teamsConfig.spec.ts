@@ -47,6 +47,10 @@ describe("team config (cmk-storage:teams)", () => {
     assert.deepEqual(s.teams.payments, {});
   });
 
+  it("reads a team written with no value in YAML (`payments:`) as a team with the stack defaults", () => {
+    assert.deepEqual(parse({ ...BASE, teams: '{"payments":null,"ledger":{"owner":"a@example.com"}}' }).teams, { payments: {}, ledger: { owner: "a@example.com" } });
+  });
+
   it("reads the older list form cmk-storage:accounts as teams with no overrides", () => {
     const s = parse({ ...BASE, accounts: '["payments","analytics"]' });
     assert.deepEqual(s.teams, { payments: {}, analytics: {} });
