@@ -104,9 +104,9 @@ function pointer(instancePath: string): string[] {
 /** `cmk-storage:teams.payments.allowedIpRanges[0]`: a config path as `pulumi config set --path` spells it. */
 function configPath(project: string, segments: readonly string[], root: unknown): string {
   let text = `${project}:${segments[0] ?? ""}`;
-  let value: unknown = root;
-  for (const s of segments) {
-    if (s !== segments[0] || value !== root) text += Array.isArray(value) ? `[${s}]` : `.${s}`;
+  let value: unknown = (root as Record<string, unknown>)[segments[0] ?? ""];
+  for (const s of segments.slice(1)) {
+    text += Array.isArray(value) ? `[${s}]` : `.${s}`;
     value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[s] : undefined;
   }
   return text;
