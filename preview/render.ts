@@ -6,6 +6,7 @@ import { createHash } from "crypto";
 import type { RecordedResource } from "./recorder";
 import type { PreviewResult } from "./run";
 import { T, vaultNameFromKeyVaultUri } from "./simulatedAzure";
+import { teamLines, teamTreeNote, teamViews } from "./teams";
 
 export const JSON_FORMAT_VERSION = 1;
 
@@ -45,12 +46,18 @@ function childrenOf(resources: readonly RecordedResource[]): Map<string | undefi
 /** The resource tree, like `pulumi preview`'s: type and logical name, children indented under their component. */
 export function renderTree(result: PreviewResult): string {
   const kids = childrenOf(result.resources);
+  const teams = new Map(teamViews(result.resources).map((v) => [v.id, v]));
+  // A team's component carries its display name and the settings it overrides (those that differ from most teams).
+  const note = (r: RecordedResource): string => {
+    const team = !r.custom ? teams.get(r.name) : undefined;
+    return team && /:CmkStorageAccount$/.test(r.type) ? teamTreeNote(team) : "";
+  };
   const rows: [string, string, string][] = [["", `pulumi:pulumi:Stack`, `${result.project}-${result.stack}`]];
   const walk = (parent: string | undefined, prefix: string): void => {
     const list = kids.get(parent) ?? [];
     list.forEach((r, i) => {
       const last = i === list.length - 1;
-      rows.push([`${prefix}${last ? "└─ " : "├─ "}`, r.type, r.custom && physical(r) !== r.name ? `${r.name} (${physical(r)})` : r.name]);
+      rows.push([`${prefix}${last ? "└─ " : "├─ "}`, r.type, r.custom && physical(r) !== r.name ? `${r.name} (${physical(r)})` : `${r.name}${note(r)}`]);
       walk(r.urn, `${prefix}${last ? "   " : "│  "}`);
     });
   };
@@ -61,7 +68,7 @@ export function renderTree(result: PreviewResult): string {
   return lines.join("\n");
 }
 
-/** One security-relevant line per vault, key and storage account. */
+/** One security-relevant line per vault, key and storage account, then one per team (its overrides marked). */
 export function securitySummary(resources: readonly RecordedResource[]): string[] {
   const out: string[] = [];
   const vaults = resources.filter((r) => r.type === T.vault);
@@ -116,6 +123,7 @@ export function securitySummary(resources: readonly RecordedResource[]): string[
         `HTTPS only ${a.inputs.enableHttpsTrafficOnly === false ? "NO" : "yes"}, TLS ${a.inputs.minimumTlsVersion ?? "?"}, shared keys ${a.inputs.allowSharedKeyAccess === false ? "off" : "ON"}`,
     );
   }
+  out.push(...teamLines(teamViews(resources)));
   return out;
 }
 

@@ -1,7 +1,38 @@
-import Ajv from "ajv";
+import Ajv, { type ErrorObject } from "ajv";
 import * as pulumi from "@pulumi/pulumi";
 import { parseIsoDuration } from "@cmk-platform/azure-cmk-storage";
-import { CONFIG_KEYS } from "./configSchema";
+import { CONFIG_KEYS, RESERVED_TEAM_TAGS } from "./configSchema";
+
+type StorageSku = "Standard_LRS" | "Standard_ZRS" | "Standard_GRS" | "Standard_GZRS" | "Standard_RAGRS" | "Standard_RAGZRS";
+
+/**
+ * One team's overrides of the stack defaults, as written under `cmk-storage:teams.<team id>` (validated; see
+ * TEAM_SCHEMA in stacks/configSchema.ts for the rules and README.md for onboarding commands).
+ */
+export interface TeamSettings {
+  /** Human-readable name; goes into the `displayName` tag only, so renaming a team is an in-place tag update. */
+  displayName?: string;
+  /** Owner, as the `owner` tag. */
+  owner?: string;
+  /** Cost centre, as the `costCentre` tag. */
+  costCentre?: string;
+  /** Further tags on the team's identity and account. */
+  tags?: Record<string, string>;
+  accountSku?: StorageSku;
+  allowedIpRanges?: string[];
+  allowedSubnetIds?: string[];
+  allowSharedKeyAccess?: boolean;
+  rotateAccessKeys?: boolean;
+  accessKeyRotationPeriodInDays?: number;
+  /** ARM id of an existing vault that stores the active access key. Default: the vault of the team's key. */
+  accessKeySecretVaultId?: string;
+  accessKeySecretVaultPermissionModel?: "accessPolicy" | "rbac";
+  protect?: boolean;
+  /** Step 1 of deliberately removing a team: its resources stay but lose Pulumi protection (see README.md). */
+  decommissioned?: boolean;
+  /** A team key in another vault, instead of the stack's key. */
+  key?: { vaultId: string; keyName: string; permissionModel: "accessPolicy" | "rbac" };
+}
 
 /** Typed stack settings, after validation. */
 export interface StackSettings {
@@ -26,14 +57,19 @@ export interface StackSettings {
   keyNotifyBefore: string;
   keyEnabled: boolean;
   keyProtect: boolean;
-  accounts: string[];
-  accountSku: "Standard_LRS" | "Standard_ZRS" | "Standard_GRS" | "Standard_GZRS" | "Standard_RAGRS" | "Standard_RAGZRS";
+  /**
+   * Teams by stable team id, in config order. Read from `cmk-storage:teams`, or from the older list form
+   * `cmk-storage:accounts` (each name a team with no overrides).
+   */
+  teams: Record<string, TeamSettings>;
+  accountSku: StorageSku;
   accountAllowedIpRanges: string[];
   rbacPropagationSeconds: number;
   protect: boolean;
 }
 
-const ajv = new Ajv({ allErrors: true });
+// coerceTypes: `pulumi config set --path 'cmk-storage:teams.x.protect' true` may store scalars inside objects as text.
+const ajv = new Ajv({ allErrors: true, verbose: true, coerceTypes: true });
 ajv.addFormat("iso8601-duration", { type: "string", validate: (s: string) => parseIsoDuration(s) !== undefined });
 const validate = ajv.compile({
   type: "object",
@@ -49,6 +85,7 @@ function convert(type: string, raw: string): unknown {
     case "boolean":
       return raw === "true" ? true : raw === "false" ? false : raw;
     case "array":
+    case "object":
       try {
         return JSON.parse(raw);
       } catch {
@@ -59,35 +96,118 @@ function convert(type: string, raw: string): unknown {
   }
 }
 
+/** Decodes a JSON pointer (Ajv's instancePath) into its segments. */
+function pointer(instancePath: string): string[] {
+  return instancePath === "" ? [] : instancePath.slice(1).split("/").map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+/** `cmk-storage:teams.payments.allowedIpRanges[0]`: a config path as `pulumi config set --path` spells it. */
+function configPath(project: string, segments: readonly string[], root: unknown): string {
+  let text = `${project}:${segments[0] ?? ""}`;
+  let value: unknown = (root as Record<string, unknown>)[segments[0] ?? ""];
+  for (const s of segments.slice(1)) {
+    text += Array.isArray(value) ? `[${s}]` : `.${s}`;
+    value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[s] : undefined;
+  }
+  return text;
+}
+
+/** One Ajv error as "<config path> <rule>; got <value>", or undefined for errors another message already covers. */
+function describe(e: ErrorObject, project: string, values: Record<string, unknown>): string | undefined {
+  const segments = pointer(e.instancePath);
+  const at = (extra: string[]) => configPath(project, [...segments, ...extra], values);
+  const valueAt = (extra: string[]) => [...segments, ...extra].reduce<unknown>((v, p) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[p] : undefined), values);
+  if (e.keyword === "propertyNames") return undefined;
+  if (e.propertyName !== undefined) {
+    const name = e.propertyName;
+    const rule = segments.length === 1 && segments[0] === "teams"
+      ? "is not a valid team id: team ids are 2-12 lowercase letters and digits, starting with a letter"
+      : "is not a valid tag name: 1-512 characters without < > % & \\ ? /";
+    return `${at([name])} ${rule}; got ${JSON.stringify(name)}`;
+  }
+  if (e.keyword === "required") {
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    return `${segments.length === 0 ? `${project}:${missing}` : at([missing])} is required; got nothing`;
+  }
+  if (e.keyword === "additionalProperties") {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+    return `${at([extra])} is not a known setting (known: ${known.join(", ")}); got ${JSON.stringify(valueAt([extra]))}`;
+  }
+  const rule = e.keyword === "enum" ? `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`
+    : e.keyword === "format" ? "must be an ISO-8601 duration such as P90D or P1Y"
+      : e.message ?? "is invalid";
+  return `${at([])} ${rule}; got ${JSON.stringify(valueAt([]))}`;
+}
+
+/** Rules across fields of one team, each named by the full config path of the offending field. */
+function teamProblems(project: string, id: string, team: TeamSettings): string[] {
+  const at = (field: string) => `${project}:teams.${id}.${field}`;
+  const problems: string[] = [];
+  if (team.rotateAccessKeys === true && team.allowSharedKeyAccess !== true) {
+    problems.push(`${at("rotateAccessKeys")} needs ${at("allowSharedKeyAccess")}: true (with shared keys off there are no usable keys to rotate); got true`);
+  }
+  for (const field of ["accessKeyRotationPeriodInDays", "accessKeySecretVaultId", "accessKeySecretVaultPermissionModel"] as const) {
+    if (team[field] !== undefined && team.rotateAccessKeys !== true) {
+      problems.push(`${at(field)} only applies with ${at("rotateAccessKeys")}: true; got ${JSON.stringify(team[field])}`);
+    }
+  }
+  if (team.accessKeySecretVaultPermissionModel !== undefined && team.accessKeySecretVaultId === undefined) {
+    problems.push(`${at("accessKeySecretVaultPermissionModel")} needs ${at("accessKeySecretVaultId")} (without it the access key is stored in the key's vault, whose model is known); got ${JSON.stringify(team.accessKeySecretVaultPermissionModel)}`);
+  }
+  if (team.decommissioned === true && team.protect === true) {
+    problems.push(`${at("protect")} cannot be true for a decommissioned team (decommissioning removes the protection so the account can be deleted); got true`);
+  }
+  for (const [tag, value] of Object.entries(team.tags ?? {})) {
+    if ((RESERVED_TEAM_TAGS as readonly string[]).includes(tag)) {
+      const instead = ["displayName", "owner", "costCentre"].includes(tag) ? `set ${at(tag)} instead` : "the program sets it";
+      problems.push(`${at(`tags.${tag}`)} is a reserved tag (${instead}); got ${JSON.stringify(value)}`);
+    }
+  }
+  return problems;
+}
+
 /**
- * Parses and validates raw stack config (key → string as stored by the Pulumi runtime; arrays as JSON). Every problem
- * names the config key and the stack file, with the value received and the rule; all are reported at once.
+ * Parses and validates raw stack config (key → string as stored by the Pulumi runtime; arrays and objects as JSON).
+ * Every problem names the full config path (`cmk-storage:teams.payments.accountSku`) and the stack file, with the
+ * value received and the rule; all are reported at once.
  */
 export function parseStackConfig(raw: Record<string, string | undefined>, project: string, stackFile: string): StackSettings {
   const unknownKeys = Object.keys(raw).filter((k) => !(k in CONFIG_KEYS) && raw[k] !== undefined);
   const values: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
     const r = raw[key];
-    values[key] = r === undefined ? spec.default : convert(spec.type, r);
+    values[key] = r === undefined ? structuredClone(spec.default) : convert(spec.type, r);
     // Optional keys without a natural default use "" for "unset" (Pulumi requires a default for optional keys).
     if (values[key] === undefined || (spec.default === "" && values[key] === "")) delete values[key];
+  }
+  // A team written with no value in YAML (`payments:`) is a team with the stack defaults, like `payments: {}`.
+  if (values.teams !== null && typeof values.teams === "object" && !Array.isArray(values.teams)) {
+    for (const [id, team] of Object.entries(values.teams)) if (team === null) (values.teams as Record<string, unknown>)[id] = {};
   }
   const problems: string[] = unknownKeys.map((k) => `${project}:${k} is not a known config key (known: ${Object.keys(CONFIG_KEYS).join(", ")})`);
   if (!validate(values)) {
     for (const e of validate.errors ?? []) {
-      const path = e.instancePath.replace(/^\//, "").split("/");
-      const key = e.keyword === "required" ? (e.params as { missingProperty: string }).missingProperty : path[0]!;
-      const where = path.length > 1 ? `${project}:${key}[${path.slice(1).join("/")}]` : `${project}:${key}`;
-      const received = e.keyword === "required" ? "nothing" : JSON.stringify(path.slice(1).reduce<any>((v, p) => v?.[p], values[key]));
-      const rule = e.keyword === "enum" ? `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`
-        : e.keyword === "format" ? "must be an ISO-8601 duration such as P90D or P1Y"
-          : e.keyword === "required" ? "is required" : e.message ?? "is invalid";
-      problems.push(`${where} ${rule}; got ${received}`);
+      const text = describe(e, project, values);
+      if (text !== undefined) problems.push(text);
     }
+  }
+  const teams = values.teams !== null && typeof values.teams === "object" && !Array.isArray(values.teams) ? (values.teams as Record<string, TeamSettings>) : {};
+  const accounts = Array.isArray(values.accounts) ? (values.accounts as string[]) : [];
+  const teamCount = Object.keys(teams).length;
+  if (teamCount > 0 && accounts.length > 0) {
+    problems.push(`${project}:teams and ${project}:accounts are both set; set one: move each name of ${project}:accounts to a key of ${project}:teams (e.g. \`pulumi config set --path '${project}:teams.${accounts[0]}.displayName' ${accounts[0]}\`) and remove ${project}:accounts, or keep the older list form only`);
+  } else if (teamCount === 0 && accounts.length === 0 && (values.teams === undefined || (typeof values.teams === "object" && !Array.isArray(values.teams)))) {
+    problems.push(`${project}:teams is required: a map of team id to settings (or the older list form ${project}:accounts); got nothing`);
+  }
+  for (const [id, team] of Object.entries(teams)) {
+    if (team !== null && typeof team === "object") problems.push(...teamProblems(project, id, team));
   }
   if (problems.length > 0) {
     throw new Error(`Invalid stack configuration in ${stackFile}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
+  delete values.accounts;
+  values.teams = teamCount > 0 ? teams : Object.fromEntries(accounts.map((id) => [id, {}]));
   return values as unknown as StackSettings;
 }
 

@@ -1,13 +1,19 @@
+import { enumValues, StorageSku, VaultPermissionModel } from "@cmk-platform/azure-cmk-storage";
+
 /**
  * The stack configuration schema: one entry per config key the program reads, with its Pulumi.yaml type, description,
  * default and the JSON Schema rule (validated with Ajv). Pulumi.yaml's `config:` block mirrors this table (a test
  * keeps them equal).
  */
 export interface ConfigKeySpec {
-  /** Pulumi project config type (Pulumi.yaml supports string, integer, boolean and array). */
-  type: "string" | "integer" | "boolean" | "array";
+  /**
+   * Pulumi project config type. Pulumi.yaml can type string, integer, boolean and array keys only; an "object" key is
+   * declared there with a description and default but no `type` (the CLI then passes it through unchecked), and the
+   * JSON Schema here is its only validation.
+   */
+  type: "string" | "integer" | "boolean" | "array" | "object";
   description: string;
-  default?: string | number | boolean | string[];
+  default?: string | number | boolean | string[] | Record<string, never>;
   /** JSON Schema for the value after type conversion (an empty-string default means "unset"). */
   schema: Record<string, unknown>;
   required?: boolean;
@@ -16,6 +22,87 @@ export interface ConfigKeySpec {
 const GUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 const IPV4_OR_CIDR = "^\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?$";
 const SUBNET_ID = "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Network/virtualNetworks/[^/]+/subnets/[^/]+$";
+const VAULT_ID = "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$";
+
+/**
+ * A team id: the stable identity of a team in a stack. Resource names, URNs and the derived storage account name come
+ * from it (never from the display name), so it must never change once deployed.
+ */
+export const TEAM_ID_PATTERN = "^[a-z][a-z0-9]{1,11}$";
+
+/**
+ * Tags the program sets on every team's identity and account (and the component adds `managedBy`, `component`); a
+ * team's free-form `tags` may not redefine them.
+ */
+export const RESERVED_TEAM_TAGS = ["team", "displayName", "owner", "costCentre", "managedBy", "component"] as const;
+
+/**
+ * One entry of `cmk-storage:teams` (key: the team id). Every field is optional; an empty entry `{}` gets the stack
+ * defaults. Cross-field rules (checked in stacks/config.ts): `rotateAccessKeys` needs `allowSharedKeyAccess: true`;
+ * `accessKeyRotationPeriodInDays`, `accessKeySecretVaultId` and `accessKeySecretVaultPermissionModel` need
+ * `rotateAccessKeys: true`; `accessKeySecretVaultPermissionModel` needs `accessKeySecretVaultId`; `decommissioned`
+ * cannot be combined with `protect: true`; `tags` may not use the names in RESERVED_TEAM_TAGS.
+ *
+ * ```yaml
+ * cmk-storage:teams:
+ *   payments: {}                              # stack defaults
+ *   ledger:
+ *     displayName: Ledger & Settlements        # tag only; rename freely
+ *     owner: ledger-oncall@example.com
+ *     costCentre: CC-4711
+ *     tags: { dataClass: confidential }
+ *     accountSku: Standard_GZRS                # default: cmk-storage:accountSku
+ *     allowedIpRanges: [198.51.100.0/28]       # default: cmk-storage:accountAllowedIpRanges
+ *     allowedSubnetIds: [/subscriptions/…/subnets/app]   # default: none
+ *     allowSharedKeyAccess: true               # default: false
+ *     rotateAccessKeys: true                   # default: false
+ *     accessKeyRotationPeriodInDays: 30        # default: 90
+ *     accessKeySecretVaultId: /subscriptions/…/vaults/kv-ledger   # default: the vault of the team's key
+ *     accessKeySecretVaultPermissionModel: rbac                    # default: cmk-storage:vaultPermissionModel
+ *     protect: true                            # default: cmk-storage:protect
+ *     key:                                     # default: the stack's key
+ *       vaultId: /subscriptions/…/vaults/kv-ledger
+ *       keyName: ledger-cmk
+ *       permissionModel: rbac
+ *   archive:
+ *     decommissioned: true                     # step 1 of removal: unprotects the account (see README)
+ * ```
+ */
+export const TEAM_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    displayName: { type: "string", minLength: 1, maxLength: 256 },
+    owner: { type: "string", minLength: 1, maxLength: 256 },
+    costCentre: { type: "string", minLength: 1, maxLength: 256 },
+    tags: {
+      type: "object",
+      maxProperties: 40,
+      propertyNames: { pattern: "^[^<>%&\\\\?/]{1,512}$" },
+      additionalProperties: { type: "string", maxLength: 256 },
+    },
+    accountSku: { enum: enumValues(StorageSku) },
+    allowedIpRanges: { type: "array", items: { type: "string", pattern: IPV4_OR_CIDR } },
+    allowedSubnetIds: { type: "array", items: { type: "string", pattern: SUBNET_ID } },
+    allowSharedKeyAccess: { type: "boolean" },
+    rotateAccessKeys: { type: "boolean" },
+    accessKeyRotationPeriodInDays: { type: "integer", minimum: 1, maximum: 730 },
+    accessKeySecretVaultId: { type: "string", pattern: VAULT_ID },
+    accessKeySecretVaultPermissionModel: { enum: enumValues(VaultPermissionModel) },
+    protect: { type: "boolean" },
+    decommissioned: { type: "boolean" },
+    key: {
+      type: "object",
+      additionalProperties: false,
+      required: ["vaultId", "keyName", "permissionModel"],
+      properties: {
+        vaultId: { type: "string", pattern: VAULT_ID },
+        keyName: { type: "string", pattern: "^[a-zA-Z0-9-]{1,127}$" },
+        permissionModel: { enum: enumValues(VaultPermissionModel) },
+      },
+    },
+  },
+} as const;
 
 export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
   location: {
@@ -144,11 +231,17 @@ export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
     default: true,
     schema: { type: "boolean" },
   },
+  teams: {
+    type: "object",
+    description: "Teams, each with a CMK-encrypted storage account: a map from a stable team id (2-12 lowercase letters and digits, never renamed) to optional overrides of the stack defaults (displayName, owner, costCentre, tags, accountSku, allowedIpRanges, allowedSubnetIds, allowSharedKeyAccess, rotateAccessKeys, accessKeyRotationPeriodInDays, accessKeySecretVaultId, accessKeySecretVaultPermissionModel, protect, key, decommissioned). See README.md and stacks/configSchema.ts.",
+    default: {},
+    schema: { type: "object", propertyNames: { pattern: TEAM_ID_PATTERN }, additionalProperties: TEAM_SCHEMA },
+  },
   accounts: {
     type: "array",
-    description: "Teams that get a CMK-encrypted storage account each (lowercase letters and digits, 2-12 characters).",
-    schema: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", pattern: "^[a-z][a-z0-9]{1,11}$" } },
-    required: true,
+    description: "Older list form of teams (team ids only, stack defaults for all); still read, but a stack sets either teams or accounts.",
+    default: [],
+    schema: { type: "array", uniqueItems: true, items: { type: "string", pattern: TEAM_ID_PATTERN } },
   },
   accountSku: {
     type: "string",

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import { CmkStorageAccount, ManagedKeyRotation, SecureVault } from "@cmk-platform/azure-cmk-storage";
-import type { StackSettings } from "./config";
+import type { StackSettings, TeamSettings } from "./config";
 
 /** What the stack exports for operators. */
 export interface PlatformOutputs {
@@ -12,12 +12,50 @@ export interface PlatformOutputs {
   keyName: pulumi.Output<string>;
   keyUri: pulumi.Output<string>;
   keyUriWithVersion: pulumi.Output<string>;
-  accounts: Record<string, { accountName: pulumi.Output<string>; accountId: pulumi.Output<string>; identityId: pulumi.Output<string>; identityPrincipalId: pulumi.Output<string>; identityClientId: pulumi.Output<string>; blobEndpoint: pulumi.Output<string> }>;
+  /** Per team id: the account, its identity, and how the team is set up (display name, protection, decommissioning). */
+  accounts: Record<string, TeamAccountOutputs>;
+}
+
+/** What the stack exports for one team. */
+export interface TeamAccountOutputs {
+  accountName: pulumi.Output<string>;
+  accountId: pulumi.Output<string>;
+  identityId: pulumi.Output<string>;
+  identityPrincipalId: pulumi.Output<string>;
+  identityClientId: pulumi.Output<string>;
+  blobEndpoint: pulumi.Output<string>;
+  /** The display name, when one is set (the account is named after the team id regardless). */
+  displayName?: string;
+  /** Whether Pulumi protects the team's resources against deletion. */
+  protected: boolean;
+  /** Whether the team is being removed (see README.md, "Offboarding a team"). */
+  decommissioned: boolean;
+}
+
+/**
+ * Tags of a team's identity and account: `team` (the id) always, then `displayName`, `owner` and `costCentre` when set,
+ * then the team's free-form tags (validation keeps them off the reserved names). A team with none of these gets
+ * exactly `{ team }`, as before teams had settings.
+ */
+export function teamTags(id: string, team: TeamSettings): Record<string, string> {
+  return {
+    team: id,
+    ...(team.displayName !== undefined ? { displayName: team.displayName } : {}),
+    ...(team.owner !== undefined ? { owner: team.owner } : {}),
+    ...(team.costCentre !== undefined ? { costCentre: team.costCentre } : {}),
+    ...team.tags,
+  };
+}
+
+/** Pulumi protection of a team's resources: off while decommissioned, else the team's `protect`, else the stack's. */
+export function teamProtection(team: TeamSettings, s: StackSettings): boolean {
+  return team.decommissioned === true ? false : (team.protect ?? s.protect);
 }
 
 /**
  * The per-environment platform: a resource group (created or referenced), one SecureVault with one ManagedKeyRotation,
- * and one CmkStorageAccount per team. Composition only; all resource logic is in the components.
+ * and one CmkStorageAccount per team (`cmk-storage:teams`, each with its overrides of the stack defaults). Composition
+ * only; all resource logic is in the components.
  */
 export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
   const opts: pulumi.ComponentResourceOptions = { protect: s.protect };
@@ -59,22 +97,40 @@ export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
     opts,
   );
 
+  const stackKey = key.reference();
   const accounts: PlatformOutputs["accounts"] = {};
-  for (const team of s.accounts) {
+  for (const [team, t] of Object.entries(s.teams)) {
+    const protect = teamProtection(t, s);
+    if (t.decommissioned === true) {
+      pulumi.log.warn(
+        `team "${team}" is decommissioned: its storage account and identity are no longer protected. To delete them and the data, remove the team (pulumi config rm --path 'cmk-storage:teams.${team}') and run pulumi up; to keep them, remove decommissioned.`,
+      );
+    }
+    // The component is named by the team id only: its URN, its children's names and the derived account name never
+    // depend on the display name or any other setting, so those change in place.
     const account = new CmkStorageAccount(
       team,
       {
         resourceGroupName,
         location: s.location,
         namePrefix: `${s.namePrefix}${team}`,
-        key: key.reference(),
+        key: t.key !== undefined
+          ? { vault: { vaultId: t.key.vaultId, permissionModel: t.key.permissionModel }, keyName: t.key.keyName }
+          : stackKey,
         ...(s.tenantId !== undefined ? { tenantId: s.tenantId } : {}),
-        skuName: s.accountSku,
-        allowedIpRanges: s.accountAllowedIpRanges,
+        skuName: t.accountSku ?? s.accountSku,
+        allowedIpRanges: t.allowedIpRanges ?? s.accountAllowedIpRanges,
+        ...(t.allowedSubnetIds !== undefined ? { allowedSubnetIds: t.allowedSubnetIds } : {}),
+        ...(t.allowSharedKeyAccess !== undefined ? { allowSharedKeyAccess: t.allowSharedKeyAccess } : {}),
+        ...(t.rotateAccessKeys !== undefined ? { rotateAccessKeys: t.rotateAccessKeys } : {}),
+        ...(t.accessKeyRotationPeriodInDays !== undefined ? { accessKeyRotationPeriodInDays: t.accessKeyRotationPeriodInDays } : {}),
+        ...(t.accessKeySecretVaultId !== undefined
+          ? { accessKeySecretVault: { vaultId: t.accessKeySecretVaultId, permissionModel: t.accessKeySecretVaultPermissionModel ?? s.vaultPermissionModel } }
+          : {}),
         rbacPropagationSeconds: s.rbacPropagationSeconds,
-        tags: { team },
+        tags: teamTags(team, t),
       },
-      opts,
+      { protect },
     );
     accounts[team] = {
       accountName: account.accountName,
@@ -83,6 +139,9 @@ export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
       identityPrincipalId: account.identityPrincipalId,
       identityClientId: account.identityClientId,
       blobEndpoint: account.primaryEndpoints.apply((e) => e.blob),
+      ...(t.displayName !== undefined ? { displayName: t.displayName } : {}),
+      protected: protect,
+      decommissioned: t.decommissioned === true,
     };
   }
 

@@ -18,7 +18,7 @@ describe("stack config", () => {
   for (const stack of STACKS) {
     it(`loads stacks/Pulumi.${stack}.yaml`, () => {
       const s = parseStackConfig(rawStackConfig(stack), "cmk-storage", `stacks/Pulumi.${stack}.yaml`);
-      assert.ok(s.accounts.length >= 2);
+      assert.ok(Object.keys(s.teams).length >= 3);
     });
   }
 
@@ -33,7 +33,7 @@ describe("stack config", () => {
     assert.deepEqual(parse(MINIMAL), {
       location: "westeurope",
       resourceGroupName: "rg-cmk",
-      accounts: ["payments"],
+      teams: { payments: {} },
       createResourceGroup: true,
       namePrefix: "cmk",
       vaultSku: "standard",

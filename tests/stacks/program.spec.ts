@@ -20,49 +20,56 @@ async function build(stack: string) {
 }
 
 describe("stacks build the expected graph", () => {
-  it("dev: an access-policy vault, one RSA-3072 key, and two accounts each with an identity and an access policy", async () => {
+  it("dev: an access-policy vault, one RSA-3072 key, three accounts each with an identity and an access policy, one with access-key rotation", async () => {
     const { out } = await build("dev");
     assert.deepEqual(countByType(), {
       "azure-native:resources:ResourceGroup": 1,
       "azure-cmk-storage:index:SecureVault": 1,
-      "random:index/randomString:RandomString": 3,
+      "random:index/randomString:RandomString": 4,
       "azure-native:keyvault:Vault": 1,
-      "azure-native:keyvault:AccessPolicy": 3,
+      "azure-native:keyvault:AccessPolicy": 5,
       "azure-cmk-storage:index:ManagedKeyRotation": 1,
       "azure-native:keyvault:Key": 1,
-      "azure-cmk-storage:index:CmkStorageAccount": 2,
-      "azure-native:managedidentity:UserAssignedIdentity": 2,
-      "azure-native:storage:StorageAccount": 2,
+      "azure-cmk-storage:index:CmkStorageAccount": 3,
+      "azure-native:managedidentity:UserAssignedIdentity": 3,
+      "azure-native:storage:StorageAccount": 3,
+      // ledger keeps shared keys, rotated: the rotation, the deployer's two account roles, its secret access policy
+      // (counted above with the administrator's and the three identities') and the RBAC propagation sleep.
+      "azure-cmk-storage:index:StorageAccessKeyRotation": 1,
+      "pulumi-nodejs:dynamic/cmk:AccessKeyRotation": 1,
+      "azure-native:authorization:RoleAssignment": 2,
+      "time:index/sleep:Sleep": 1,
     });
     const key = byType("azure-native:keyvault:Key")[0]!;
     assert.deepEqual([key.inputs.properties.kty, key.inputs.properties.keySize, key.protect], ["RSA", 3072, false]);
     assert.equal(byType("azure-native:keyvault:Vault")[0]!.inputs.properties.softDeleteRetentionInDays, 7);
-    assert.deepEqual(Object.keys(out.accounts), ["payments", "analytics"]);
+    assert.deepEqual(Object.keys(out.accounts), ["payments", "analytics", "ledger"]);
     for (const sa of byType("azure-native:storage:StorageAccount")) {
       assert.equal(sa.inputs.location, "westeurope");
-      assert.deepEqual(sa.inputs.sku, { name: "Standard_LRS" });
+      assert.deepEqual(sa.inputs.sku, { name: sa.name === "ledger-account" ? "Standard_ZRS" : "Standard_LRS" }, sa.name);
+      assert.equal(sa.inputs.allowSharedKeyAccess, sa.name === "ledger-account", sa.name);
       assert.equal(sa.protect, false);
     }
   });
 
-  it("staging: an RBAC vault, and three accounts each with a role assignment and a propagation wait", async () => {
+  it("staging: an RBAC vault, and four accounts each with a role assignment and a propagation wait", async () => {
     await build("staging");
     const counts = countByType();
-    assert.equal(counts["azure-native:authorization:RoleAssignment"], 4, "one administrator + three accounts");
-    assert.equal(counts["time:index/sleep:Sleep"], 3);
+    assert.equal(counts["azure-native:authorization:RoleAssignment"], 5, "one administrator + four accounts");
+    assert.equal(counts["time:index/sleep:Sleep"], 4);
     assert.equal(counts["azure-native:keyvault:AccessPolicy"], undefined);
-    assert.equal(counts["azure-native:storage:StorageAccount"], 3);
+    assert.equal(counts["azure-native:storage:StorageAccount"], 4);
     assert.equal(byType("azure-native:keyvault:Vault")[0]!.inputs.properties.enableRbacAuthorization, true);
   });
 
-  it("prod: a premium vault, an RSA-HSM 4096 key, four GZRS accounts, and every resource protected", async () => {
+  it("prod: a premium vault, an RSA-HSM 4096 key, five geo-redundant accounts, and every resource protected", async () => {
     const { out } = await build("prod");
     const vault = byType("azure-native:keyvault:Vault")[0]!;
     assert.deepEqual(vault.inputs.properties.sku, { family: "A", name: "premium" });
     const key = byType("azure-native:keyvault:Key")[0]!;
     assert.deepEqual([key.inputs.properties.kty, key.inputs.properties.keySize, key.retainOnDelete], ["RSA-HSM", 4096, true]);
-    assert.equal(byType("azure-native:storage:StorageAccount").length, 4);
-    assert.equal(byType("azure-native:keyvault:AccessPolicy").length, 6, "two administrators + four accounts");
+    assert.equal(byType("azure-native:storage:StorageAccount").length, 5);
+    assert.equal(byType("azure-native:keyvault:AccessPolicy").length, 7, "two administrators + five accounts");
     for (const r of recorder.resources) {
       assert.equal(r.protect, true, `${r.type}::${r.name} is protected`);
     }

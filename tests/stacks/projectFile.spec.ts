@@ -19,10 +19,26 @@ describe("Pulumi.yaml", () => {
     const expected = Object.fromEntries(
       Object.entries(CONFIG_KEYS).map(([k, s]) => [
         k,
-        { type: s.type, description: s.description, ...(s.type === "array" ? { items: { type: "string" } } : {}), ...(s.default !== undefined ? { default: s.default } : {}) },
+        {
+          // Pulumi.yaml types only string, integer, boolean and array keys: an object key is declared untyped.
+          ...(s.type === "object" ? {} : { type: s.type }),
+          description: s.description,
+          ...(s.type === "array" ? { items: { type: "string" } } : {}),
+          ...(s.default !== undefined ? { default: s.default } : {}),
+        },
       ]),
     );
     assert.deepEqual(project.config, expected);
+  });
+
+  it("declares the object-typed teams key without a type and with an empty-map default, so stacks in the list form need no teams", () => {
+    assert.deepEqual(
+      Object.entries(CONFIG_KEYS).filter(([, s]) => s.type === "object").map(([k]) => k),
+      ["teams"],
+    );
+    assert.equal("type" in project.config.teams, false, "Pulumi.yaml accepts only string, integer, boolean and array types");
+    assert.deepEqual(project.config.teams.default, {});
+    assert.deepEqual(project.config.accounts.default, [], "stacks in the map form need no accounts");
   });
 
   it("gives every optional key a default, as Pulumi requires for keys a stack may leave out", () => {
