@@ -44,6 +44,17 @@ export function loadPolicies(): Policies {
   return mod.policies;
 }
 
+/** Every `<policy>.<setting>=<default>` of the pack's config schemas: what applies without a policy config file. */
+export function schemaDefaults(policies: Policies): string[] {
+  const out: string[] = [];
+  for (const p of policies) {
+    for (const [k, schema] of Object.entries(p.configSchema?.properties ?? {})) {
+      if (schema && typeof schema === "object" && "default" in schema) out.push(`${p.name}.${k}=${JSON.stringify(schema.default)}`);
+    }
+  }
+  return out;
+}
+
 export async function runPolicyAdapter(resources: readonly RecordedResource[], configFile: string | undefined): Promise<PolicyOutcome> {
   const engine = loadEngine();
   const policies = loadPolicies();
