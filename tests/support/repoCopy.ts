@@ -12,15 +12,19 @@ export const REPO = path.resolve(__dirname, "../..");
 /** What the preview and its program need; everything else (tests, docs, .git) stays behind. */
 const COPIED = ["Pulumi.yaml", "package.json", "tsconfig.json", "components", "stacks", "policy", "preview"];
 
-export function copyRepo(prefix: string): string {
+/**
+ * Copies the sources to a temporary folder. `install: false` (default) links the repository's node_modules; `true` also
+ * copies package-lock.json and leaves node_modules for the test to install.
+ */
+export function copyRepo(prefix: string, options: { install?: boolean } = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  for (const entry of COPIED) {
+  for (const entry of options.install ? [...COPIED, "package-lock.json"] : COPIED) {
     fs.cpSync(path.join(REPO, entry), path.join(dir, entry), {
       recursive: true,
       filter: (src) => path.basename(src) !== "node_modules",
     });
   }
-  fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
+  if (!options.install) fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
   return dir;
 }
 
