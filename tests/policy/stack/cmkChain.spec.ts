@@ -339,6 +339,14 @@ describe("cmk-references-resolvable", () => {
     );
   });
 
+  it("reports a vault outside the stack once, naming every account that uses it", async () => {
+    const r = await runStackPolicy(cmkReferencesResolvable, cmkStack({ omit: ["vault"], moreAccounts: ["orders-account"] }));
+    assert.deepEqual(r.messages, [
+      `Storage accounts "${NAMES.account}" and "orders-account": key vault "https://kv-cmk-dev.vault.azure.net/" is not in this stack; cannot verify its region, tenant, soft delete, purge protection or access grants.`,
+    ]);
+    assert.equal(r.violations[0]?.urn, undefined, "a finding about several accounts belongs to the stack");
+  });
+
   it("reports an encryption identity outside the stack", async () => {
     const stack = cmkStack({ omit: ["identity"] });
     const r = await runStackPolicy(cmkReferencesResolvable, stack);
