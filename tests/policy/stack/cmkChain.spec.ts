@@ -108,7 +108,7 @@ describe("cmk-tenant-colocation", () => {
     ]);
   });
 
-  it("fails once for a vault in the wrong tenant behind several accounts, naming every account", async () => {
+  it("fails when a vault behind several accounts is in the wrong tenant, once, on the vault, naming every account", async () => {
     const stack = cmkStack({ moreAccounts: ["orders-account"], mutate: (p) => delete p.identity["tenantId"] });
     const r = await runStackPolicy(cmkTenantColocation, stack, { config: { expectedTenantId: OTHER_TENANT } });
     assert.deepEqual(r.messages, [
@@ -224,7 +224,7 @@ describe("cmk-vault-recoverable", () => {
     assert.equal(r.violations[0]?.severity, "critical");
   });
 
-  it("fails once for a vault behind several accounts, on the vault, naming every account", async () => {
+  it("fails when a vault behind several accounts has no purge protection, once, on the vault, naming every account", async () => {
     const stack = cmkStack({
       moreAccounts: ["orders-account"],
       mutate: (p) => delete (p.vault["properties"] as Record<string, unknown>)["enablePurgeProtection"],
@@ -284,7 +284,7 @@ describe("cmk-key-rotation-effective", () => {
     assert.deepEqual((await runStackPolicy(cmkKeyRotationEffective, premium)).messages, []);
   });
 
-  it("fails once per problem for a key behind several accounts, on the key, naming every account", async () => {
+  it("fails when a key behind several accounts is too small, once per problem, on the key, naming every account", async () => {
     const stack = cmkStack({ moreAccounts: ["orders-account"], mutate: (p) => (p.key["keySize"] = 2048) });
     const r = await runStackPolicy(cmkKeyRotationEffective, stack, { config: { minRsaKeySize: 3072 } });
     assert.deepEqual(r.messages, [
@@ -312,7 +312,7 @@ describe("cmk-key-deletion-protected", () => {
     assert.equal(r.violations[0]?.urn?.endsWith(`::${NAMES.key}`), true);
   });
 
-  it("fails once for a key behind several accounts, naming every account", async () => {
+  it("fails when a key behind several accounts is unprotected, once, on the key, naming every account", async () => {
     const r = await runStackPolicy(cmkKeyDeletionProtected, cmkStack({ protectKey: false, moreAccounts: ["orders-account", "audit-account"] }));
     assert.deepEqual(r.messages, [
       `Key "${NAMES.key}" encrypts storage accounts "${NAMES.account}", "orders-account" and "audit-account" but is not protected (protect: false); deleting it makes the encrypted data unreadable.`,
