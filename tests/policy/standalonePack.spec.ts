@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PACK_NAME } from "../../policy/lib/constants";
 import { policies } from "../../policy/policies";
-import { FailedPack, RunningPack, analyzerInfo, copyPack, installPack, isRunning, startPack } from "../support/standalonePack";
+import { FailedPack, POLICY_DIR, RunningPack, analyzerInfo, copyPack, installPack, isRunning, startPack } from "../support/standalonePack";
 
 describe("policy pack installed on its own", function () {
   // npm install from the cache (~15 s) and a type-checked load of azure-native's typings (~10 s).
@@ -17,8 +17,8 @@ describe("policy pack installed on its own", function () {
   let dir: string;
   const running: RunningPack[] = [];
 
-  const start = async (): Promise<RunningPack | FailedPack> => {
-    const p = await startPack(dir);
+  const start = async (from = dir): Promise<RunningPack | FailedPack> => {
+    const p = await startPack(from);
     if (isRunning(p)) running.push(p);
     return p;
   };
@@ -56,6 +56,16 @@ describe("policy pack installed on its own", function () {
       policies.map((x) => x.name),
     );
     assert.equal(p.stderr(), "", "the pack prints nothing on stderr while loading");
+  });
+
+  it("loads the same way from the repository's policy/ (the workflow's policyPacks: policy), with the workspace's hoisted install", async function () {
+    const p = await start(POLICY_DIR);
+    assert.ok(isRunning(p), `the pack did not start:\n${(p as FailedPack).stderr}`);
+    const info = await analyzerInfo(POLICY_DIR, p.port);
+    assert.deepEqual(
+      info.policies.map((x) => x.name),
+      policies.map((x) => x.name),
+    );
   });
 
   it("fails when a pack file has a type error, because the loader type-checks rather than only transpiling", async function () {

@@ -64,9 +64,10 @@ export interface FailedPack {
   stderr: string;
 }
 
-/** Starts the installed copy through its own @pulumi/pulumi/cmd/run-policy-pack, as the CLI does; resolves once it serves. */
+/** Starts the pack in `dir` through the @pulumi/pulumi/cmd/run-policy-pack it resolves, as the CLI does; resolves once it serves. */
 export function startPack(dir: string): Promise<RunningPack | FailedPack> {
-  const runner = path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
+  // The Node.js language host resolves the runner from the pack folder (node_modules there or above it).
+  const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
   const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: dir, env: withoutNpmRunEnv(), stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
@@ -90,7 +91,7 @@ export interface AnalyzerInfo {
 
 /** Calls `GetAnalyzerInfo` on the served pack with the copy's own gRPC client code, as the CLI does. */
 export function analyzerInfo(dir: string, port: number): Promise<AnalyzerInfo> {
-  const req = createRequire(path.join(dir, "node_modules", "@pulumi", "pulumi", "package.json"));
+  const req = createRequire(require.resolve("@pulumi/pulumi/package.json", { paths: [dir] }));
   /* eslint-disable @typescript-eslint/no-require-imports */
   const grpc = req("@grpc/grpc-js");
   const { AnalyzerClient } = req("./proto/analyzer_grpc_pb");
