@@ -83,3 +83,28 @@ describe("policy pack installed on its own", function () {
     }
   });
 });
+
+describe("policy pack sources", () => {
+  const files = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.name === "node_modules" ? [] : e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : [],
+    );
+  const declared = Object.keys((JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies);
+  const imports = files(POLICY_DIR).flatMap((file) =>
+    [...fs.readFileSync(file, "utf8").matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*)"([^"]+)"/g)].map((m) => ({ file: path.relative(POLICY_DIR, file), spec: m[1]! })),
+  );
+
+  it("import only files inside policy/ and packages policy/package.json declares, never the internal @pulumi/policy/proxy", () => {
+    assert.ok(imports.length > 50, "the scan sees the pack's imports");
+    for (const { file, spec } of imports) {
+      if (spec.startsWith(".")) {
+        const target = path.resolve(POLICY_DIR, path.dirname(file), spec);
+        assert.ok(!path.relative(POLICY_DIR, target).startsWith(".."), `${file} imports ${spec}, outside policy/`);
+        continue;
+      }
+      assert.notEqual(spec, "@pulumi/policy/proxy", `${file} imports the internal @pulumi/policy/proxy`);
+      const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!;
+      assert.ok(declared.includes(pkg) || spec.startsWith("node:"), `${file} imports ${spec}, which policy/package.json does not declare`);
+    }
+  });
+});
