@@ -85,7 +85,7 @@ describe(".github/workflows/ci.yml", () => {
   });
 
   it("names only paths that exist in the repository", () => {
-    const named = new Set(jobs.flatMap(([, j]) => texts(j)).flatMap((t) => [...t.matchAll(/(?<![\w./-])((?:policy|stacks|preview|components|tests)(?:\/[\w.-]+)*)/g)].map((m) => m[1]!)));
+    const named = new Set(jobs.flatMap(([, j]) => texts(j)).flatMap((t) => [...t.matchAll(/(?<![\w./-])((?:policy|stacks|preview|components|tests)(?:\/[\w.-]+)*)(?![\w-])/g)].map((m) => m[1]!)));
     assert.ok(named.has("policy") && named.has("policy/config/prod.json"), [...named].join(", "));
     for (const p of named) assert.ok(fs.existsSync(path.join(ROOT, p)), `${p} does not exist`);
   });
