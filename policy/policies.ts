@@ -96,7 +96,4 @@ export const policies: Policies = [
   cmkReferencesResolvable,
 ];
 
-export {
-  PACK_ENFORCEMENT_LEVEL,
-  PACK_NAME,
-} from "./lib/engine";
+export { PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "./lib/constants";

@@ -1,5 +1,5 @@
 /**
- * `npm run preview [-- --stack <env>] [--json] [--report <file.md>] [--policy-config <file>]`: the project's main job
+ * `npm run preview [-- --stack <env>] [--json] [--report <file.md>] [--policy-config <file> | --policy-defaults]`: the project's main job
  * offline. Runs the real program (stacks/index.ts) with the stack's config against a simulated Azure Resource Manager,
  * then the policy pack with the engine's semantics. No Pulumi CLI, no credentials, no network.
  *
@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
-import { listStacks, runPreview } from "./run";
+import { listStacks, missingPolicyConfigMessage, runPreview } from "./run";
 import { renderReport, renderText, toJson } from "./render";
 
 export const EXIT = { ok: 0, policy: 1, azure: 2, program: 3, usage: 64 } as const;
@@ -21,7 +21,8 @@ async function main(argv: string[]): Promise<number> {
     .option("-s, --stack <name>", "stack to preview (stacks/Pulumi.<name>.yaml)", "dev")
     .option("--json", "print the machine-readable document on stdout instead of the text view")
     .option("--report <file.md>", "also write a Markdown report with a Mermaid diagram")
-    .option("--policy-config <file>", "policy pack config (default: policy/config/<stack>.json when it exists)")
+    .option("--policy-config <file>", "policy pack config (default: policy/config/<stack>.json; a stack without one is refused)")
+    .option("--policy-defaults", "preview a stack that has no policy config with the pack's schema defaults (they are listed in the output)")
     .option("--stack-file <file>", "stack file to use instead of stacks/Pulumi.<stack>.yaml")
     .option("--program <file>", "program entry module (default: stacks/index.ts, the Pulumi.yaml main); for testing the simulator")
     .exitOverride()
@@ -32,10 +33,26 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     throw e;
   }
-  const opts = program.opts<{ stack: string; json?: boolean; report?: string; policyConfig?: string; stackFile?: string; program?: string }>();
+  const opts = program.opts<{
+    stack: string;
+    json?: boolean;
+    report?: string;
+    policyConfig?: string;
+    policyDefaults?: boolean;
+    stackFile?: string;
+    program?: string;
+  }>();
   const root = path.resolve(__dirname, "..");
   if (!opts.stackFile && !listStacks(path.join(root, "stacks")).includes(opts.stack)) {
     process.stderr.write(`error: no stack file stacks/Pulumi.${opts.stack}.yaml (stacks: ${listStacks(path.join(root, "stacks")).join(", ")})\n`);
+    return EXIT.usage;
+  }
+  if (opts.policyConfig && opts.policyDefaults) {
+    process.stderr.write("error: --policy-config and --policy-defaults exclude each other\n");
+    return EXIT.usage;
+  }
+  if (!opts.policyConfig && !opts.policyDefaults && !fs.existsSync(path.join(root, "policy", "config", `${opts.stack}.json`))) {
+    process.stderr.write(`error: ${missingPolicyConfigMessage(opts.stack, root)}\n`);
     return EXIT.usage;
   }
   const tty = process.stderr.isTTY === true;
@@ -45,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
     root,
     ...(opts.stackFile ? { stackFile: path.resolve(opts.stackFile) } : {}),
     ...(opts.policyConfig ? { policyConfig: path.resolve(opts.policyConfig) } : {}),
+    ...(opts.policyDefaults ? { policyConfig: false as const } : {}),
     ...(opts.program ? { program: path.resolve(opts.program) } : {}),
     progress: tty ? (m) => process.stderr.write(`\u001b[2m[${((Date.now() - started) / 1000).toFixed(1)}s] ${m}\u001b[0m\n`) : undefined,
   }).catch((e: unknown) => {

@@ -1,5 +1,5 @@
 /**
- * Feeds a recorded deployment into the policy pack through policy/lib/engine.ts (the engine-semantics runner): resource
+ * Feeds a recorded deployment into the policy pack through preview/policyEngine.ts (the engine-semantics runner): resource
  * policies see each resource's inputs, stack policies see outputs with dependencies and property dependencies; the
  * per-environment config file is reconciled like the Pulumi CLI does.
  */
@@ -26,7 +26,7 @@ export interface PolicyOutcome {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const loadEngine = (): typeof import("../policy/lib/engine") => require("../policy/lib/engine");
+const loadEngine = (): typeof import("./policyEngine") => require("./policyEngine");
 
 /** Loads `policies` from policy/policies.ts, with a clear error when the pack is not there. */
 export function loadPolicies(): Policies {
@@ -42,6 +42,17 @@ export function loadPolicies(): Policies {
   }
   if (!Array.isArray(mod.policies)) throw new Error("policy/policies.ts does not export a `policies` array");
   return mod.policies;
+}
+
+/** Every `<policy>.<setting>=<default>` of the pack's config schemas: what applies without a policy config file. */
+export function schemaDefaults(policies: Policies): string[] {
+  const out: string[] = [];
+  for (const p of policies) {
+    for (const [k, schema] of Object.entries(p.configSchema?.properties ?? {})) {
+      if (schema && typeof schema === "object" && "default" in schema) out.push(`${p.name}.${k}=${JSON.stringify(schema.default)}`);
+    }
+  }
+  return out;
 }
 
 export async function runPolicyAdapter(resources: readonly RecordedResource[], configFile: string | undefined): Promise<PolicyOutcome> {

@@ -10,7 +10,7 @@ import YAML from "yaml";
 import { armMocks, DEFAULT_ARM_CONTEXT, type ArmContext } from "./armState";
 import { installRecordingMocks, type RecordedResource } from "./recorder";
 import { ArmError, checkRegistration, type AzureState } from "./simulatedAzure";
-import { runPolicyAdapter, type PolicyOutcome } from "./policyAdapter";
+import { loadPolicies, runPolicyAdapter, schemaDefaults, type PolicyOutcome } from "./policyAdapter";
 
 export const PROJECT = "cmk-storage";
 /** Stack config key (outside the program's namespace) that declares vaults existing outside the stack. */
@@ -22,7 +22,10 @@ export interface PreviewOptions {
   root?: string;
   /** Stack file; defaults to stacks/Pulumi.<stack>.yaml. */
   stackFile?: string;
-  /** Policy config file; defaults to policy/config/<stack>.json when it exists. `false`: schema defaults only. */
+  /**
+   * Policy config file; defaults to policy/config/<stack>.json, and a stack without one is refused (the schema defaults
+   * are stricter than dev's and staging's settings). `false`: schema defaults only, named in the diagnostics.
+   */
   policyConfig?: string | false;
   ctx?: ArmContext;
   /** Program entry module; defaults to stacks/index.ts (the Pulumi.yaml `main`). Tests point it at fixtures. */
@@ -83,6 +86,19 @@ export function listStacks(dir: string): string[] {
   }
 }
 
+/** The error for a stack without policy/config/<stack>.json: what is missing and the three ways forward. */
+export function missingPolicyConfigMessage(stack: string, root: string): string {
+  const dir = path.join(root, "policy", "config");
+  const envs = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort() : [];
+  const from = envs.includes("dev") ? "dev" : (envs[0] ?? "dev");
+  return (
+    `stack "${stack}" has no policy config policy/config/${stack}.json (policy configs exist for: ${envs.join(", ") || "none"}). ` +
+    `Every environment needs one: without it the pack's schema defaults apply, which match no environment (90 days of soft-delete retention, for one). ` +
+    `Copy the closest environment's and adjust it (cp policy/config/${from}.json policy/config/${stack}.json; see "Adding an environment" in README.md), ` +
+    `or pass --policy-config <file>, or --policy-defaults to preview with the schema defaults on purpose.`
+  );
+}
+
 function parseExistingVaults(raw: string | undefined): string[] {
   if (!raw) return [];
   let list: unknown;
@@ -118,9 +134,11 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   const ctx = opts.ctx ?? DEFAULT_ARM_CONTEXT;
 
   let policyConfigFile: string | undefined;
-  if (opts.policyConfig !== false) {
-    const candidate = opts.policyConfig ?? path.join(root, "policy", "config", `${opts.stack}.json`);
-    if (opts.policyConfig !== undefined || fs.existsSync(candidate)) policyConfigFile = candidate;
+  if (opts.policyConfig === undefined) {
+    policyConfigFile = path.join(root, "policy", "config", `${opts.stack}.json`);
+    if (!fs.existsSync(policyConfigFile)) throw new Error(missingPolicyConfigMessage(opts.stack, root));
+  } else if (opts.policyConfig !== false) {
+    policyConfigFile = opts.policyConfig;
   }
 
   const result: PreviewResult = {
@@ -136,6 +154,10 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     policy: undefined,
     status: "ok",
   };
+
+  if (policyConfigFile === undefined) {
+    result.diagnostics.push(`warning: no policy config; the pack's schema defaults apply: ${schemaDefaults(loadPolicies()).join(", ")}`);
+  }
 
   const config = toRuntimeConfig(readStackFile(stackFile));
   result.existingVaults = parseExistingVaults(config[EXISTING_VAULTS_KEY]);

@@ -1,3 +1,10 @@
+import type { EnforcementLevel } from "@pulumi/policy";
+
+/** Name of the pack (`policy/index.ts` registers it under this name; `^[a-zA-Z0-9-_.]{1,100}$`). */
+export const PACK_NAME = "cmk-guard";
+/** Pack-level enforcement level: a policy's level when neither the config file nor the policy sets one. */
+export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
+
 /** Pulumi type tokens of the azure-native resources the pack inspects. */
 export const TYPES = {
   vault: "azure-native:keyvault:Vault",

@@ -155,6 +155,22 @@ export class StackGraph {
     return this.storageAccounts.filter(usesCmk);
   }
 
+  /**
+   * The CMK accounts grouped by the key (or vault) behind their encryption, in stack order; accounts whose key (or
+   * vault) is outside the stack are left out. Findings about a key or vault are reported once per group, naming
+   * every account, rather than once per account.
+   */
+  cmkAccountsBy(part: "key" | "vault"): Map<PolicyResource, PolicyResource[]> {
+    const groups = new Map<PolicyResource, PolicyResource[]>();
+    for (const account of this.cmkAccounts()) {
+      const target = this.resolveCmk(account)[part];
+      if (target !== undefined) {
+        pushTo(groups, target, account);
+      }
+    }
+    return groups;
+  }
+
   // ---- lazy value indexes (fallback only) ----------------------------------------------------
 
   private readonly vaultsByName = lazy(() => {

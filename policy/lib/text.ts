@@ -82,3 +82,12 @@ export function vaultNameFromUri(value: unknown): string | undefined {
 export function quoteList(values: readonly unknown[]): string {
   return values.map((v) => JSON.stringify(v)).join(", ");
 }
+
+/** `storage account "a"` or `storage accounts "a", "b" and "c"`, for findings that name every affected account. */
+export function accountList(names: readonly string[]): string {
+  if (names.length === 1) {
+    return `storage account ${JSON.stringify(names[0])}`;
+  }
+  const quoted = names.map((n) => JSON.stringify(n));
+  return `storage accounts ${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
+}

@@ -1,12 +1,14 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { URLS } from "../lib/constants";
 import { StackGraph } from "../lib/graph";
+import { accountList } from "../lib/text";
 
 /**
  * Rule 14 (stack; advisory, mandatory in prod): the key behind every CMK has the `protect` resource
  * option, so `pulumi destroy` or a refactor cannot delete it (deleting it makes every account
  * encrypted with it unreadable). `retainOnDelete` is not visible to policies (PolicyResourceOptions
- * carries `protect` but not `retainOnDelete`), so only `protect` is checked.
+ * carries `protect` but not `retainOnDelete`), so only `protect` is checked. One finding per key, naming
+ * every account it encrypts.
  */
 export const cmkKeyDeletionProtected: StackValidationPolicy = {
   name: "cmk-key-deletion-protected",
@@ -17,15 +19,12 @@ export const cmkKeyDeletionProtected: StackValidationPolicy = {
   url: URLS.pulumiProtect,
   validateStack: (args, reportViolation) => {
     const graph = new StackGraph(args.resources);
-    const reported = new Set<string>();
-    for (const account of graph.cmkAccounts()) {
-      const { key } = graph.resolveCmk(account);
-      if (key === undefined || key.opts?.protect === true || reported.has(key.urn)) {
+    for (const [key, accounts] of graph.cmkAccountsBy("key")) {
+      if (key.opts?.protect === true) {
         continue;
       }
-      reported.add(key.urn);
       reportViolation(
-        `Key "${key.name}" encrypts storage account "${account.name}" but is not protected (protect: false); deleting it makes the account's data unreadable.`,
+        `Key "${key.name}" encrypts ${accountList(accounts.map((a) => a.name))} but is not protected (protect: false); deleting it makes the encrypted data unreadable.`,
         key.urn,
       );
     }

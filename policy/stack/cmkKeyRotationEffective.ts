@@ -10,7 +10,7 @@ import {
   checkRotation,
   isHsmKeyType,
 } from "../lib/keyChecks";
-import { ciEquals, obj } from "../lib/text";
+import { accountList, ciEquals, obj } from "../lib/text";
 import { keyTypeSchema } from "../keyvault/keyTypeAndSize";
 import { maxDaysToRotateSchema } from "../keyvault/keyRotationPolicy";
 
@@ -23,7 +23,8 @@ export interface CmkKeyRotationEffectiveConfig {
 /**
  * Rule 13 (stack): the key behind every CMK satisfies rule 4 (type and size, a rotate action within
  * `maxDaysToRotate`, expiry ≥ P28D) on its OUTPUTS (flattened: `kty`, `keySize`, `rotationPolicy`),
- * and an `-HSM` key lives in a premium vault (`properties.sku.name`).
+ * and an `-HSM` key lives in a premium vault (`properties.sku.name`). Each problem is reported once per key,
+ * on the key, naming every account the key encrypts.
  */
 export const cmkKeyRotationEffective: StackValidationPolicy = {
   name: "cmk-key-rotation-effective",
@@ -41,13 +42,7 @@ export const cmkKeyRotationEffective: StackValidationPolicy = {
       maxDaysToRotate = DEFAULT_MAX_DAYS_TO_ROTATE,
     } = args.getConfig<CmkKeyRotationEffectiveConfig>();
     const graph = new StackGraph(args.resources);
-    const seen = new Set<string>();
-    for (const account of graph.cmkAccounts()) {
-      const { key, vault } = graph.resolveCmk(account);
-      if (key === undefined || seen.has(`${key.urn}|${account.urn}`)) {
-        continue;
-      }
-      seen.add(`${key.urn}|${account.urn}`);
+    for (const [key, accounts] of graph.cmkAccountsBy("key")) {
       const kty = readProp(key, "kty");
       const rotationPolicy = readProp(key, "rotationPolicy");
       const messages = [
@@ -55,14 +50,17 @@ export const cmkKeyRotationEffective: StackValidationPolicy = {
         ...checkRotation(rotationPolicy, maxDaysToRotate),
         ...checkExpiry(rotationPolicy),
       ];
+      // Every account of a key has the same vault when resolved through the key; take the first one's.
+      const { vault } = graph.resolveCmk(accounts[0]!);
       if (vault !== undefined && isHsmKeyType(kty)) {
         const sku = obj(readProp(vault, "sku"))?.["name"];
         if (!ciEquals(sku, "premium")) {
           messages.push(`kty "${String(kty)}" needs a premium vault but vault "${vault.name}" has SKU ${JSON.stringify(sku ?? null)}.`);
         }
       }
+      const accountNames = accountList(accounts.map((a) => a.name));
       for (const m of messages) {
-        reportViolation(`Key "${key.name}" of storage account "${account.name}": ${m}`, account.urn);
+        reportViolation(`Key "${key.name}" of ${accountNames}: ${m}`, key.urn);
       }
     }
   },

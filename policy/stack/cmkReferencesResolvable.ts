@@ -1,13 +1,14 @@
-import { StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { URLS } from "../lib/constants";
 import { StackGraph, encryptionOf } from "../lib/graph";
+import { accountList } from "../lib/text";
 
 /**
  * Advisory companion of the mandatory stack rules (9–14). A mandatory stack policy cannot downgrade
  * one of its own findings to advisory, so the mandatory rules silently skip a storage account whose
  * vault, key or encryption identity is not managed in this stack, and this policy reports each such
  * reference as "cannot verify". An external vault is legitimate (a shared platform vault), so it is
- * never a mandatory failure.
+ * never a mandatory failure. Each external reference is reported once, naming every account that uses it.
  */
 export const cmkReferencesResolvable: StackValidationPolicy = {
   name: "cmk-references-resolvable",
@@ -19,31 +20,33 @@ export const cmkReferencesResolvable: StackValidationPolicy = {
   url: URLS.storageCmk,
   validateStack: (args, reportViolation) => {
     const graph = new StackGraph(args.resources);
+    // One finding per external reference (a shared vault is named by many accounts), naming every account that uses it.
+    const missing = new Map<string, { what: string; accounts: PolicyResource[] }>();
+    const add = (what: string, account: PolicyResource): void => {
+      const entry = missing.get(what);
+      if (entry) entry.accounts.push(account);
+      else missing.set(what, { what, accounts: [account] });
+    };
     for (const account of graph.cmkAccounts()) {
       const { vault, key, identity } = graph.resolveCmk(account);
       if (vault !== undefined && key !== undefined && identity !== undefined) {
         continue;
       }
       const enc = encryptionOf(account);
-      const subject = `Storage account "${account.name}"`;
       if (vault === undefined) {
-        reportViolation(
-          `${subject}: key vault ${JSON.stringify(enc.keyVaultUri ?? null)} is not in this stack; cannot verify its region, tenant, soft delete, purge protection or access grants.`,
-          account.urn,
-        );
+        add(`key vault ${JSON.stringify(enc.keyVaultUri ?? null)} is not in this stack; cannot verify its region, tenant, soft delete, purge protection or access grants.`, account);
       }
       if (key === undefined) {
-        reportViolation(
-          `${subject}: key ${JSON.stringify(enc.keyName ?? null)} is not in this stack; cannot verify its type, rotation, expiry or deletion protection.`,
-          account.urn,
-        );
+        add(`key ${JSON.stringify(enc.keyName ?? null)} is not in this stack; cannot verify its type, rotation, expiry or deletion protection.`, account);
       }
       if (identity === undefined) {
-        reportViolation(
-          `${subject}: encryption identity ${JSON.stringify(enc.userAssignedIdentity ?? null)} is not in this stack; cannot verify its tenant or key access.`,
-          account.urn,
-        );
+        add(`encryption identity ${JSON.stringify(enc.userAssignedIdentity ?? null)} is not in this stack; cannot verify its tenant or key access.`, account);
       }
+    }
+    for (const { what, accounts } of missing.values()) {
+      const subject = accountList(accounts.map((a) => a.name));
+      // The reference is outside the stack, so the finding is attached to the account when there is one, else to the stack.
+      reportViolation(`${subject.charAt(0).toUpperCase()}${subject.slice(1)}: ${what}`, accounts.length === 1 ? accounts[0]!.urn : undefined);
     }
   },
 };

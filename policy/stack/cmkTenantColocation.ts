@@ -1,7 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { URLS } from "../lib/constants";
 import { StackGraph, encryptionOf, readProp } from "../lib/graph";
-import { lower, str } from "../lib/text";
+import { accountList, lower, str } from "../lib/text";
 
 export interface CmkTenantColocationConfig {
   /** Tenant every vault and encryption identity must belong to; "" = not enforced. */
@@ -47,23 +47,29 @@ export const cmkTenantColocation: StackValidationPolicy = {
     const { expectedTenantId = "", allowCrossTenant = false } = args.getConfig<CmkTenantColocationConfig>();
     const expected = lower(expectedTenantId);
     const graph = new StackGraph(args.resources);
-    for (const account of graph.cmkAccounts()) {
-      const { vault, identity } = graph.resolveCmk(account);
-      if (vault === undefined) {
+    // Pass 1 reads only vault tenants and the accounts' federated client ids, which are known during preview, so
+    // these findings survive an identity tenant that is not yet known (pass 2 then stops at the preview diagnostic).
+    // A vault in the wrong tenant is one finding on the vault, naming every (non-exempt) account whose key it holds.
+    for (const [vault, accounts] of graph.cmkAccountsBy("vault")) {
+      const vaultTenant = lower(readProp(vault, "tenantId"));
+      if (expected === undefined || vaultTenant === undefined || vaultTenant === expected) {
         continue;
       }
-      const federated = encryptionOf(account).federatedClientId;
-      const exempt = allowCrossTenant && federated !== undefined;
-      const vaultTenant = lower(readProp(vault, "tenantId"));
-      if (expected !== undefined && vaultTenant !== undefined && vaultTenant !== expected && !exempt) {
+      const affected = accounts.filter((a) => !(allowCrossTenant && encryptionOf(a).federatedClientId !== undefined));
+      if (affected.length > 0) {
         reportViolation(
-          `Key vault "${vault.name}" used by storage account "${account.name}" is in tenant "${vaultTenant}", not the expected tenant "${expected}".`,
-          account.urn,
+          `Key vault "${vault.name}" used by ${accountList(affected.map((a) => a.name))} is in tenant "${vaultTenant}", not the expected tenant "${expected}".`,
+          vault.urn,
         );
       }
-      if (identity === undefined) {
+    }
+    for (const account of graph.cmkAccounts()) {
+      const { vault, identity } = graph.resolveCmk(account);
+      if (vault === undefined || identity === undefined) {
         continue;
       }
+      const exempt = allowCrossTenant && encryptionOf(account).federatedClientId !== undefined;
+      const vaultTenant = lower(readProp(vault, "tenantId"));
       const identityTenant = lower(str(identity.props?.["tenantId"]));
       if (identityTenant === undefined) {
         continue;

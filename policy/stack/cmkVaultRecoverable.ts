@@ -1,11 +1,13 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { URLS } from "../lib/constants";
 import { StackGraph, readProp } from "../lib/graph";
+import { accountList } from "../lib/text";
 
 /**
  * Rule 12 (stack): the vault behind every CMK has soft delete (`enableSoftDelete` not false) and
  * purge protection (`enablePurgeProtection === true`), which Azure requires for storage CMK and
- * otherwise rejects only late, when the account's encryption is configured.
+ * otherwise rejects only late, when the account's encryption is configured. One finding per vault, on the
+ * vault, naming every account whose key it holds.
  */
 export const cmkVaultRecoverable: StackValidationPolicy = {
   name: "cmk-vault-recoverable",
@@ -16,11 +18,7 @@ export const cmkVaultRecoverable: StackValidationPolicy = {
   url: URLS.storageCmk,
   validateStack: (args, reportViolation) => {
     const graph = new StackGraph(args.resources);
-    for (const account of graph.cmkAccounts()) {
-      const { vault } = graph.resolveCmk(account);
-      if (vault === undefined) {
-        continue;
-      }
+    for (const [vault, accounts] of graph.cmkAccountsBy("vault")) {
       const problems: string[] = [];
       if (readProp(vault, "enableSoftDelete") === false) {
         problems.push("soft delete is disabled");
@@ -30,8 +28,8 @@ export const cmkVaultRecoverable: StackValidationPolicy = {
       }
       if (problems.length > 0) {
         reportViolation(
-          `Key vault "${vault.name}" holding the key of storage account "${account.name}" is not recoverable: ${problems.join(" and ")}.`,
-          account.urn,
+          `Key vault "${vault.name}" holding the key of ${accountList(accounts.map((a) => a.name))} is not recoverable: ${problems.join(" and ")}.`,
+          vault.urn,
         );
       }
     }

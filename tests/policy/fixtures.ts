@@ -178,6 +178,8 @@ export interface CmkStackOptions {
   mutate?: (props: CmkStackProps) => void;
   /** Leave resources out of the stack (simulates external ones). */
   omit?: Array<keyof CmkStackProps>;
+  /** Names of further storage accounts encrypted with the same key, vault and identity (after the mutation). */
+  moreAccounts?: string[];
 }
 
 /** Names of the resources in `cmkStack`. */
@@ -224,5 +226,11 @@ export function cmkStack(options: CmkStackOptions = {}): StackResourceSpec[] {
     [rbac ? "roleAssignment" : "accessPolicy", grant],
     ["account", account],
   ];
-  return all.filter(([k]) => !omit.has(k)).map(([, spec]) => spec);
+  const more = (options.moreAccounts ?? []).map((name) =>
+    stackResource(TYPES.storageAccount, name, { ...clone(props.account), name, id: `${RG_ID}/providers/Microsoft.Storage/storageAccounts/${name}` }, {
+      propertyDependencies: g({ encryption: [key, vault, identity], identity: [identity] }),
+      dependencies: [grant],
+    }),
+  );
+  return [...all.filter(([k]) => !omit.has(k)).map(([, spec]) => spec), ...more];
 }

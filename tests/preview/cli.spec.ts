@@ -32,6 +32,13 @@ function brokenStackFile(): string {
   return file;
 }
 
+function prodStackWithKeySize(bits: number): string {
+  const file = path.join(TMP, "Pulumi.prod.yaml");
+  const text = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8").replace(/^(\s*cmk-storage:keySize:) \d+$/m, `$1 ${bits}`);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
 describe("offline preview CLI (child processes)", function () {
   this.timeout(180_000);
   const runs: Record<string, Run> = {};
@@ -46,6 +53,8 @@ describe("offline preview CLI (child processes)", function () {
       ["broken", ["--stack", "dev", "--stack-file", brokenStackFile()]],
       ["ungranted", ["--program", "tests/preview/fixtures/ungrantedAccount.ts", "--json"]],
       ["missing", ["--stack", "nosuchstack"]],
+      ["weakKey", ["--stack", "prod", "--json", "--stack-file", prodStackWithKeySize(2048)]],
+      ["bothConfigs", ["--stack", "dev", "--policy-config", "policy/config/dev.json", "--policy-defaults"]],
     ];
     // Two at a time: CI machines have two cores.
     for (let i = 0; i < jobs.length; i += 2) {
@@ -102,6 +111,33 @@ describe("offline preview CLI (child processes)", function () {
     const r = runs["missing"]!;
     assert.equal(r.code, 64);
     assert.match(r.stderr, /no stack file stacks\/Pulumi\.nosuchstack\.yaml \(stacks: dev, prod, staging\)/);
+  });
+
+  it("fails when prod's key is 2048-bit, with one finding per policy on the key naming every account it encrypts", () => {
+    const r = runs["weakKey"]!;
+    assert.equal(r.code, 1, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    const accounts = doc.resources
+      .filter((x: { type: string }) => x.type === "azure-native:storage:StorageAccount")
+      .map((x: { name: string }) => x.name)
+      .sort();
+    assert.equal(accounts.length, 5, "four teams of 0.1.0 and the onboarded treasury team");
+    const violations = doc.policies.violations.map((v: { policy: string; level: string; urn: string; message: string }) => [v.policy, v.level, v.urn.split("::").pop(), v.message]);
+    assert.deepEqual(violations, [
+      [
+        "cmk-key-rotation-effective",
+        "mandatory",
+        "platform-cmk-key",
+        `Key "platform-cmk-key" of storage accounts ${accounts.slice(0, -1).map((a: string) => `"${a}"`).join(", ")} and "${accounts.at(-1)}": keySize 2048 is below the minimum RSA key size of 3072 bits.`,
+      ],
+      ["kv-key-type-and-size", "mandatory", "platform-cmk-key", "properties.keySize 2048 is below the minimum RSA key size of 3072 bits."],
+    ]);
+  });
+
+  it("fails when --policy-config and --policy-defaults are both given, with a usage error", () => {
+    const r = runs["bothConfigs"]!;
+    assert.equal(r.code, 64);
+    assert.match(r.stderr, /--policy-config and --policy-defaults exclude each other/);
   });
 
   it("prints JSON that is identical between two runs and documents every resource and policy result", () => {

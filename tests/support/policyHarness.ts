@@ -1,10 +1,10 @@
 /**
- * Policy test harness faithful to @pulumi/policy 1.21's runtime (see policy/lib/engine.ts for the
+ * Policy test harness faithful to @pulumi/policy 1.21's runtime (see preview/policyEngine.ts for the
  * semantics): props wrapped in `unknownCheckingProxy`, `notApplicable` and `stackTags` on the args,
  * config schema defaults merged as the CLI does, stack resources with `parent`, `dependencies` and
  * `propertyDependencies`, and `UnknownValueError` turned into the server's advisory diagnostic.
  *
- * Everything engine-like lives in `policy/lib/engine.ts` (the offline preview uses it at runtime);
+ * Everything engine-like lives in `preview/policyEngine.ts` (the offline preview uses it at runtime);
  * this module re-exports it and adds conveniences for specs. It does not depend on tests/setup.ts.
  */
 import { Policy, PolicyResourceOptions, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
@@ -15,9 +15,9 @@ import {
   makeUrn,
   runResourcePolicies,
   runStackPolicies,
-} from "../../policy/lib/engine";
+} from "../../preview/policyEngine";
 
-export * from "../../policy/lib/engine";
+export * from "../../preview/policyEngine";
 export { policies } from "../../policy/policies";
 
 /** What one policy produced for one run. */

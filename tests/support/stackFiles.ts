@@ -1,9 +1,13 @@
-import { readFileSync } from "fs";
+import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 
-export const STACKS = ["dev", "staging", "prod"] as const;
 export const REPO = path.resolve(__dirname, "../..");
+/** Every stack of the repository, from the stack files (a new environment is picked up by every test that loops over it). */
+export const STACKS: readonly string[] = readdirSync(path.join(REPO, "stacks"))
+  .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+  .filter((s): s is string => s !== undefined)
+  .sort();
 
 /**
  * Reads stacks/Pulumi.<env>.yaml and returns the project's config as the Pulumi runtime stores it: key without the

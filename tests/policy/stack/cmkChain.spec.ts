@@ -108,6 +108,15 @@ describe("cmk-tenant-colocation", () => {
     ]);
   });
 
+  it("fails when a vault behind several accounts is in the wrong tenant, once, on the vault, naming every account", async () => {
+    const stack = cmkStack({ moreAccounts: ["orders-account"], mutate: (p) => delete p.identity["tenantId"] });
+    const r = await runStackPolicy(cmkTenantColocation, stack, { config: { expectedTenantId: OTHER_TENANT } });
+    assert.deepEqual(r.messages, [
+      `Key vault "${NAMES.vault}" used by storage accounts "${NAMES.account}" and "orders-account" is in tenant "${TENANT}", not the expected tenant "${OTHER_TENANT}".`,
+    ]);
+    assert.equal(r.violations[0]?.urn?.endsWith(`::${NAMES.vault}`), true);
+  });
+
   it("reports the vault finding before the preview diagnostic when the identity tenant is unknown", async () => {
     const stack = cmkStack({ mutate: (p) => (p.identity["tenantId"] = UNKNOWN.string) });
     const r = await runStackPolicy(cmkTenantColocation, stack, { config: { expectedTenantId: OTHER_TENANT } });
@@ -215,6 +224,18 @@ describe("cmk-vault-recoverable", () => {
     assert.equal(r.violations[0]?.severity, "critical");
   });
 
+  it("fails when a vault behind several accounts has no purge protection, once, on the vault, naming every account", async () => {
+    const stack = cmkStack({
+      moreAccounts: ["orders-account"],
+      mutate: (p) => delete (p.vault["properties"] as Record<string, unknown>)["enablePurgeProtection"],
+    });
+    const r = await runStackPolicy(cmkVaultRecoverable, stack);
+    assert.deepEqual(r.messages, [
+      `Key vault "${NAMES.vault}" holding the key of storage accounts "${NAMES.account}" and "orders-account" is not recoverable: purge protection is not enabled.`,
+    ]);
+    assert.equal(r.violations[0]?.urn?.endsWith(`::${NAMES.vault}`), true);
+  });
+
   it("fails when soft delete is disabled too", async () => {
     const stack = cmkStack({
       graph: false,
@@ -263,6 +284,15 @@ describe("cmk-key-rotation-effective", () => {
     assert.deepEqual((await runStackPolicy(cmkKeyRotationEffective, premium)).messages, []);
   });
 
+  it("fails when a key behind several accounts is too small, once per problem, on the key, naming every account", async () => {
+    const stack = cmkStack({ moreAccounts: ["orders-account"], mutate: (p) => (p.key["keySize"] = 2048) });
+    const r = await runStackPolicy(cmkKeyRotationEffective, stack, { config: { minRsaKeySize: 3072 } });
+    assert.deepEqual(r.messages, [
+      `Key "${NAMES.key}" of storage accounts "${NAMES.account}" and "orders-account": keySize 2048 is below the minimum RSA key size of 3072 bits.`,
+    ]);
+    assert.equal(r.violations[0]?.urn?.endsWith(`::${NAMES.key}`), true);
+  });
+
   it("honours maxDaysToRotate and minRsaKeySize config", async () => {
     const r = await runStackPolicy(cmkKeyRotationEffective, cmkStack(), { config: { maxDaysToRotate: 30, minRsaKeySize: 4096 } });
     assert.deepEqual(r.messages, [
@@ -276,9 +306,17 @@ describe("cmk-key-deletion-protected", () => {
   it("fails when the key is not protected, as an advisory by default", async () => {
     const r = await runStackPolicy(cmkKeyDeletionProtected, cmkStack({ protectKey: false }));
     assert.deepEqual(r.messages, [
-      `Key "${NAMES.key}" encrypts storage account "${NAMES.account}" but is not protected (protect: false); deleting it makes the account's data unreadable.`,
+      `Key "${NAMES.key}" encrypts storage account "${NAMES.account}" but is not protected (protect: false); deleting it makes the encrypted data unreadable.`,
     ]);
     assert.equal(r.violations[0]?.enforcementLevel, "advisory");
+    assert.equal(r.violations[0]?.urn?.endsWith(`::${NAMES.key}`), true);
+  });
+
+  it("fails when a key behind several accounts is unprotected, once, on the key, naming every account", async () => {
+    const r = await runStackPolicy(cmkKeyDeletionProtected, cmkStack({ protectKey: false, moreAccounts: ["orders-account", "audit-account"] }));
+    assert.deepEqual(r.messages, [
+      `Key "${NAMES.key}" encrypts storage accounts "${NAMES.account}", "orders-account" and "audit-account" but is not protected (protect: false); deleting it makes the encrypted data unreadable.`,
+    ]);
     assert.equal(r.violations[0]?.urn?.endsWith(`::${NAMES.key}`), true);
   });
 
@@ -299,6 +337,14 @@ describe("cmk-references-resolvable", () => {
         ["cmk-references-resolvable", "advisory", `${ACCOUNT}: key "cmk" is not in this stack; cannot verify its type, rotation, expiry or deletion protection.`],
       ],
     );
+  });
+
+  it("reports a vault outside the stack once, naming every account that uses it", async () => {
+    const r = await runStackPolicy(cmkReferencesResolvable, cmkStack({ omit: ["vault"], moreAccounts: ["orders-account"] }));
+    assert.deepEqual(r.messages, [
+      `Storage accounts "${NAMES.account}" and "orders-account": key vault "https://kv-cmk-dev.vault.azure.net/" is not in this stack; cannot verify its region, tenant, soft delete, purge protection or access grants.`,
+    ]);
+    assert.equal(r.violations[0]?.urn, undefined, "a finding about several accounts belongs to the stack");
   });
 
   it("reports an encryption identity outside the stack", async () => {

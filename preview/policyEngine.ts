@@ -3,6 +3,9 @@
  * Pulumi CLI's config handling (`pkg/resource/analyzer/config.go`), for unit tests, bridge tests and
  * the offline preview tool. It never constructs a `PolicyPack` (that starts a gRPC server).
  *
+ * It lives outside policy/ on purpose: it needs the internal `@pulumi/policy/proxy` module, and the
+ * published pack holds only the policies and what they need at run time.
+ *
  * Engine semantics reproduced here:
  * - Config: schema `default`s, then an optional `all` level, then per-policy levels/properties from
  *   the config file; effective level = config level → policy level → pack level (`mandatory`).
@@ -46,13 +49,12 @@ export const UNKNOWN = {
   object: proxyModule["unknownObjectValue"] as string,
 } as const;
 
-/** Name of the pack (must match `policy/index.ts`). */
-export const PACK_NAME = "cmk-guard";
-/** Pack-level enforcement level (must match `policy/index.ts`). */
-export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
+import { PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../policy/lib/constants";
+
+export { PACK_ENFORCEMENT_LEVEL, PACK_NAME };
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const PACK_VERSION: string = (require("../package.json") as { version: string }).version;
+const PACK_VERSION: string = (require("../policy/package.json") as { version: string }).version;
 
 /** A policy config file (`policy/config/<env>.json`): `{ "<policy>": level | { enforcementLevel?, …props } }`. */
 export type PolicyConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;

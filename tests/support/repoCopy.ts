@@ -1,0 +1,55 @@
+/**
+ * A throw-away copy of the repository for tests that add or remove files (a new environment, a missing policy
+ * config): sources copied to a temporary folder, node_modules linked to the repository's.
+ */
+import { ExecFileException, execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const REPO = path.resolve(__dirname, "../..");
+
+/** What the preview and its program need; everything else (tests, docs, .git) stays behind. */
+const COPIED = ["Pulumi.yaml", "package.json", "tsconfig.json", "components", "stacks", "policy", "preview"];
+
+/**
+ * Copies the sources to a temporary folder. `install: false` (default) links the repository's node_modules; `true` also
+ * copies package-lock.json and leaves node_modules for the test to install.
+ */
+export function copyRepo(prefix: string, options: { install?: boolean } = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const entry of options.install ? [...COPIED, "package-lock.json"] : COPIED) {
+    fs.cpSync(path.join(REPO, entry), path.join(dir, entry), {
+      recursive: true,
+      filter: (src) => path.basename(src) !== "node_modules",
+    });
+  }
+  if (!options.install) fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+export interface ShellRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a shell script with bash in `cwd`, without the `npm_*` variables of an enclosing `npm test`. */
+export function sh(script: string, cwd: string): Promise<ShellRun> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  return new Promise((resolve) => {
+    execFile("bash", ["-euo", "pipefail", "-c", script], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (err: ExecFileException | null, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The body of the first fenced block of `lang` after the Markdown heading `heading` in `file`. */
+export function fencedBlockAfter(file: string, heading: string, lang = "sh"): string {
+  const text = fs.readFileSync(file, "utf8");
+  const at = text.indexOf(`\n${heading}\n`);
+  if (at < 0) throw new Error(`${path.basename(file)} has no heading "${heading}"`);
+  const m = new RegExp("```" + lang + "\\n([\\s\\S]*?)```").exec(text.slice(at));
+  if (!m) throw new Error(`no \`\`\`${lang} block after "${heading}" in ${path.basename(file)}`);
+  return m[1]!;
+}
