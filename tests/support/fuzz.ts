@@ -1,0 +1,134 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import fc from "fast-check";
+import { DEFAULT_ARM_CONTEXT } from "../../preview/armState";
+import { runPolicyAdapter } from "../../preview/policyAdapter";
+import type { RecordedResource } from "../../preview/recorder";
+import { allRejections } from "../../preview/simulatedAzure";
+import { deploymentErrors, recorder, settled } from "./mocks";
+import { REPO } from "./stackFiles";
+
+/**
+ * Property-based checking of the components as an untyped caller (a YAML or Python program) uses them: every field is
+ * drawn from valid values, invalid values of the right type, wrong-typed values (null, numbers, NaN, objects…),
+ * absence, and outputs (secret or not) of valid and invalid values.
+ *
+ * The property, per generated argument set: either the constructor throws one `InputPropertiesError` that says which
+ * argument is wrong and nothing was registered; or it registers, and then every deployment-time failure is one of the
+ * components' own messages, every registered request is one the simulated Azure accepts, and (when the deployment did
+ * not fail) the graph passes every mandatory policy of the pack. No case may hang.
+ */
+
+/** How many argument sets per component: small in `npm test`, large with `npm run fuzz` (FUZZ_RUNS). */
+export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 15);
+/** Fixed seed so a failure reproduces; `FUZZ_SEED` to explore. */
+export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261129);
+/** A case that has not settled by then is a hang. */
+const CASE_TIMEOUT_MS = 10_000;
+
+export const SUB = DEFAULT_ARM_CONTEXT.subscriptionId;
+export const GUID = "9a1c3f5e-2b4d-4c6e-8f0a-1b2c3d4e5f60";
+export const GUID2 = "0d4e6f81-3a5b-4c7d-9e1f-2a3b4c5d6e7f";
+export const SUBNET = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/app`;
+
+/** Values of the wrong type for any field. */
+export const wrongTyped: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
+  null, 0, -1, 42, Number.NaN, Number.POSITIVE_INFINITY, true, false, "", {}, [], { nested: { deeper: {} } }, ["a"],
+);
+
+/** A field: mostly valid, sometimes invalid, wrong-typed, absent, or an output (secret or not) of either. */
+export function field<T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<unknown>, options: { output?: boolean } = {}): fc.Arbitrary<unknown> {
+  const choices: fc.WeightedArbitrary<unknown>[] = [
+    { weight: 8, arbitrary: valid },
+    { weight: 2, arbitrary: invalid },
+    { weight: 1, arbitrary: wrongTyped },
+    { weight: 3, arbitrary: fc.constant(undefined) },
+  ];
+  if (options.output) {
+    choices.push({ weight: 1, arbitrary: valid.map((v) => pulumi.output(v)) });
+    choices.push({ weight: 1, arbitrary: fc.oneof(valid, invalid).map((v) => pulumi.secret(v)) });
+  }
+  return fc.oneof(...choices);
+}
+
+/** An object of fields, leaving absent ones out (as a schema-driven SDK does). */
+export function args(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {
+  return fc.record(fields).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
+}
+
+export const validTags = fc.dictionary(fc.constantFrom("team", "costCentre", "owner", "env", "data-class"), fc.constantFrom("a", "x-1", "Payments"), { maxKeys: 4 });
+export const invalidTags = fc.oneof(
+  fc.constant({ "a/b": "x" }),
+  fc.constant({ ok: 1234 }),
+  fc.constant(Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`t${i}`, "x"]))),
+  fc.constant({ long: "v".repeat(300) }),
+);
+
+/** What a generated case is allowed to break knowingly: documented opt-outs excuse the policies they name. */
+export interface Excuses {
+  policies?: string[];
+  armRules?: string[];
+}
+
+/** Messages a deployment-time failure may have: the components' own. */
+const CLEAR_DEPLOYMENT_ERROR = /Invalid arguments for (SecureVault|ManagedKeyRotation|CmkStorageAccount|StorageAccessKeyRotation) "|\.vaultId is in subscription |\.vaultUri .* does not name the vault of vaultId|vaultId must be a Key Vault resource id/;
+
+/**
+ * Runs one generated case and returns what is wrong with the outcome, or undefined when the property holds. `setup`
+ * builds what the case needs besides the component under test (a vault for a key, …) and settles first, so only what
+ * `build` registers counts as the component's.
+ */
+export async function judge<T>(
+  setup: () => T,
+  build: (fixture: T) => Excuses | void,
+  existingVaults: string[] = [],
+): Promise<string | undefined> {
+  recorder.reset();
+  await deploymentErrors();
+  const fixture = setup();
+  await settled();
+  const before = recorder.resources.length;
+  let thrown: unknown;
+  let excuses: Excuses = {};
+  try {
+    excuses = build(fixture) ?? {};
+  } catch (e) {
+    thrown = e;
+  }
+  const timer = new Promise<"hang">((resolve) => setTimeout(() => resolve("hang"), CASE_TIMEOUT_MS).unref());
+  if ((await Promise.race([settled(), timer])) === "hang") return `did not settle within ${CASE_TIMEOUT_MS} ms`;
+  const resources: RecordedResource[] = [...recorder.resources];
+  const errors = await deploymentErrors();
+  if (thrown !== undefined) {
+    if (!pulumi.InputPropertiesError.isInstance(thrown)) return `threw ${(thrown as Error)?.name}: ${(thrown as Error)?.message ?? String(thrown)}`;
+    if (!/^Invalid arguments for \w+ "[^"]*":\n {2}- \S/.test((thrown as Error).message)) return `threw an unclear message: ${(thrown as Error).message}`;
+    const registered = resources.slice(before);
+    if (registered.length > 0) return `registered ${registered.map((r) => r.name).join(", ")}, then threw: ${(thrown as Error).message}`;
+    return undefined;
+  }
+  const unclear = errors.filter((e) => !CLEAR_DEPLOYMENT_ERROR.test(e));
+  if (unclear.length > 0) return `the deployment failed with an unclear error: ${unclear.join(" | ")}`;
+  const state = { created: [] as RecordedResource[], existingVaults: new Set(existingVaults.map((v) => v.toLowerCase())) };
+  for (const r of resources) {
+    const rejected = allRejections(r, { ...state, created: state.created }).filter((x) => !(excuses.armRules ?? []).includes(x.rule));
+    if (rejected.length > 0) return `accepted, but Azure rejects ${r.type}::${r.name}: ${rejected.map((x) => `${x.rule}: ${x.message}`).join(" | ")}`;
+    state.created.push(r);
+  }
+  if (errors.length === 0) {
+    const outcome = await runPolicyAdapter(resources, path.join(REPO, "policy", "config", "dev.json"));
+    const broken = outcome.mandatory.filter((v) => !(excuses.policies ?? []).includes(v.policy));
+    if (broken.length > 0) return `accepted, but mandatory policies fail: ${broken.map((v) => `${v.policy}: ${v.message}`).join(" | ")}`;
+  }
+  return undefined;
+}
+
+/** Asserts the property over `FUZZ_RUNS` generated argument sets, reporting the smallest failing one. */
+export async function assertProperty<T>(arbitrary: fc.Arbitrary<T>, run: (value: T) => Promise<string | undefined>): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(arbitrary, async (value) => {
+      const problem = await run(value);
+      if (problem !== undefined) throw new Error(problem);
+    }),
+    { numRuns: FUZZ_RUNS, seed: FUZZ_SEED, endOnFailure: process.env.FUZZ_SHRINK !== "1" },
+  );
+}
