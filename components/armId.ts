@@ -11,7 +11,7 @@ const VAULT_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\
 /** Parses a Key Vault ARM id, or returns undefined when it is not one. */
 export function parseVaultId(id: string): VaultReference | undefined {
   const m = VAULT_ID.exec(id);
-  return m ? { subscriptionId: m[1]!, resourceGroupName: m[2]!, vaultName: m[3]! } : undefined;
+  return m ? { subscriptionId: m[1], resourceGroupName: m[2], vaultName: m[3] } : undefined;
 }
 
 const VAULT_URI = /^https:\/\/([a-zA-Z0-9-]{3,24})\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)\/?$/;

@@ -41,7 +41,7 @@ export function regionProblem(location: unknown): string | undefined {
   if (typeof location !== "string") return `must be an Azure region name such as "westeurope", got ${JSON.stringify(location) ?? String(location)}`;
   const region = normaliseRegion(location);
   if (KNOWN.has(region)) return undefined;
-  const suggestion = closest(region, AZURE_REGIONS as string[]);
+  const suggestion = closest(region, AZURE_REGIONS);
   const hint = distance(region, suggestion) <= Math.max(2, Math.floor(region.length / 4)) ? `; did you mean "${suggestion}"?` : "";
   return `must be an Azure region name such as "westeurope" (one of the ${AZURE_REGIONS.length} regions in components/azureRegions.ts), got ${JSON.stringify(location)}${hint}`;
 }

@@ -249,7 +249,7 @@ export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAcc
         tags: { managedBy: "pulumi", component: "CmkStorageAccount", ...(args.tags as Record<string, string> | undefined) },
       });
     } catch (e) {
-      const inner = pulumi.InputPropertiesError.isInstance(e) ? (e as pulumi.InputPropertiesError).errors : [];
+      const inner = pulumi.InputPropertiesError.isInstance(e) ? (e).errors : [];
       for (const p of inner) {
         const path = p.propertyPath === "tags" ? "tags" : p.propertyPath === "rotationPeriodInDays" ? "accessKeyRotationPeriodInDays" : p.propertyPath;
         problems.add(path, path === "tags" ? `${p.reason} (with rotateAccessKeys, the tags, including managedBy and component, also go on every secret version of the active key)` : p.reason);
@@ -382,10 +382,10 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
     const keyVaultUri = pulumi.all([vault.vaultUri, colocation]).apply(([uri]) => uri);
     const allowSharedKeyAccess = args.allowSharedKeyAccess ?? false;
     if (allowSharedKeyAccess) {
-      pulumi.log.warn(`CmkStorageAccount "${name}": allowSharedKeyAccess is true; account keys and SAS work, with key and SAS expiration policies set`, this);
+      void pulumi.log.warn(`CmkStorageAccount "${name}": allowSharedKeyAccess is true; account keys and SAS work, with key and SAS expiration policies set`, this);
     }
     if (args.keyVersion !== undefined) {
-      pulumi.log.warn(`CmkStorageAccount "${name}": keyVersion is pinned; the account will not pick up rotated key versions`, this);
+      void pulumi.log.warn(`CmkStorageAccount "${name}": keyVersion is pinned; the account will not pick up rotated key versions`, this);
     }
 
     // Auto-named like any resource, unless the component name would make an invalid identity name.

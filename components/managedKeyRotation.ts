@@ -149,10 +149,10 @@ export class ManagedKeyRotation extends pulumi.ComponentResource {
     const keySize = args.keySize ?? 3072;
     const protectKey = args.protectKey ?? true;
     if (!protectKey) {
-      pulumi.log.warn(`ManagedKeyRotation "${name}": protectKey is false; deleting this key makes every account encrypted with it unreadable`, this);
+      void pulumi.log.warn(`ManagedKeyRotation "${name}": protectKey is false; deleting this key makes every account encrypted with it unreadable`, this);
     }
     if (args.enabled === false) {
-      pulumi.log.warn(`ManagedKeyRotation "${name}": the key is disabled; storage accounts encrypted with it answer HTTP 403 until it is enabled again`, this);
+      void pulumi.log.warn(`ManagedKeyRotation "${name}": the key is disabled; storage accounts encrypted with it answer HTTP 403 until it is enabled again`, this);
     }
 
     const describe = `ManagedKeyRotation "${name}" vault`;

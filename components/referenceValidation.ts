@@ -3,7 +3,7 @@ import { parseVaultId, vaultNameFromUri } from "./armId";
 import { enumValues, VaultPermissionModel, VaultSku } from "./enums";
 import { keyNameProblem } from "./naming";
 import type { KeyReference, VaultReference } from "./references";
-import { ArgumentProblems, checkEnum, checkString, GUID_PATTERN, isKnown, show } from "./validation";
+import { type ArgumentProblems, checkEnum, checkString, GUID_PATTERN, isKnown, show } from "./validation";
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value) && !pulumi.Output.isInstance(value);
@@ -44,7 +44,7 @@ export function checkVaultReference(problems: ArgumentProblems, path: string, va
     checkEnum(problems, `${path}.permissionModel`, ref.permissionModel, enumValues(VaultPermissionModel));
   }
   if (checkString(problems, `${path}.vaultUri`, ref.vaultUri)) {
-    const fromUri = vaultNameFromUri(ref.vaultUri as string);
+    const fromUri = vaultNameFromUri(ref.vaultUri);
     if (fromUri === undefined) {
       problems.add(`${path}.vaultUri`, `must be a Key Vault URI such as "https://<vault>.vault.azure.net", got ${show(ref.vaultUri)}`);
     } else if (parts !== undefined && fromUri.toLowerCase() !== parts.vaultName.toLowerCase()) {
@@ -53,7 +53,7 @@ export function checkVaultReference(problems: ArgumentProblems, path: string, va
   }
   checkEnum(problems, `${path}.sku`, ref.sku, enumValues(VaultSku));
   checkString(problems, `${path}.location`, ref.location);
-  if (checkString(problems, `${path}.tenantId`, ref.tenantId) && !GUID_PATTERN.test(ref.tenantId as string)) {
+  if (checkString(problems, `${path}.tenantId`, ref.tenantId) && !GUID_PATTERN.test(ref.tenantId)) {
     problems.add(`${path}.tenantId`, `must be an Entra ID tenant id (a GUID), got ${show(ref.tenantId)}`);
   }
   return true;
@@ -76,7 +76,7 @@ export function checkKeyReference(problems: ArgumentProblems, path: string, valu
   const ref = value as Partial<KeyReference>;
   checkVaultReference(problems, `${path}.vault`, ref.vault, true);
   if (checkString(problems, `${path}.keyName`, ref.keyName, true)) {
-    const p = keyNameProblem(ref.keyName as string);
+    const p = keyNameProblem(ref.keyName);
     if (p) problems.add(`${path}.keyName`, p);
   }
   checkString(problems, `${path}.keyId`, ref.keyId);

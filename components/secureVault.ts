@@ -212,7 +212,7 @@ export class SecureVault extends pulumi.ComponentResource {
     const permissionModel = args.permissionModel ?? "accessPolicy";
     const publicNetworkAccess = args.publicNetworkAccess ?? "Disabled";
     if (publicNetworkAccess === "Enabled") {
-      pulumi.log.warn(
+      void pulumi.log.warn(
         `SecureVault "${name}": publicNetworkAccess is Enabled; the firewall still denies by default and allows only the configured IP ranges and subnets`,
         this,
       );

@@ -295,7 +295,7 @@ export class StorageAccessKeyRotation extends pulumi.ComponentResource {
         { parent: this, aliases: aliasesFor(role) },
       ),
     );
-    const vaultRole = permissions.vaultRbacRoles[0]!;
+    const vaultRole = permissions.vaultRbacRoles[0];
     const suffix = vault.permissionModel === "accessPolicy" ? "secrets" : vaultRole;
     grants.push(
       grantVaultAccess(

@@ -151,14 +151,14 @@ export function ipRuleProblem(value: unknown, kind: FirewallKind): string | unde
   const example = `an IPv4 address or CIDR range such as "203.0.113.0/24"`;
   if (typeof value !== "string") return `must be ${example}, got ${show(value)}`;
   const [address, prefix, ...rest] = value.split("/");
-  if (rest.length > 0 || !ipaddr.IPv4.isValidFourPartDecimal(address!)) return `must be ${example}, got ${show(value)}`;
+  if (rest.length > 0 || !ipaddr.IPv4.isValidFourPartDecimal(address)) return `must be ${example}, got ${show(value)}`;
   if (prefix !== undefined) {
     if (!/^\d{1,2}$/.test(prefix) || Number(prefix) > 32) return `must be ${example} (prefix 0-32), got ${show(value)}`;
     if (kind === "storage" && Number(prefix) >= 31) {
       return `must not use a /31 or /32 range (Azure Storage does not support them; give single addresses instead), got ${show(value)}`;
     }
   }
-  const range = ipaddr.IPv4.parse(address!).range();
+  const range = ipaddr.IPv4.parse(address).range();
   if (NON_PUBLIC_RANGES.has(range)) {
     return `must be a public address; ${address} is ${range} (a firewall of a public endpoint never sees it; use a subnet rule or a private endpoint), got ${show(value)}`;
   }

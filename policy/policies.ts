@@ -2,7 +2,7 @@
  * Every policy of the cmk-guard pack, in the pack's order. Tests, the offline preview and
  * `policy/index.ts` load policies from here; importing this module has no side effects.
  */
-import { Policies } from "@pulumi/policy";
+import { type Policies } from "@pulumi/policy";
 import { keyHsmBacked } from "./keyvault/keyHsmBacked";
 import { keyRotationExpiry } from "./keyvault/keyRotationExpiry";
 import { keyRotationNotify } from "./keyvault/keyRotationNotify";

@@ -102,7 +102,7 @@ export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
   for (const [team, t] of Object.entries(s.teams)) {
     const protect = teamProtection(t, s);
     if (t.decommissioned === true) {
-      pulumi.log.warn(
+      void pulumi.log.warn(
         `team "${team}" is decommissioned: its storage account and identity are no longer protected. To delete them and the data, remove the team (pulumi config rm --path 'cmk-storage:teams.${team}') and run pulumi up; to keep them, remove decommissioned.`,
       );
     }

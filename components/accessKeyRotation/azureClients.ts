@@ -18,8 +18,12 @@
  * Every call made here is safe to repeat: regenerating the inactive key again, or writing the same value as one more
  * secret version, leaves the published key valid.
  */
+import type * as ArmStorage from "@azure/arm-storage";
 import type { TokenCredential } from "@azure/core-auth";
+import type * as CoreRestPipeline from "@azure/core-rest-pipeline";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import type * as Identity from "@azure/identity";
+import type * as KeyVaultSecrets from "@azure/keyvault-secrets";
 import type { Agent } from "node:http";
 import type { KeyCreationTimes, KeyName, PublishedSecret } from "./schedule";
 
@@ -76,7 +80,7 @@ export interface AzureTransportOptions {
  */
 export function resiliencePolicy(attemptTimeoutMs: number, throttleDelayMs: number): PipelinePolicy {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { RestError } = require("@azure/core-rest-pipeline") as typeof import("@azure/core-rest-pipeline");
+  const { RestError } = require("@azure/core-rest-pipeline") as typeof CoreRestPipeline;
   return {
     name: "accessKeyRotationResiliencePolicy",
     async sendRequest(request, next) {
@@ -159,13 +163,13 @@ function toPublished(props: {
 /** Builds the SDK-backed clients. SDK modules are loaded here, at call time, not when the module is imported. */
 export function createAzureRotationClients(target: RotationEndpoints, transport: AzureTransportOptions = {}): RotationClients {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { StorageManagementClient } = require("@azure/arm-storage") as typeof import("@azure/arm-storage");
-  const { SecretClient } = require("@azure/keyvault-secrets") as typeof import("@azure/keyvault-secrets");
+  const { StorageManagementClient } = require("@azure/arm-storage") as typeof ArmStorage;
+  const { SecretClient } = require("@azure/keyvault-secrets") as typeof KeyVaultSecrets;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const credential: TokenCredential =
     transport.credential ??
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential();
+    new (require("@azure/identity") as typeof Identity).DefaultAzureCredential();
   const retryDelayInMs = transport.retryDelayInMs ?? 1000;
   const pipelineOptions = {
     retryOptions: {

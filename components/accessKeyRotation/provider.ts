@@ -174,7 +174,8 @@ export function accessKeyRotationProvider(
   const isUnknown = (v: unknown): boolean => v === UNKNOWN;
 
   return {
-    check: async (_olds, news) => {
+    // Synchronous checks; the provider interface wants a promise.
+    check: (_olds, news) => {
       const failures: { property: string; reason: string }[] = [];
       if (!isUnknown(news.storageAccountId) && !parseStorageAccountId(String(news.storageAccountId))) {
         failures.push({ property: "storageAccountId", reason: "must be a storage account ARM id" });
@@ -183,7 +184,7 @@ export function accessKeyRotationProvider(
       if (!isUnknown(period) && !(Number.isInteger(period) && period >= 1)) {
         failures.push({ property: "rotationPeriodInDays", reason: "must be a whole number of days, at least 1" });
       }
-      return failures.length > 0 ? { inputs: news, failures } : { inputs: news };
+      return Promise.resolve(failures.length > 0 ? { inputs: news, failures } : { inputs: news });
     },
 
     diff: async (_id, olds, news) => {

@@ -1,5 +1,5 @@
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { URLS } from "../lib/constants";
 import { isHsmKeyType } from "../lib/keyChecks";
 

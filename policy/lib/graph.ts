@@ -17,7 +17,7 @@
  * everything never reads values that may be unknown during preview, and every lookup is O(1): stack
  * rules stay linear in the number of resources. Nothing here catches `UnknownValueError`.
  */
-import { PolicyResource } from "@pulumi/policy";
+import { type PolicyResource } from "@pulumi/policy";
 import { TYPES } from "./constants";
 import { arr, ciEquals, lastSegment, lower, normaliseId, obj, str, vaultNameFromUri } from "./text";
 
@@ -80,7 +80,7 @@ function sameResource(a: PolicyResource | undefined, b: PolicyResource | undefin
 /** Reads `props.x ?? props.properties.x`: stack props may come flattened or nested. */
 export function readProp(resource: PolicyResource, name: string): unknown {
   const props = resource.props;
-  const direct = props?.[name];
+  const direct: unknown = props?.[name];
   if (direct !== undefined && direct !== null) {
     return direct;
   }

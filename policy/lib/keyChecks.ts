@@ -89,7 +89,7 @@ export function checkRotation(rotationPolicy: unknown, maxDaysToRotate: number):
     if (days === undefined) {
       return [`rotationPolicy: rotate trigger timeAfterCreate ${JSON.stringify(afterCreate)} is not a valid ISO-8601 duration.`];
     }
-    how = `timeAfterCreate "${String(afterCreate)}"`;
+    how = `timeAfterCreate ${JSON.stringify(afterCreate)}`;
   } else if (beforeExpiry !== undefined && beforeExpiry !== null) {
     const expiryTime = obj(obj(rotationPolicy)?.["attributes"])?.["expiryTime"];
     const before = isoDurationDays(beforeExpiry);
@@ -101,7 +101,7 @@ export function checkRotation(rotationPolicy: unknown, maxDaysToRotate: number):
       return ["rotationPolicy: rotate trigger uses timeBeforeExpiry but the rotation policy has no valid expiryTime."];
     }
     days = expiry - before;
-    how = `expiryTime "${String(expiryTime)}" minus timeBeforeExpiry "${String(beforeExpiry)}"`;
+    how = `expiryTime ${JSON.stringify(expiryTime)} minus timeBeforeExpiry ${JSON.stringify(beforeExpiry)}`;
   } else {
     return ["rotationPolicy: rotate lifetime action has no trigger; set timeAfterCreate or timeBeforeExpiry."];
   }
@@ -128,7 +128,7 @@ export function checkExpiry(rotationPolicy: unknown): string[] {
   }
   if (days < MIN_KEY_EXPIRY_DAYS) {
     return [
-      `rotationPolicy.attributes.expiryTime "${String(expiryTime)}" is ${formatDays(days)} days, shorter than Key Vault's minimum of ${MIN_KEY_EXPIRY_DAYS} days.`,
+      `rotationPolicy.attributes.expiryTime ${JSON.stringify(expiryTime)} is ${formatDays(days)} days, shorter than Key Vault's minimum of ${MIN_KEY_EXPIRY_DAYS} days.`,
     ];
   }
   return [];

@@ -1,6 +1,6 @@
-import { StackValidationPolicy } from "@pulumi/policy";
+import { type StackValidationPolicy } from "@pulumi/policy";
 import { CMK_KEY_PERMISSIONS, ROLES, URLS } from "../lib/constants";
-import { KeyGrant, StackGraph, readProp } from "../lib/graph";
+import { type KeyGrant, StackGraph, readProp } from "../lib/graph";
 
 export interface CmkIdentityKeyAccessConfig {
   /** Role definition GUIDs that count as key access for storage encryption. */

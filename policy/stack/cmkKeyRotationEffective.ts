@@ -1,4 +1,4 @@
-import { StackValidationPolicy } from "@pulumi/policy";
+import { type StackValidationPolicy } from "@pulumi/policy";
 import { URLS } from "../lib/constants";
 import { StackGraph, readProp } from "../lib/graph";
 import {
@@ -51,7 +51,7 @@ export const cmkKeyRotationEffective: StackValidationPolicy = {
         ...checkExpiry(rotationPolicy),
       ];
       // Every account of a key has the same vault when resolved through the key; take the first one's.
-      const { vault } = graph.resolveCmk(accounts[0]!);
+      const { vault } = graph.resolveCmk(accounts[0]);
       if (vault !== undefined && isHsmKeyType(kty)) {
         const sku = obj(readProp(vault, "sku"))?.["name"];
         if (!ciEquals(sku, "premium")) {

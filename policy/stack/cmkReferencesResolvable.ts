@@ -1,4 +1,4 @@
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { type PolicyResource, type StackValidationPolicy } from "@pulumi/policy";
 import { URLS } from "../lib/constants";
 import { StackGraph, encryptionOf } from "../lib/graph";
 import { accountList } from "../lib/text";
@@ -46,7 +46,7 @@ export const cmkReferencesResolvable: StackValidationPolicy = {
     for (const { what, accounts } of missing.values()) {
       const subject = accountList(accounts.map((a) => a.name));
       // The reference is outside the stack, so the finding is attached to the account when there is one, else to the stack.
-      reportViolation(`${subject.charAt(0).toUpperCase()}${subject.slice(1)}: ${what}`, accounts.length === 1 ? accounts[0]!.urn : undefined);
+      reportViolation(`${subject.charAt(0).toUpperCase()}${subject.slice(1)}: ${what}`, accounts.length === 1 ? accounts[0].urn : undefined);
     }
   },
 };

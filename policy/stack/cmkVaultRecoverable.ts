@@ -1,4 +1,4 @@
-import { StackValidationPolicy } from "@pulumi/policy";
+import { type StackValidationPolicy } from "@pulumi/policy";
 import { URLS } from "../lib/constants";
 import { StackGraph, readProp } from "../lib/graph";
 import { accountList } from "../lib/text";

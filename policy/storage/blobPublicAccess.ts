@@ -1,5 +1,5 @@
 import * as storage from "@pulumi/azure-native/storage";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { URLS } from "../lib/constants";
 
 /** Rule 6c: `allowBlobPublicAccess` is explicitly false (absent is a violation, as in Azure Policy 4fa4b6c0). */

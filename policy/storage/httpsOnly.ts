@@ -1,5 +1,5 @@
 import * as storage from "@pulumi/azure-native/storage";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { URLS } from "../lib/constants";
 
 /** Rule 6a: HTTPS only. `enableHttpsTrafficOnly: false` is a violation; absent is Azure's default (true). */
