@@ -36,24 +36,56 @@ export const wrongTyped: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
   null, 0, -1, 42, Number.NaN, Number.POSITIVE_INFINITY, true, false, "", {}, [], { nested: { deeper: {} } }, ["a"],
 );
 
-/** A field: mostly valid, sometimes invalid, wrong-typed, absent, or an output (secret or not) of either. */
-export function field<T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<unknown>, options: { output?: boolean } = {}): fc.Arbitrary<unknown> {
+/** How a field may be drawn: valid values, invalid values of the right type, and whether it is an `Input` (may be an output). */
+export interface FieldSpec {
+  valid: fc.Arbitrary<unknown>;
+  invalid: fc.Arbitrary<unknown>;
+  output?: boolean;
+}
+
+export function field<T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<unknown>, options: { output?: boolean } = {}): FieldSpec {
+  return { valid, invalid, ...options };
+}
+
+/** A field's good values: absent, valid, or (for inputs) an output of a valid value. */
+function good(spec: FieldSpec): fc.Arbitrary<unknown> {
   const choices: fc.WeightedArbitrary<unknown>[] = [
-    { weight: 8, arbitrary: valid },
-    { weight: 2, arbitrary: invalid },
-    { weight: 1, arbitrary: wrongTyped },
+    { weight: 6, arbitrary: spec.valid },
     { weight: 3, arbitrary: fc.constant(undefined) },
   ];
-  if (options.output) {
-    choices.push({ weight: 1, arbitrary: valid.map((v) => pulumi.output(v)) });
-    choices.push({ weight: 1, arbitrary: fc.oneof(valid, invalid).map((v) => pulumi.secret(v)) });
+  if (spec.output) choices.push({ weight: 2, arbitrary: spec.valid.map((v) => (Math.random() < 0.5 ? pulumi.output(v) : pulumi.secret(v))) });
+  return fc.oneof(...choices);
+}
+
+/** A field's bad values: invalid, wrong-typed, or (for inputs) an output or secret of an invalid value. */
+function bad(spec: FieldSpec): fc.Arbitrary<unknown> {
+  const choices: fc.WeightedArbitrary<unknown>[] = [
+    { weight: 3, arbitrary: spec.invalid },
+    { weight: 2, arbitrary: wrongTyped },
+  ];
+  if (spec.output) {
+    choices.push({ weight: 2, arbitrary: spec.invalid.map((v) => pulumi.output(v)) });
+    choices.push({ weight: 2, arbitrary: spec.invalid.map((v) => pulumi.secret(v)) });
   }
   return fc.oneof(...choices);
 }
 
-/** An object of fields, leaving absent ones out (as a schema-driven SDK does). */
-export function args(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {
-  return fc.record(fields).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
+/**
+ * Argument sets, leaving absent fields out (as a schema-driven SDK does), in three shapes so every path is exercised:
+ * all fields good; all good but one bad (the shape that reaches deployment-time checks most often); every field
+ * independently good or bad.
+ */
+export function args(fields: Record<string, FieldSpec>): fc.Arbitrary<Record<string, unknown>> {
+  const keys = Object.keys(fields);
+  const allGood = fc.record(Object.fromEntries(keys.map((k) => [k, good(fields[k]!)])));
+  const oneBad = fc
+    .constantFrom(...keys)
+    .chain((k) => fc.tuple(allGood, fc.constant(k), bad(fields[k]!)))
+    .map(([r, k, v]) => ({ ...r, [k]: v }));
+  const mixed = fc.record(Object.fromEntries(keys.map((k) => [k, fc.oneof({ weight: 4, arbitrary: good(fields[k]!) }, { weight: 1, arbitrary: bad(fields[k]!) })])));
+  return fc
+    .oneof({ weight: 2, arbitrary: allGood }, { weight: 5, arbitrary: oneBad }, { weight: 2, arbitrary: mixed })
+    .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
 }
 
 export const validTags = fc.dictionary(fc.constantFrom("team", "costCentre", "owner", "env", "data-class"), fc.constantFrom("a", "x-1", "Payments"), { maxKeys: 4 });
@@ -97,7 +129,8 @@ export async function judge<T>(
   }
   const timer = new Promise<"hang">((resolve) => setTimeout(() => resolve("hang"), CASE_TIMEOUT_MS).unref());
   if ((await Promise.race([settled(), timer])) === "hang") return `did not settle within ${CASE_TIMEOUT_MS} ms`;
-  const resources: RecordedResource[] = [...recorder.resources];
+  // ARM sees secrets in plain text: unwrap the runtime's secret markers so the simulated Azure judges the real values.
+  const resources: RecordedResource[] = recorder.resources.map((r) => ({ ...r, inputs: unwrapSecrets(r.inputs) as Record<string, any> }));
   const errors = await deploymentErrors();
   if (thrown !== undefined) {
     if (!pulumi.InputPropertiesError.isInstance(thrown)) return `threw ${(thrown as Error)?.name}: ${(thrown as Error)?.message ?? String(thrown)}`;
@@ -120,6 +153,20 @@ export async function judge<T>(
     if (broken.length > 0) return `accepted, but mandatory policies fail: ${broken.map((v) => `${v.policy}: ${v.message}`).join(" | ")}`;
   }
   return undefined;
+}
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A copy of deserialized properties with Pulumi's secret wrappers (`{ <sig>: <secret>, value }`) replaced by their values. */
+export function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value !== null && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    if (o[SECRET_SIG] === SECRET_VALUE) return unwrapSecrets(o["value"]);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
 }
 
 /** Asserts the property over `FUZZ_RUNS` generated argument sets, reporting the smallest failing one. */
