@@ -6,7 +6,8 @@ export interface VaultReference {
   vaultName: string;
 }
 
-const VAULT_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)\/?$/i;
+const VAULT_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)\/?$/i;
 
 /** Parses a Key Vault ARM id, or returns undefined when it is not one. */
 export function parseVaultId(id: string): VaultReference | undefined {
@@ -14,7 +15,8 @@ export function parseVaultId(id: string): VaultReference | undefined {
   return m ? { subscriptionId: m[1], resourceGroupName: m[2], vaultName: m[3] } : undefined;
 }
 
-const VAULT_URI = /^https:\/\/([a-zA-Z0-9-]{3,24})\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)\/?$/;
+const VAULT_URI =
+  /^https:\/\/([a-zA-Z0-9-]{3,24})\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)\/?$/;
 
 /** The vault name in a Key Vault data-plane URI (https://<name>.vault.azure.net/), or undefined when it is not one. */
 export function vaultNameFromUri(uri: string): string | undefined {

@@ -20,7 +20,11 @@ import {
 import { waitForRbacPropagation } from "./rbacPropagation";
 import { checkKeyReference, checkVaultReference } from "./referenceValidation";
 import { resolveVault, type KeyReference, type VaultReference } from "./references";
-import { LEGACY_GRANT_PREFIX, StorageAccessKeyRotation, validateStorageAccessKeyRotationArgs } from "./storageAccessKeyRotation";
+import {
+  LEGACY_GRANT_PREFIX,
+  StorageAccessKeyRotation,
+  validateStorageAccessKeyRotationArgs,
+} from "./storageAccessKeyRotation";
 import {
   argumentsObject,
   ArgumentProblems,
@@ -187,8 +191,6 @@ export interface CmkStorageAccountArgs {
   readonly tags?: Record<string, pulumi.Input<string>>;
 }
 
-
-
 /** Validates CmkStorageAccount arguments known at construction; throws one error listing every problem. */
 export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAccountArgs): void {
   const problems = new ArgumentProblems();
@@ -205,37 +207,87 @@ export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAcc
     const p = storageAccountNameProblem(args.accountName);
     if (p) problems.add("accountName", p);
   }
-  if (checkString(problems, "namePrefix", args.namePrefix) && !/[a-zA-Z0-9]/.test(args.namePrefix)) {
-    problems.add("namePrefix", `must contain at least one letter or digit, got ${show(args.namePrefix)}`);
+  if (
+    checkString(problems, "namePrefix", args.namePrefix) &&
+    !/[a-zA-Z0-9]/.test(args.namePrefix)
+  ) {
+    problems.add(
+      "namePrefix",
+      `must contain at least one letter or digit, got ${show(args.namePrefix)}`,
+    );
   }
   const keyOk = checkKeyReference(problems, "key", args.key);
-  if (checkString(problems, "keyVersion", args.keyVersion) && !/^[0-9a-fA-F]{32}$/.test(args.keyVersion)) {
-    problems.add("keyVersion", `must be a 32-character hexadecimal key version, got ${show(args.keyVersion)}`);
+  if (
+    checkString(problems, "keyVersion", args.keyVersion) &&
+    !/^[0-9a-fA-F]{32}$/.test(args.keyVersion)
+  ) {
+    problems.add(
+      "keyVersion",
+      `must be a 32-character hexadecimal key version, got ${show(args.keyVersion)}`,
+    );
   }
-  for (const flag of ["grantKeyAccess", "allowCrossTenantKey", "allowCrossRegionKey", "requireInfrastructureEncryption", "allowSharedKeyAccess", "rotateAccessKeys", "grantDeployerAccessKeyRotation"] as const) {
+  for (const flag of [
+    "grantKeyAccess",
+    "allowCrossTenantKey",
+    "allowCrossRegionKey",
+    "requireInfrastructureEncryption",
+    "allowSharedKeyAccess",
+    "rotateAccessKeys",
+    "grantDeployerAccessKeyRotation",
+  ] as const) {
     checkBoolean(problems, flag, args[flag]);
   }
   checkEnum(problems, "skuName", args.skuName, enumValues(StorageSku));
   const seconds = args.rbacPropagationSeconds;
-  if (seconds !== undefined && (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0 || seconds > 900)) {
-    problems.add("rbacPropagationSeconds", `must be a whole number of seconds between 0 and 900, got ${show(seconds)}`);
+  if (
+    seconds !== undefined &&
+    (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0 || seconds > 900)
+  ) {
+    problems.add(
+      "rbacPropagationSeconds",
+      `must be a whole number of seconds between 0 and 900, got ${show(seconds)}`,
+    );
   }
   const keyDays = args.keyExpirationPeriodInDays;
-  if (keyDays !== undefined && (typeof keyDays !== "number" || !Number.isInteger(keyDays) || keyDays < 1 || keyDays > 2 ** 31 - 1)) {
-    problems.add("keyExpirationPeriodInDays", `must be a whole number of days of at least 1, got ${show(keyDays)}`);
+  if (
+    keyDays !== undefined &&
+    (typeof keyDays !== "number" ||
+      !Number.isInteger(keyDays) ||
+      keyDays < 1 ||
+      keyDays > 2 ** 31 - 1)
+  ) {
+    problems.add(
+      "keyExpirationPeriodInDays",
+      `must be a whole number of days of at least 1, got ${show(keyDays)}`,
+    );
   }
   if (args.rotateAccessKeys === true && args.allowSharedKeyAccess !== true) {
-    problems.add("rotateAccessKeys", "needs allowSharedKeyAccess: true (with shared keys off there are no usable keys to rotate)");
+    problems.add(
+      "rotateAccessKeys",
+      "needs allowSharedKeyAccess: true (with shared keys off there are no usable keys to rotate)",
+    );
   }
   if (args.rotateAccessKeys === true && hosting.isComponentProviderHost()) {
-    problems.add("rotateAccessKeys", `is available to TypeScript and JavaScript programs only: ${ACCESS_KEY_ROTATION_TYPESCRIPT_ONLY}`);
+    problems.add(
+      "rotateAccessKeys",
+      `is available to TypeScript and JavaScript programs only: ${ACCESS_KEY_ROTATION_TYPESCRIPT_ONLY}`,
+    );
   }
   const period = args.accessKeyRotationPeriodInDays;
-  if (period !== undefined && (typeof period !== "number" || !Number.isInteger(period) || period < 1 || period > 730)) {
-    problems.add("accessKeyRotationPeriodInDays", `must be a whole number of days between 1 and 730, got ${show(period)}`);
+  if (
+    period !== undefined &&
+    (typeof period !== "number" || !Number.isInteger(period) || period < 1 || period > 730)
+  ) {
+    problems.add(
+      "accessKeyRotationPeriodInDays",
+      `must be a whole number of days between 1 and 730, got ${show(period)}`,
+    );
   }
   if (period !== undefined && keyDays !== undefined && period !== keyDays) {
-    problems.add("keyExpirationPeriodInDays", `must equal accessKeyRotationPeriodInDays (${show(period)}) so the key expiration policy matches the rotation schedule, got ${show(keyDays)}`);
+    problems.add(
+      "keyExpirationPeriodInDays",
+      `must equal accessKeyRotationPeriodInDays (${show(period)}) so the key expiration policy matches the rotation schedule, got ${show(keyDays)}`,
+    );
   }
   checkVaultReference(problems, "accessKeySecretVault", args.accessKeySecretVault, false);
   if (args.rotateAccessKeys === true && problems.list.length === 0) {
@@ -245,29 +297,62 @@ export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAcc
       validateStorageAccessKeyRotationArgs(name, {
         storageAccountId: pulumi.output(""),
         vault: (args.accessKeySecretVault ?? args.key?.vault)!,
-        rotationPeriodInDays: args.accessKeyRotationPeriodInDays ?? args.keyExpirationPeriodInDays ?? 90,
-        tags: { managedBy: "pulumi", component: "CmkStorageAccount", ...(args.tags as Record<string, string> | undefined) },
+        rotationPeriodInDays:
+          args.accessKeyRotationPeriodInDays ?? args.keyExpirationPeriodInDays ?? 90,
+        tags: {
+          managedBy: "pulumi",
+          component: "CmkStorageAccount",
+          ...(args.tags as Record<string, string> | undefined),
+        },
       });
     } catch (e) {
-      const inner = pulumi.InputPropertiesError.isInstance(e) ? (e).errors : [];
+      const inner = pulumi.InputPropertiesError.isInstance(e) ? e.errors : [];
       for (const p of inner) {
-        const path = p.propertyPath === "tags" ? "tags" : p.propertyPath === "rotationPeriodInDays" ? "accessKeyRotationPeriodInDays" : p.propertyPath;
-        problems.add(path, path === "tags" ? `${p.reason} (with rotateAccessKeys, the tags, including managedBy and component, also go on every secret version of the active key)` : p.reason);
+        const path =
+          p.propertyPath === "tags"
+            ? "tags"
+            : p.propertyPath === "rotationPeriodInDays"
+              ? "accessKeyRotationPeriodInDays"
+              : p.propertyPath;
+        problems.add(
+          path,
+          path === "tags"
+            ? `${p.reason} (with rotateAccessKeys, the tags, including managedBy and component, also go on every secret version of the active key)`
+            : p.reason,
+        );
       }
     }
   }
-  checkEnum(problems, "deployerPrincipalType", args.deployerPrincipalType, enumValues(DeployerPrincipalType));
+  checkEnum(
+    problems,
+    "deployerPrincipalType",
+    args.deployerPrincipalType,
+    enumValues(DeployerPrincipalType),
+  );
   const sas: unknown = args.sasPolicy;
   if (sas !== undefined) {
     if (sas === null || typeof sas !== "object" || Array.isArray(sas)) {
-      problems.add("sasPolicy", `must be an object { sasExpirationPeriod, expirationAction? }, got ${show(sas)}`);
+      problems.add(
+        "sasPolicy",
+        `must be an object { sasExpirationPeriod, expirationAction? }, got ${show(sas)}`,
+      );
     } else {
       const policy = sas as Partial<SasPolicy>;
-      const valid = typeof policy.sasExpirationPeriod === "string" && /^(\d+)\.([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/.test(policy.sasExpirationPeriod);
+      const valid =
+        typeof policy.sasExpirationPeriod === "string" &&
+        /^(\d+)\.([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/.test(policy.sasExpirationPeriod);
       if (!valid) {
-        problems.add("sasPolicy.sasExpirationPeriod", `must be "DD.HH:MM:SS" (hours 00-23, minutes and seconds 00-59) such as "1.00:00:00", got ${show(policy.sasExpirationPeriod)}`);
+        problems.add(
+          "sasPolicy.sasExpirationPeriod",
+          `must be "DD.HH:MM:SS" (hours 00-23, minutes and seconds 00-59) such as "1.00:00:00", got ${show(policy.sasExpirationPeriod)}`,
+        );
       }
-      checkEnum(problems, "sasPolicy.expirationAction", policy.expirationAction, enumValues(SasExpirationAction));
+      checkEnum(
+        problems,
+        "sasPolicy.expirationAction",
+        policy.expirationAction,
+        enumValues(SasExpirationAction),
+      );
     }
   }
   checkNetworkAllowLists(problems, args.allowedIpRanges, args.allowedSubnetIds, "storage");
@@ -277,40 +362,70 @@ export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAcc
   // Colocation (seeds 001/004): same region and tenant as the vault, unless exempted explicitly. Values that are
   // outputs are checked when they resolve (see colocationProblems).
   const vault = keyOk ? (args.key as Partial<KeyReference>).vault : undefined;
-  for (const p of colocationProblems(args, vault && typeof vault === "object" ? vault : undefined)) problems.add(p.path, p.reason);
+  for (const p of colocationProblems(
+    args,
+    vault && typeof vault === "object" ? vault : undefined,
+  )) {
+    problems.add(p.path, p.reason);
+  }
   if (checkString(problems, "tenantId", args.tenantId) && !GUID_PATTERN.test(args.tenantId)) {
     problems.add("tenantId", `must be an Entra ID tenant id (a GUID), got ${show(args.tenantId)}`);
   }
   if (args.allowCrossTenantKey === true && args.federatedIdentityClientId === undefined) {
-    problems.add("federatedIdentityClientId", "is required when allowCrossTenantKey is true (the multi-tenant application's client id that Azure Storage uses to reach the other tenant's vault)");
+    problems.add(
+      "federatedIdentityClientId",
+      "is required when allowCrossTenantKey is true (the multi-tenant application's client id that Azure Storage uses to reach the other tenant's vault)",
+    );
   }
   if (args.allowCrossTenantKey !== true && args.federatedIdentityClientId !== undefined) {
-    problems.add("federatedIdentityClientId", "is only valid for a cross-tenant key; set allowCrossTenantKey: true as well, or remove it");
+    problems.add(
+      "federatedIdentityClientId",
+      "is only valid for a cross-tenant key; set allowCrossTenantKey: true as well, or remove it",
+    );
   }
-  if (checkString(problems, "federatedIdentityClientId", args.federatedIdentityClientId) && !GUID_PATTERN.test(args.federatedIdentityClientId)) {
-    problems.add("federatedIdentityClientId", `must be an application (client) id (a GUID), got ${show(args.federatedIdentityClientId)}`);
+  if (
+    checkString(problems, "federatedIdentityClientId", args.federatedIdentityClientId) &&
+    !GUID_PATTERN.test(args.federatedIdentityClientId)
+  ) {
+    problems.add(
+      "federatedIdentityClientId",
+      `must be an application (client) id (a GUID), got ${show(args.federatedIdentityClientId)}`,
+    );
   }
   problems.throwIfAny("CmkStorageAccount", name);
 }
 
 /** Region and tenant colocation of an account with its key's vault, for values known now. */
 function colocationProblems(
-  values: { location?: unknown; tenantId?: unknown; allowCrossRegionKey?: unknown; allowCrossTenantKey?: unknown },
+  values: {
+    location?: unknown;
+    tenantId?: unknown;
+    allowCrossRegionKey?: unknown;
+    allowCrossTenantKey?: unknown;
+  },
   vault: Partial<VaultReference> | undefined,
 ): { path: string; reason: string }[] {
   const problems: { path: string; reason: string }[] = [];
   const { location, tenantId } = values;
   const vaultLocation = vault?.location;
-  if (values.allowCrossRegionKey !== true && typeof location === "string" && typeof vaultLocation === "string"
-    && normaliseRegion(location) !== normaliseRegion(vaultLocation)) {
+  if (
+    values.allowCrossRegionKey !== true &&
+    typeof location === "string" &&
+    typeof vaultLocation === "string" &&
+    normaliseRegion(location) !== normaliseRegion(vaultLocation)
+  ) {
     problems.push({
       path: "location",
       reason: `must match the key vault's region "${vaultLocation}", got ${show(location)}; move the account or the vault, or set allowCrossRegionKey: true`,
     });
   }
   const vaultTenant = vault?.tenantId;
-  if (values.allowCrossTenantKey !== true && typeof tenantId === "string" && typeof vaultTenant === "string"
-    && tenantId.toLowerCase() !== vaultTenant.toLowerCase()) {
+  if (
+    values.allowCrossTenantKey !== true &&
+    typeof tenantId === "string" &&
+    typeof vaultTenant === "string" &&
+    tenantId.toLowerCase() !== vaultTenant.toLowerCase()
+  ) {
     problems.push({
       path: "tenantId",
       reason: `must match the key vault's tenant "${vaultTenant}", got ${show(tenantId)}; use a vault in the same tenant, or set allowCrossTenantKey: true with federatedIdentityClientId`,
@@ -353,46 +468,86 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
   constructor(name: string, args: CmkStorageAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: bad input never reaches the engine.
     validateCmkStorageAccountArgs(name, args);
-    super(TYPES.CmkStorageAccount, name, {}, {
-      ...opts,
-      aliases: [...(opts?.aliases ?? []), { type: LEGACY_TYPES.CmkStorageAccount }],
-    });
+    super(
+      TYPES.CmkStorageAccount,
+      name,
+      {},
+      {
+        ...opts,
+        aliases: [...(opts?.aliases ?? []), { type: LEGACY_TYPES.CmkStorageAccount }],
+      },
+    );
 
     // Values that are outputs are checked when they resolve, before the requests are built from them.
-    const checked = <T>(path: string, value: pulumi.Input<T>, problem: (v: unknown) => string | undefined): pulumi.Input<T> =>
-      checkedInput("CmkStorageAccount", name, path, value, problem);
-    const resourceGroupName = checked("resourceGroupName", args.resourceGroupName, resourceGroupNameProblem);
+    const checked = <T>(
+      path: string,
+      value: pulumi.Input<T>,
+      problem: (v: unknown) => string | undefined,
+    ): pulumi.Input<T> => checkedInput("CmkStorageAccount", name, path, value, problem);
+    const resourceGroupName = checked(
+      "resourceGroupName",
+      args.resourceGroupName,
+      resourceGroupNameProblem,
+    );
     const location = checked("location", args.location, regionProblem);
     const tags = { managedBy: "pulumi", component: "CmkStorageAccount", ...args.tags };
-    const vault = resolveVault(args.key.vault, parseVaultId, `CmkStorageAccount "${name}" key.vault`);
-    const keyName = pulumi.output(checked("key.keyName", args.key.keyName, (v) => (typeof v === "string" ? keyNameProblem(v) : `must be a string, got ${show(v)}`)));
+    const vault = resolveVault(
+      args.key.vault,
+      parseVaultId,
+      `CmkStorageAccount "${name}" key.vault`,
+    );
+    const keyName = pulumi.output(
+      checked("key.keyName", args.key.keyName, (v) =>
+        typeof v === "string" ? keyNameProblem(v) : `must be a string, got ${show(v)}`,
+      ),
+    );
     // Colocation values only known at deployment are checked when they resolve; the account's key reference waits
     // for that check, so a mismatch fails before the account is requested.
     const colocation = pulumi
       .all([location, args.tenantId, args.key.vault.location, args.key.vault.tenantId])
       .apply(([location, tenantId, vaultLocation, vaultTenantId]) => {
         const found = colocationProblems(
-          { location, tenantId, allowCrossRegionKey: args.allowCrossRegionKey, allowCrossTenantKey: args.allowCrossTenantKey },
+          {
+            location,
+            tenantId,
+            allowCrossRegionKey: args.allowCrossRegionKey,
+            allowCrossTenantKey: args.allowCrossTenantKey,
+          },
           { location: vaultLocation, tenantId: vaultTenantId },
         );
         if (found.length > 0) {
-          throw new Error(`Invalid arguments for CmkStorageAccount "${name}":\n${found.map((p) => `  - ${p.path}: ${p.reason}`).join("\n")}`);
+          throw new Error(
+            `Invalid arguments for CmkStorageAccount "${name}":\n${found.map((p) => `  - ${p.path}: ${p.reason}`).join("\n")}`,
+          );
         }
       });
     const keyVaultUri = pulumi.all([vault.vaultUri, colocation]).apply(([uri]) => uri);
     const allowSharedKeyAccess = args.allowSharedKeyAccess ?? false;
     if (allowSharedKeyAccess) {
-      void pulumi.log.warn(`CmkStorageAccount "${name}": allowSharedKeyAccess is true; account keys and SAS work, with key and SAS expiration policies set`, this);
+      void pulumi.log.warn(
+        `CmkStorageAccount "${name}": allowSharedKeyAccess is true; account keys and SAS work, with key and SAS expiration policies set`,
+        this,
+      );
     }
     if (args.keyVersion !== undefined) {
-      void pulumi.log.warn(`CmkStorageAccount "${name}": keyVersion is pinned; the account will not pick up rotated key versions`, this);
+      void pulumi.log.warn(
+        `CmkStorageAccount "${name}": keyVersion is pinned; the account will not pick up rotated key versions`,
+        this,
+      );
     }
 
     // Auto-named like any resource, unless the component name would make an invalid identity name.
-    const identityName = identityNameOverride(`${name}-identity`, (t) => createHash("sha256").update(t).digest("hex"));
+    const identityName = identityNameOverride(`${name}-identity`, (t) =>
+      createHash("sha256").update(t).digest("hex"),
+    );
     const identity = new managedidentity.UserAssignedIdentity(
       `${name}-identity`,
-      { ...(identityName !== undefined ? { resourceName: identityName } : {}), resourceGroupName, location, tags },
+      {
+        ...(identityName !== undefined ? { resourceName: identityName } : {}),
+        resourceGroupName,
+        location,
+        tags,
+      },
       { parent: this },
     );
 
@@ -417,13 +572,22 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
       keyGrantId = grant.id;
       dependsOn.push(grant);
       if (vault.permissionModel === "rbac") {
-        dependsOn.push(waitForRbacPropagation(`${name}-rbac-propagation`, [grant], args.rbacPropagationSeconds ?? 60, { parent: this }));
+        dependsOn.push(
+          waitForRbacPropagation(
+            `${name}-rbac-propagation`,
+            [grant],
+            args.rbacPropagationSeconds ?? 60,
+            { parent: this },
+          ),
+        );
       }
     }
 
     let accountName: pulumi.Input<string>;
     if (args.accountName !== undefined) {
-      accountName = checked("accountName", args.accountName, (v) => (typeof v === "string" ? storageAccountNameProblem(v) : `must be a string, got ${show(v)}`));
+      accountName = checked("accountName", args.accountName, (v) =>
+        typeof v === "string" ? storageAccountNameProblem(v) : `must be a string, got ${show(v)}`,
+      );
     } else {
       const suffix = new random.RandomString(
         `${name}-name-suffix`,
@@ -460,13 +624,25 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
             keyName,
             keyVaultUri,
             ...(args.keyVersion !== undefined
-              ? { keyVersion: checked("keyVersion", args.keyVersion, (v) => (typeof v === "string" && /^[0-9a-fA-F]{32}$/.test(v) ? undefined : `must be a 32-character hexadecimal key version, got ${show(v)}`)) }
+              ? {
+                  keyVersion: checked("keyVersion", args.keyVersion, (v) =>
+                    typeof v === "string" && /^[0-9a-fA-F]{32}$/.test(v)
+                      ? undefined
+                      : `must be a 32-character hexadecimal key version, got ${show(v)}`,
+                  ),
+                }
               : {}),
           },
           encryptionIdentity: {
             encryptionUserAssignedIdentity: identity.id,
             ...(args.federatedIdentityClientId !== undefined
-              ? { encryptionFederatedIdentityClientId: checked("federatedIdentityClientId", args.federatedIdentityClientId, guidProblem) }
+              ? {
+                  encryptionFederatedIdentityClientId: checked(
+                    "federatedIdentityClientId",
+                    args.federatedIdentityClientId,
+                    guidProblem,
+                  ),
+                }
               : {}),
           },
           requireInfrastructureEncryption: args.requireInfrastructureEncryption ?? true,
@@ -481,10 +657,18 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
         isLocalUserEnabled: false,
         isSftpEnabled: false,
         publicNetworkAccess: ipRules.length + vnetRules.length > 0 ? "Enabled" : "Disabled",
-        networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices", ipRules, virtualNetworkRules: vnetRules },
+        networkRuleSet: {
+          defaultAction: "Deny",
+          bypass: "AzureServices",
+          ipRules,
+          virtualNetworkRules: vnetRules,
+        },
         ...(allowSharedKeyAccess
           ? {
-              keyPolicy: { keyExpirationPeriodInDays: args.accessKeyRotationPeriodInDays ?? args.keyExpirationPeriodInDays ?? 90 },
+              keyPolicy: {
+                keyExpirationPeriodInDays:
+                  args.accessKeyRotationPeriodInDays ?? args.keyExpirationPeriodInDays ?? 90,
+              },
               sasPolicy: {
                 sasExpirationPeriod: args.sasPolicy?.sasExpirationPeriod ?? "1.00:00:00",
                 expirationAction: args.sasPolicy?.expirationAction ?? "Block",
@@ -503,11 +687,16 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
         {
           storageAccountId: account.id,
           vault: args.accessKeySecretVault ?? args.key.vault,
-          rotationPeriodInDays: args.accessKeyRotationPeriodInDays ?? args.keyExpirationPeriodInDays ?? 90,
+          rotationPeriodInDays:
+            args.accessKeyRotationPeriodInDays ?? args.keyExpirationPeriodInDays ?? 90,
           tags,
           grantDeployerAccess: args.grantDeployerAccessKeyRotation ?? true,
-          ...(args.deployerPrincipalType !== undefined ? { deployerPrincipalType: args.deployerPrincipalType } : {}),
-          ...(args.rbacPropagationSeconds !== undefined ? { rbacPropagationSeconds: args.rbacPropagationSeconds } : {}),
+          ...(args.deployerPrincipalType !== undefined
+            ? { deployerPrincipalType: args.deployerPrincipalType }
+            : {}),
+          ...(args.rbacPropagationSeconds !== undefined
+            ? { rbacPropagationSeconds: args.rbacPropagationSeconds }
+            : {}),
           [LEGACY_GRANT_PREFIX]: name,
         },
         { parent: this },

@@ -7,7 +7,8 @@ import { Duration } from "luxon";
  * Day counts use luxon's casual conversion (1 month = 30 days, 1 year = 365 days), the same convention Azure documents
  * for rotation-policy limits ("minimum value is seven days").
  */
-const STRICT_ISO_DURATION = /^P(?!$)(\d{1,6}Y)?(\d{1,6}M)?(\d{1,6}W)?(\d{1,6}D)?(T(?!$)(\d{1,6}H)?(\d{1,6}M)?(\d{1,6}S)?)?$/;
+const STRICT_ISO_DURATION =
+  /^P(?!$)(\d{1,6}Y)?(\d{1,6}M)?(\d{1,6}W)?(\d{1,6}D)?(T(?!$)(\d{1,6}H)?(\d{1,6}M)?(\d{1,6}S)?)?$/;
 
 export function parseIsoDuration(text: string): Duration | undefined {
   if (typeof text !== "string" || !STRICT_ISO_DURATION.test(text)) {

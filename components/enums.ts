@@ -50,7 +50,8 @@ export const DeployerPrincipalType = {
   ServicePrincipal: "ServicePrincipal",
 } as const;
 /** Kind of identity that runs `pulumi up`: "User" or "ServicePrincipal". */
-export type DeployerPrincipalType = (typeof DeployerPrincipalType)[keyof typeof DeployerPrincipalType];
+export type DeployerPrincipalType =
+  (typeof DeployerPrincipalType)[keyof typeof DeployerPrincipalType];
 
 /** Key types Azure Storage accepts for customer-managed keys. */
 export const CmkKeyType = {

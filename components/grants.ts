@@ -42,7 +42,12 @@ export function grantVaultAccess(
       name,
       {
         resourceGroupName: vault.resourceGroupName,
-        vaultName: vaultNameInProviderSubscription(vault, client.subscriptionId, grant.describe, "access policies"),
+        vaultName: vaultNameInProviderSubscription(
+          vault,
+          client.subscriptionId,
+          grant.describe,
+          "access policies",
+        ),
         policy: {
           tenantId: grant.tenantId,
           objectId: grant.principalId,
@@ -87,7 +92,9 @@ export function assignRole(
     {
       principalId: args.principalId,
       principalType: args.principalType,
-      roleDefinitionId: pulumi.output(args.subscriptionId).apply((s) => roleDefinitionId(s, args.role)),
+      roleDefinitionId: pulumi
+        .output(args.subscriptionId)
+        .apply((s) => roleDefinitionId(s, args.role)),
       scope: args.scope,
       description: args.description,
     },

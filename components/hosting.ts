@@ -10,7 +10,9 @@ export const hosting = {
    * True inside the component provider host: the process was started on `@pulumi/pulumi/cmd/run-plugin` (the Node.js
    * language host's default plugin launcher). Replaceable, so tests can take the other-language path.
    */
-  isComponentProviderHost(entry: string = require.main?.filename ?? process.argv[1] ?? ""): boolean {
+  isComponentProviderHost(
+    entry: string = require.main?.filename ?? process.argv[1] ?? "",
+  ): boolean {
     return /[\\/]@pulumi[\\/]pulumi[\\/]cmd[\\/]run-plugin([\\/]|$)/.test(entry);
   },
 };

@@ -6,11 +6,20 @@
  * other languages, so it is exported from `@cmk-platform/azure-cmk-storage/access-key-rotation` instead.
  */
 export { AzureBuiltInRoles, roleDefinitionId, type AzureBuiltInRoleName } from "./azureRoles";
-export { CmkStorageAccount, STORAGE_CMK_KEY_PERMISSIONS, validateCmkStorageAccountArgs } from "./cmkStorageAccount";
+export {
+  CmkStorageAccount,
+  STORAGE_CMK_KEY_PERMISSIONS,
+  validateCmkStorageAccountArgs,
+} from "./cmkStorageAccount";
 export type { AccountEndpoints, CmkStorageAccountArgs, SasPolicy } from "./cmkStorageAccount";
 export { LEGACY_TYPES, PACKAGE_NAME, TYPES } from "./componentTypes";
 export * from "./enums";
-export { CMK_KEY_OPERATIONS, CMK_KEY_SIZES, ManagedKeyRotation, validateManagedKeyRotationArgs } from "./managedKeyRotation";
+export {
+  CMK_KEY_OPERATIONS,
+  CMK_KEY_SIZES,
+  ManagedKeyRotation,
+  validateManagedKeyRotationArgs,
+} from "./managedKeyRotation";
 export type { ManagedKeyRotationArgs } from "./managedKeyRotation";
 export * from "./naming";
 export { isoDurationDays, parseIsoDuration } from "./duration";

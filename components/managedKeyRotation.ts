@@ -6,9 +6,23 @@ import { LEGACY_TYPES, TYPES } from "./componentTypes";
 import { CmkKeyType, enumValues } from "./enums";
 import { deriveKeyName, keyNameProblem } from "./naming";
 import { checkVaultReference } from "./referenceValidation";
-import { resolveVault, vaultNameInProviderSubscription, type KeyReference, type VaultReference } from "./references";
+import {
+  resolveVault,
+  vaultNameInProviderSubscription,
+  type KeyReference,
+  type VaultReference,
+} from "./references";
 import { buildRotationPolicy, rotationPolicyProblems } from "./rotationPolicy";
-import { argumentsObject, ArgumentProblems, checkBoolean, checkEnum, checkString, checkTags, isKnown, show } from "./validation";
+import {
+  argumentsObject,
+  ArgumentProblems,
+  checkBoolean,
+  checkEnum,
+  checkString,
+  checkTags,
+  isKnown,
+  show,
+} from "./validation";
 
 /** RSA sizes Azure Storage accepts for customer-managed keys. */
 export const CMK_KEY_SIZES: readonly number[] = [2048, 3072, 4096];
@@ -77,14 +91,27 @@ export function validateManagedKeyRotationArgs(name: string, input: ManagedKeyRo
     if (p) problems.add("keyName", p);
   }
   checkEnum(problems, "keyType", args.keyType, enumValues(CmkKeyType));
-  if (args.keySize !== undefined && (typeof args.keySize !== "number" || !CMK_KEY_SIZES.includes(args.keySize))) {
-    problems.add("keySize", `must be 2048, 3072 or 4096 (the RSA sizes Azure Storage accepts), got ${show(args.keySize)}`);
+  if (
+    args.keySize !== undefined &&
+    (typeof args.keySize !== "number" || !CMK_KEY_SIZES.includes(args.keySize))
+  ) {
+    problems.add(
+      "keySize",
+      `must be 2048, 3072 or 4096 (the RSA sizes Azure Storage accepts), got ${show(args.keySize)}`,
+    );
   }
   const vaultSku = args.vault?.sku;
   if ((args.keyType ?? "RSA") === "RSA-HSM" && isKnown(vaultSku) && vaultSku === "standard") {
-    problems.add("keyType", `RSA-HSM keys need a premium vault, but the vault's sku is "standard"; use sku "premium" or keyType "RSA"`);
+    problems.add(
+      "keyType",
+      `RSA-HSM keys need a premium vault, but the vault's sku is "standard"; use sku "premium" or keyType "RSA"`,
+    );
   }
-  const durations = { rotateAfter: args.rotateAfter, expiresAfter: args.expiresAfter, notifyBefore: args.notifyBefore };
+  const durations = {
+    rotateAfter: args.rotateAfter,
+    expiresAfter: args.expiresAfter,
+    notifyBefore: args.notifyBefore,
+  };
   let durationsAreStrings = true;
   for (const [arg, value] of Object.entries(durations)) {
     if (value !== undefined && typeof value !== "string") {
@@ -140,19 +167,30 @@ export class ManagedKeyRotation extends pulumi.ComponentResource {
   constructor(name: string, args: ManagedKeyRotationArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: bad input never reaches the engine.
     validateManagedKeyRotationArgs(name, args);
-    super(TYPES.ManagedKeyRotation, name, {}, {
-      ...opts,
-      aliases: [...(opts?.aliases ?? []), { type: LEGACY_TYPES.ManagedKeyRotation }],
-    });
+    super(
+      TYPES.ManagedKeyRotation,
+      name,
+      {},
+      {
+        ...opts,
+        aliases: [...(opts?.aliases ?? []), { type: LEGACY_TYPES.ManagedKeyRotation }],
+      },
+    );
 
     const keyType = args.keyType ?? "RSA";
     const keySize = args.keySize ?? 3072;
     const protectKey = args.protectKey ?? true;
     if (!protectKey) {
-      void pulumi.log.warn(`ManagedKeyRotation "${name}": protectKey is false; deleting this key makes every account encrypted with it unreadable`, this);
+      void pulumi.log.warn(
+        `ManagedKeyRotation "${name}": protectKey is false; deleting this key makes every account encrypted with it unreadable`,
+        this,
+      );
     }
     if (args.enabled === false) {
-      void pulumi.log.warn(`ManagedKeyRotation "${name}": the key is disabled; storage accounts encrypted with it answer HTTP 403 until it is enabled again`, this);
+      void pulumi.log.warn(
+        `ManagedKeyRotation "${name}": the key is disabled; storage accounts encrypted with it answer HTTP 403 until it is enabled again`,
+        this,
+      );
     }
 
     const describe = `ManagedKeyRotation "${name}" vault`;

@@ -89,7 +89,9 @@ export function deriveKeyName(base: string): string {
  * parentheses, hyphens and periods, not ending in a period (Microsoft.Resources naming rules).
  */
 export function resourceGroupNameProblem(name: unknown): string | undefined {
-  if (typeof name !== "string") return `must be a resource group name, got ${JSON.stringify(name) ?? String(name)}`;
+  if (typeof name !== "string") {
+    return `must be a resource group name, got ${JSON.stringify(name) ?? String(name)}`;
+  }
   if (!/^[\p{L}\p{N}_().-]{1,90}$/u.test(name) || name.endsWith(".")) {
     return `must be 1-90 letters, digits, underscores, parentheses, hyphens and periods, not ending in a period, got ${JSON.stringify(name)}`;
   }
@@ -106,7 +108,10 @@ const IDENTITY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/;
  * break the identity naming rule (a component name with dots or spaces, or too long), else undefined so auto-naming
  * stays as it was: the logical name sanitised, cut, and made unique with a short hash of the original.
  */
-export function identityNameOverride(logicalName: string, hash: (text: string) => string): string | undefined {
+export function identityNameOverride(
+  logicalName: string,
+  hash: (text: string) => string,
+): string | undefined {
   if (IDENTITY_NAME.test(`${logicalName}${"0".repeat(AUTONAME_SUFFIX_LENGTH)}`)) return undefined;
   const cleaned = logicalName.replace(/[^a-zA-Z0-9_-]+/g, "-").replace(/^[^a-zA-Z0-9]+/, "");
   const digest = hash(logicalName).slice(0, 8);

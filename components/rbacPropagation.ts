@@ -21,7 +21,9 @@ export function waitForRbacPropagation(
     name,
     {
       createDuration: `${seconds}s`,
-      triggers: { roleAssignmentIds: pulumi.all(grants.map((g) => g.id)).apply((ids) => ids.join(",")) },
+      triggers: {
+        roleAssignmentIds: pulumi.all(grants.map((g) => g.id)).apply((ids) => ids.join(",")),
+      },
     },
     { ...opts, dependsOn: [...grants] },
   );

@@ -80,9 +80,14 @@ export function resolveVault(
     ref.vaultUri !== undefined
       ? pulumi.all([ref.vaultUri, parts]).apply(([u, p]) => {
           // The URI and the id must name the same vault, or the grant and the encryption would point at different vaults.
-          const fromUri = typeof u === "string" ? /^https:\/\/([a-zA-Z0-9-]{3,24})\.vault\./.exec(u)?.[1] : undefined;
+          const fromUri =
+            typeof u === "string"
+              ? /^https:\/\/([a-zA-Z0-9-]{3,24})\.vault\./.exec(u)?.[1]
+              : undefined;
           if (fromUri === undefined || fromUri.toLowerCase() !== p.vaultName.toLowerCase()) {
-            throw new Error(`${describe}.vaultUri ${JSON.stringify(u)} does not name the vault of vaultId ("${p.vaultName}"); both must describe the same vault`);
+            throw new Error(
+              `${describe}.vaultUri ${JSON.stringify(u)} does not name the vault of vaultId ("${p.vaultName}"); both must describe the same vault`,
+            );
           }
           return u.replace(/\/+$/, "");
         })
@@ -108,14 +113,16 @@ export function vaultNameInProviderSubscription(
   describe: string,
   what: string,
 ): pulumi.Output<string> {
-  return pulumi.all([vault.vaultName, vault.subscriptionId, clientSubscriptionId]).apply(([name, vaultSub, providerSub]) => {
-    if (vaultSub.toLowerCase() !== providerSub.toLowerCase()) {
-      throw new Error(
-        `${describe}.vaultId is in subscription ${vaultSub}, but the Azure provider deploys to subscription ${providerSub}; ` +
-          `azure-native addresses ${what} by resource group and vault name in the provider's subscription. Pass an azure-native ` +
-          `provider for subscription ${vaultSub} in the component's options (providers), or use an RBAC vault (role assignments are addressed by id)`,
-      );
-    }
-    return name;
-  });
+  return pulumi
+    .all([vault.vaultName, vault.subscriptionId, clientSubscriptionId])
+    .apply(([name, vaultSub, providerSub]) => {
+      if (vaultSub.toLowerCase() !== providerSub.toLowerCase()) {
+        throw new Error(
+          `${describe}.vaultId is in subscription ${vaultSub}, but the Azure provider deploys to subscription ${providerSub}; ` +
+            `azure-native addresses ${what} by resource group and vault name in the provider's subscription. Pass an azure-native ` +
+            `provider for subscription ${vaultSub} in the component's options (providers), or use an RBAC vault (role assignments are addressed by id)`,
+        );
+      }
+      return name;
+    });
 }

@@ -48,7 +48,10 @@ export function buildRotationPolicy(s: RotationSettings): BuiltRotationPolicy {
     { action: { type: "rotate" }, trigger: { timeAfterCreate: s.rotateAfter } },
   ];
   if (s.notifyBefore !== undefined) {
-    lifetimeActions.push({ action: { type: "notify" }, trigger: { timeBeforeExpiry: s.notifyBefore } });
+    lifetimeActions.push({
+      action: { type: "notify" },
+      trigger: { timeBeforeExpiry: s.notifyBefore },
+    });
   }
   return { attributes: { expiryTime: s.expiresAfter }, lifetimeActions };
 }
@@ -73,7 +76,10 @@ export function rotationPolicyProblems(policy: PlainRotationPolicy): RotationPol
   if (expiry !== undefined) {
     expiryDays = isoDurationDays(expiry);
     if (expiryDays === undefined) {
-      add("attributes.expiryTime", `must be an ISO-8601 duration such as "P1Y", got ${JSON.stringify(expiry)}`);
+      add(
+        "attributes.expiryTime",
+        `must be an ISO-8601 duration such as "P1Y", got ${JSON.stringify(expiry)}`,
+      );
     } else if (expiryDays < ROTATION_LIMITS.minExpiryDays) {
       add("attributes.expiryTime", `must be at least P28D, got ${expiry}`);
     }
@@ -83,7 +89,10 @@ export function rotationPolicyProblems(policy: PlainRotationPolicy): RotationPol
     const at = `lifetimeActions[${i}]`;
     const type = la.action?.type;
     if (type !== "rotate" && type !== "notify") {
-      add(`${at}.action.type`, `must be "rotate" or "notify" (lowercase), got ${JSON.stringify(type)}`);
+      add(
+        `${at}.action.type`,
+        `must be "rotate" or "notify" (lowercase), got ${JSON.stringify(type)}`,
+      );
       return;
     }
     counts[type] = (counts[type] ?? 0) + 1;
@@ -94,16 +103,28 @@ export function rotationPolicyProblems(policy: PlainRotationPolicy): RotationPol
       return;
     }
     if (type === "notify" && after !== undefined) {
-      add(`${at}.trigger.timeAfterCreate`, `a notify action takes only timeBeforeExpiry, got timeAfterCreate ${after}`);
+      add(
+        `${at}.trigger.timeAfterCreate`,
+        `a notify action takes only timeBeforeExpiry, got timeAfterCreate ${after}`,
+      );
       return;
     }
     if (after !== undefined) {
       const days = isoDurationDays(after);
       if (days === undefined) {
-        add(`${at}.trigger.timeAfterCreate`, `must be an ISO-8601 duration such as "P90D", got ${JSON.stringify(after)}`);
+        add(
+          `${at}.trigger.timeAfterCreate`,
+          `must be an ISO-8601 duration such as "P90D", got ${JSON.stringify(after)}`,
+        );
       } else if (days < ROTATION_LIMITS.minDaysAfterCreate) {
-        add(`${at}.trigger.timeAfterCreate`, `must be at least P7D (rotate no sooner than 7 days after creation), got ${after}`);
-      } else if (expiryDays !== undefined && expiryDays - days < ROTATION_LIMITS.minDaysBeforeExpiry) {
+        add(
+          `${at}.trigger.timeAfterCreate`,
+          `must be at least P7D (rotate no sooner than 7 days after creation), got ${after}`,
+        );
+      } else if (
+        expiryDays !== undefined &&
+        expiryDays - days < ROTATION_LIMITS.minDaysBeforeExpiry
+      ) {
         add(
           `${at}.trigger.timeAfterCreate`,
           `must be at least 7 days shorter than the expiry ${expiry} (rotate before the version expires), got ${after}`,
@@ -113,12 +134,18 @@ export function rotationPolicyProblems(policy: PlainRotationPolicy): RotationPol
     if (before !== undefined) {
       const days = isoDurationDays(before);
       if (days === undefined) {
-        add(`${at}.trigger.timeBeforeExpiry`, `must be an ISO-8601 duration such as "P30D", got ${JSON.stringify(before)}`);
+        add(
+          `${at}.trigger.timeBeforeExpiry`,
+          `must be an ISO-8601 duration such as "P30D", got ${JSON.stringify(before)}`,
+        );
       } else if (expiry === undefined) {
         add(`${at}.trigger.timeBeforeExpiry`, "needs attributes.expiryTime to be set");
       } else if (days < ROTATION_LIMITS.minDaysBeforeExpiry) {
         add(`${at}.trigger.timeBeforeExpiry`, `must be at least P7D, got ${before}`);
-      } else if (expiryDays !== undefined && expiryDays - days < ROTATION_LIMITS.minDaysAfterCreate) {
+      } else if (
+        expiryDays !== undefined &&
+        expiryDays - days < ROTATION_LIMITS.minDaysAfterCreate
+      ) {
         add(
           `${at}.trigger.timeBeforeExpiry`,
           `must leave at least 7 days after creation within the expiry ${expiry}, got ${before}`,

@@ -4,10 +4,21 @@ import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as random from "@pulumi/random";
 import { parseVaultId } from "./armId";
 import { LEGACY_TYPES, TYPES } from "./componentTypes";
-import { enumValues, PrincipalType, PublicNetworkAccess, VaultPermissionModel, VaultSku } from "./enums";
+import {
+  enumValues,
+  PrincipalType,
+  PublicNetworkAccess,
+  VaultPermissionModel,
+  VaultSku,
+} from "./enums";
 import { grantVaultAccess } from "./grants";
 import { regionProblem } from "./azureRegions";
-import { deriveVaultName, NAME_SUFFIX_LENGTH, resourceGroupNameProblem, vaultNameProblem } from "./naming";
+import {
+  deriveVaultName,
+  NAME_SUFFIX_LENGTH,
+  resourceGroupNameProblem,
+  vaultNameProblem,
+} from "./naming";
 import { resolveVault, type VaultReference } from "./references";
 import {
   argumentsObject,
@@ -138,33 +149,64 @@ export function validateSecureVaultArgs(name: string, input: SecureVaultArgs): v
     const p = vaultNameProblem(args.vaultName);
     if (p) problems.add("vaultName", p);
   }
-  if (checkString(problems, "namePrefix", args.namePrefix) && !/[a-zA-Z0-9]/.test(args.namePrefix)) {
-    problems.add("namePrefix", `must contain at least one letter or digit, got ${show(args.namePrefix)}`);
+  if (
+    checkString(problems, "namePrefix", args.namePrefix) &&
+    !/[a-zA-Z0-9]/.test(args.namePrefix)
+  ) {
+    problems.add(
+      "namePrefix",
+      `must contain at least one letter or digit, got ${show(args.namePrefix)}`,
+    );
   }
   checkEnum(problems, "sku", args.sku, enumValues(VaultSku));
   checkEnum(problems, "permissionModel", args.permissionModel, enumValues(VaultPermissionModel));
   const days = args.softDeleteRetentionInDays;
-  if (days !== undefined && (typeof days !== "number" || !Number.isInteger(days) || days < 7 || days > 90)) {
-    problems.add("softDeleteRetentionInDays", `must be a whole number of days between 7 and 90, got ${show(days)}`);
+  if (
+    days !== undefined &&
+    (typeof days !== "number" || !Number.isInteger(days) || days < 7 || days > 90)
+  ) {
+    problems.add(
+      "softDeleteRetentionInDays",
+      `must be a whole number of days between 7 and 90, got ${show(days)}`,
+    );
   }
-  checkEnum(problems, "publicNetworkAccess", args.publicNetworkAccess, enumValues(PublicNetworkAccess));
+  checkEnum(
+    problems,
+    "publicNetworkAccess",
+    args.publicNetworkAccess,
+    enumValues(PublicNetworkAccess),
+  );
   checkNetworkAllowLists(problems, args.allowedIpRanges, args.allowedSubnetIds, "vault");
   const seen = new Set<string>();
   checkArray(problems, "administrators", args.administrators).forEach((a, i) => {
     if (a === null || typeof a !== "object" || Array.isArray(a)) {
-      problems.add(`administrators[${i}]`, `must be an object with objectId (and principalType), got ${show(a)}`);
+      problems.add(
+        `administrators[${i}]`,
+        `must be an object with objectId (and principalType), got ${show(a)}`,
+      );
       return;
     }
     const admin = a as Partial<VaultAdministrator>;
     if (checkString(problems, `administrators[${i}].objectId`, admin.objectId, true)) {
       if (!GUID_PATTERN.test(admin.objectId)) {
-        problems.add(`administrators[${i}].objectId`, `must be an Entra ID object id (a GUID), got ${show(admin.objectId)}`);
+        problems.add(
+          `administrators[${i}].objectId`,
+          `must be an Entra ID object id (a GUID), got ${show(admin.objectId)}`,
+        );
       } else if (seen.has(admin.objectId.toLowerCase())) {
-        problems.add(`administrators[${i}].objectId`, `is listed twice (${admin.objectId}); each administrator gets one grant`);
+        problems.add(
+          `administrators[${i}].objectId`,
+          `is listed twice (${admin.objectId}); each administrator gets one grant`,
+        );
       }
       seen.add(admin.objectId.toLowerCase());
     }
-    checkEnum(problems, `administrators[${i}].principalType`, admin.principalType, enumValues(PrincipalType));
+    checkEnum(
+      problems,
+      `administrators[${i}].principalType`,
+      admin.principalType,
+      enumValues(PrincipalType),
+    );
   });
   if (checkString(problems, "tenantId", args.tenantId) && !GUID_PATTERN.test(args.tenantId)) {
     problems.add("tenantId", `must be an Entra ID tenant id (a GUID), got ${show(args.tenantId)}`);
@@ -206,7 +248,12 @@ export class SecureVault extends pulumi.ComponentResource {
   constructor(name: string, args: SecureVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: bad input never reaches the engine.
     validateSecureVaultArgs(name, args);
-    super(TYPES.SecureVault, name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: LEGACY_TYPES.SecureVault }] });
+    super(
+      TYPES.SecureVault,
+      name,
+      {},
+      { ...opts, aliases: [...(opts?.aliases ?? []), { type: LEGACY_TYPES.SecureVault }] },
+    );
 
     const sku = args.sku ?? "standard";
     const permissionModel = args.permissionModel ?? "accessPolicy";
@@ -218,16 +265,28 @@ export class SecureVault extends pulumi.ComponentResource {
       );
     }
     // Values that are outputs are checked when they resolve, before the vault request is built from them.
-    const checked = <T>(path: string, value: pulumi.Input<T>, problem: (v: unknown) => string | undefined): pulumi.Input<T> =>
-      checkedInput("SecureVault", name, path, value, problem);
-    const resourceGroupName = checked("resourceGroupName", args.resourceGroupName, resourceGroupNameProblem);
+    const checked = <T>(
+      path: string,
+      value: pulumi.Input<T>,
+      problem: (v: unknown) => string | undefined,
+    ): pulumi.Input<T> => checkedInput("SecureVault", name, path, value, problem);
+    const resourceGroupName = checked(
+      "resourceGroupName",
+      args.resourceGroupName,
+      resourceGroupNameProblem,
+    );
     const location = checked("location", args.location, regionProblem);
     const clientConfig = authorization.getClientConfigOutput({ parent: this });
-    const tenantId = args.tenantId !== undefined ? checked("tenantId", args.tenantId, guidProblem) : clientConfig.tenantId;
+    const tenantId =
+      args.tenantId !== undefined
+        ? checked("tenantId", args.tenantId, guidProblem)
+        : clientConfig.tenantId;
 
     let vaultName: pulumi.Input<string>;
     if (args.vaultName !== undefined) {
-      vaultName = checked("vaultName", args.vaultName, (v) => (typeof v === "string" ? vaultNameProblem(v) : `must be a string, got ${show(v)}`));
+      vaultName = checked("vaultName", args.vaultName, (v) =>
+        typeof v === "string" ? vaultNameProblem(v) : `must be a string, got ${show(v)}`,
+      );
     } else {
       const suffix = new random.RandomString(
         `${name}-name-suffix`,
@@ -258,8 +317,12 @@ export class SecureVault extends pulumi.ComponentResource {
           networkAcls: {
             defaultAction: "Deny",
             bypass: "AzureServices",
-            ipRules: (args.allowedIpRanges ?? []).map((value, i) => ({ value: checked(`allowedIpRanges[${i}]`, value, (v) => ipRuleProblem(v, "vault")) })),
-            virtualNetworkRules: (args.allowedSubnetIds ?? []).map((id, i) => ({ id: checked(`allowedSubnetIds[${i}]`, id, subnetIdProblem) })),
+            ipRules: (args.allowedIpRanges ?? []).map((value, i) => ({
+              value: checked(`allowedIpRanges[${i}]`, value, (v) => ipRuleProblem(v, "vault")),
+            })),
+            virtualNetworkRules: (args.allowedSubnetIds ?? []).map((id, i) => ({
+              id: checked(`allowedSubnetIds[${i}]`, id, subnetIdProblem),
+            })),
           },
           ...(args.recoverSoftDeleted ? { createMode: "recover" as const } : {}),
         },
@@ -289,7 +352,9 @@ export class SecureVault extends pulumi.ComponentResource {
     const resolved = resolveVault(reference, parseVaultId, `SecureVault "${name}"`);
     (args.administrators ?? []).forEach((admin, i) => {
       // Named by object id, so reordering the list keeps every grant; aliased from the index-based names of <= 0.1.0.
-      const grantName = isKnown(admin.objectId) ? `${name}-admin-${admin.objectId.toLowerCase()}` : `${name}-admin-${i}`;
+      const grantName = isKnown(admin.objectId)
+        ? `${name}-admin-${admin.objectId.toLowerCase()}`
+        : `${name}-admin-${i}`;
       grantVaultAccess(
         grantName,
         resolved,
@@ -302,7 +367,10 @@ export class SecureVault extends pulumi.ComponentResource {
           description: `Key administration for SecureVault ${name}`,
           describe: `SecureVault "${name}"`,
         },
-        { parent: this, aliases: grantName === `${name}-admin-${i}` ? [] : [{ name: `${name}-admin-${i}` }] },
+        {
+          parent: this,
+          aliases: grantName === `${name}-admin-${i}` ? [] : [{ name: `${name}-admin-${i}` }],
+        },
       );
     });
 

@@ -21,7 +21,16 @@ import { ACCESS_KEY_ROTATION_TYPESCRIPT_ONLY, hosting } from "./hosting";
 import { waitForRbacPropagation } from "./rbacPropagation";
 import { checkVaultReference } from "./referenceValidation";
 import { resolveVault, type VaultReference } from "./references";
-import { argumentsObject, ArgumentProblems, checkBoolean, checkEnum, checkString, checkTags, isKnown, show } from "./validation";
+import {
+  argumentsObject,
+  ArgumentProblems,
+  checkBoolean,
+  checkEnum,
+  checkString,
+  checkTags,
+  isKnown,
+  show,
+} from "./validation";
 
 /**
  * Name prefix of the deployer grants CmkStorageAccount <= 0.1.0 created itself (as its own children); the rotation it
@@ -85,28 +94,48 @@ export interface StorageAccessKeyRotationArgs {
 }
 
 /** Validates plain argument values (Outputs are checked by the provider when known); throws once listing every problem. */
-export function validateStorageAccessKeyRotationArgs(name: string, input: StorageAccessKeyRotationArgs): void {
+export function validateStorageAccessKeyRotationArgs(
+  name: string,
+  input: StorageAccessKeyRotationArgs,
+): void {
   const problems = new ArgumentProblems();
   if (hosting.isComponentProviderHost()) {
-    problems.add("args", `StorageAccessKeyRotation is available to TypeScript and JavaScript programs only: ${ACCESS_KEY_ROTATION_TYPESCRIPT_ONLY}`);
+    problems.add(
+      "args",
+      `StorageAccessKeyRotation is available to TypeScript and JavaScript programs only: ${ACCESS_KEY_ROTATION_TYPESCRIPT_ONLY}`,
+    );
     problems.throwIfAny("StorageAccessKeyRotation", name);
   }
   const args = argumentsObject(problems, input);
-  if (checkString(problems, "storageAccountId", args.storageAccountId, true) && !parseStorageAccountId(args.storageAccountId)) {
+  if (
+    checkString(problems, "storageAccountId", args.storageAccountId, true) &&
+    !parseStorageAccountId(args.storageAccountId)
+  ) {
     problems.add(
       "storageAccountId",
       `must be a storage account ARM id "/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Storage/storageAccounts/<name>", got ${show(args.storageAccountId)}`,
     );
   }
   checkVaultReference(problems, "vault", args.vault, true);
-  if (checkString(problems, "secretName", args.secretName) && !SECRET_NAME_PATTERN.test(args.secretName)) {
-    problems.add("secretName", `must match ${SECRET_NAME_PATTERN.source} (1-127 letters, digits, dashes), got ${show(args.secretName)}`);
+  if (
+    checkString(problems, "secretName", args.secretName) &&
+    !SECRET_NAME_PATTERN.test(args.secretName)
+  ) {
+    problems.add(
+      "secretName",
+      `must match ${SECRET_NAME_PATTERN.source} (1-127 letters, digits, dashes), got ${show(args.secretName)}`,
+    );
   }
   const period = args.rotationPeriodInDays;
   if (
     period !== undefined &&
     isKnown(period) &&
-    !(typeof period === "number" && Number.isInteger(period) && period >= MIN_ROTATION_PERIOD_DAYS && period <= MAX_ROTATION_PERIOD_DAYS)
+    !(
+      typeof period === "number" &&
+      Number.isInteger(period) &&
+      period >= MIN_ROTATION_PERIOD_DAYS &&
+      period <= MAX_ROTATION_PERIOD_DAYS
+    )
   ) {
     problems.add(
       "rotationPeriodInDays",
@@ -117,18 +146,37 @@ export function validateStorageAccessKeyRotationArgs(name: string, input: Storag
   if (args.tags !== undefined && args.tags !== null && typeof args.tags === "object") {
     const keys = Object.keys(args.tags);
     if (keys.length > MAX_USER_TAGS) {
-      problems.add("tags", `must have at most ${MAX_USER_TAGS} entries (Key Vault allows 15 per secret, 4 are the rotation's), got ${keys.length}`);
+      problems.add(
+        "tags",
+        `must have at most ${MAX_USER_TAGS} entries (Key Vault allows 15 per secret, 4 are the rotation's), got ${keys.length}`,
+      );
     }
-    const reserved = keys.filter((k) => (Object.values(SECRET_TAGS) as string[]).some((r) => r.toLowerCase() === k.toLowerCase()));
+    const reserved = keys.filter((k) =>
+      (Object.values(SECRET_TAGS) as string[]).some((r) => r.toLowerCase() === k.toLowerCase()),
+    );
     if (reserved.length > 0) {
-      problems.add("tags", `must not set the rotation's own tags ${Object.values(SECRET_TAGS).join(", ")}, got ${show(reserved)}`);
+      problems.add(
+        "tags",
+        `must not set the rotation's own tags ${Object.values(SECRET_TAGS).join(", ")}, got ${show(reserved)}`,
+      );
     }
   }
   checkBoolean(problems, "grantDeployerAccess", args.grantDeployerAccess);
-  checkEnum(problems, "deployerPrincipalType", args.deployerPrincipalType, enumValues(DeployerPrincipalType));
+  checkEnum(
+    problems,
+    "deployerPrincipalType",
+    args.deployerPrincipalType,
+    enumValues(DeployerPrincipalType),
+  );
   const seconds = args.rbacPropagationSeconds;
-  if (seconds !== undefined && (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0 || seconds > 900)) {
-    problems.add("rbacPropagationSeconds", `must be a whole number of seconds between 0 and 900, got ${show(seconds)}`);
+  if (
+    seconds !== undefined &&
+    (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0 || seconds > 900)
+  ) {
+    problems.add(
+      "rbacPropagationSeconds",
+      `must be a whole number of seconds between 0 and 900, got ${show(seconds)}`,
+    );
   }
   problems.throwIfAny("StorageAccessKeyRotation", name);
 }
@@ -220,22 +268,39 @@ export class StorageAccessKeyRotation extends pulumi.ComponentResource {
    * @param args See StorageAccessKeyRotationArgs.
    * @param opts Component options. The deployer's grants are created here unless `grantDeployerAccess` is false.
    */
-  constructor(name: string, args: StorageAccessKeyRotationArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: StorageAccessKeyRotationArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     // Validate before registering anything: bad input never reaches the engine.
     validateStorageAccessKeyRotationArgs(name, args);
-    super(TYPES.StorageAccessKeyRotation, name, {}, {
-      ...opts,
-      aliases: [...(opts?.aliases ?? []), { type: LEGACY_TYPES.StorageAccessKeyRotation }],
-    });
-    const vault = resolveVault(args.vault, parseVaultId, `StorageAccessKeyRotation "${name}" vault`);
-    const grants = (args.grantDeployerAccess ?? true) ? this.grantDeployer(name, args, vault, opts?.parent) : [];
+    super(
+      TYPES.StorageAccessKeyRotation,
+      name,
+      {},
+      {
+        ...opts,
+        aliases: [...(opts?.aliases ?? []), { type: LEGACY_TYPES.StorageAccessKeyRotation }],
+      },
+    );
+    const vault = resolveVault(
+      args.vault,
+      parseVaultId,
+      `StorageAccessKeyRotation "${name}" vault`,
+    );
+    const grants =
+      (args.grantDeployerAccess ?? true) ? this.grantDeployer(name, args, vault, opts?.parent) : [];
 
     const secretName =
       args.secretName ??
       pulumi.output(args.storageAccountId).apply((id) => {
         const ref = parseStorageAccountId(id);
         if (!ref) {
-          throw new pulumi.ResourceError(`storageAccountId must be a storage account ARM id, got ${show(id)}`, this);
+          throw new pulumi.ResourceError(
+            `storageAccountId must be a storage account ARM id, got ${show(id)}`,
+            this,
+          );
         }
         return defaultSecretName(ref.accountName);
       });
@@ -279,8 +344,12 @@ export class StorageAccessKeyRotation extends pulumi.ComponentResource {
     const legacy = args[LEGACY_GRANT_PREFIX];
     // Grants of <= 0.1.0 were children of the CmkStorageAccount, named `<account>-deployer-<role|secrets>`.
     const aliasesFor = (suffix: string): pulumi.Alias[] =>
-      legacy !== undefined && legacyParent !== undefined ? [{ name: `${legacy}-deployer-${suffix}`, parent: legacyParent }] : [];
-    const accountSubscription = pulumi.output(args.storageAccountId).apply((id) => parseStorageAccountId(id)?.subscriptionId ?? "");
+      legacy !== undefined && legacyParent !== undefined
+        ? [{ name: `${legacy}-deployer-${suffix}`, parent: legacyParent }]
+        : [];
+    const accountSubscription = pulumi
+      .output(args.storageAccountId)
+      .apply((id) => parseStorageAccountId(id)?.subscriptionId ?? "");
     const grants: pulumi.CustomResource[] = permissions.storageAccountRoles.map((role) =>
       assignRole(
         `${name}-deployer-${role}`,
@@ -314,6 +383,14 @@ export class StorageAccessKeyRotation extends pulumi.ComponentResource {
       ),
     );
     const roleAssignments = grants.filter((g) => g instanceof authorization.RoleAssignment);
-    return [...grants, waitForRbacPropagation(`${name}-deployer-rbac-propagation`, roleAssignments, args.rbacPropagationSeconds ?? 60, { parent: this })];
+    return [
+      ...grants,
+      waitForRbacPropagation(
+        `${name}-deployer-rbac-propagation`,
+        roleAssignments,
+        args.rbacPropagationSeconds ?? 60,
+        { parent: this },
+      ),
+    ];
   }
 }

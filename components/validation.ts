@@ -52,7 +52,10 @@ export function show(value: unknown): string {
 }
 
 /** The arguments object a component received, or a problem when it is not an object (untyped callers). */
-export function argumentsObject<T extends object>(problems: ArgumentProblems, args: T | null | undefined): Partial<T> {
+export function argumentsObject<T extends object>(
+  problems: ArgumentProblems,
+  args: T | null | undefined,
+): Partial<T> {
   if (args === null || args === undefined || typeof args !== "object" || Array.isArray(args)) {
     problems.add("args", `must be an object of arguments, got ${show(args)}`);
     return {};
@@ -61,7 +64,12 @@ export function argumentsObject<T extends object>(problems: ArgumentProblems, ar
 }
 
 /** Adds a problem when a known value is not a string; true when it is a usable known string. */
-export function checkString(problems: ArgumentProblems, path: string, value: unknown, required = false): value is string {
+export function checkString(
+  problems: ArgumentProblems,
+  path: string,
+  value: unknown,
+  required = false,
+): value is string {
   if (value === undefined || value === null) {
     if (required) problems.add(path, `is required, got ${show(value)}`);
     return false;
@@ -75,7 +83,12 @@ export function checkString(problems: ArgumentProblems, path: string, value: unk
 }
 
 /** Adds a problem when a known value is not one of an enum's values. */
-export function checkEnum(problems: ArgumentProblems, path: string, value: unknown, allowed: readonly string[]): void {
+export function checkEnum(
+  problems: ArgumentProblems,
+  path: string,
+  value: unknown,
+  allowed: readonly string[],
+): void {
   if (value === undefined || !isKnown(value)) return;
   if (typeof value !== "string" || !allowed.includes(value)) {
     problems.add(path, `must be one of ${allowed.join(", ")}, got ${show(value)}`);
@@ -90,7 +103,11 @@ export function checkBoolean(problems: ArgumentProblems, path: string, value: un
 }
 
 /** Adds a problem when a value is present but not an array; returns the array (or []) to check element by element. */
-export function checkArray(problems: ArgumentProblems, path: string, value: unknown): readonly unknown[] {
+export function checkArray(
+  problems: ArgumentProblems,
+  path: string,
+  value: unknown,
+): readonly unknown[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     problems.add(path, `must be a list, got ${show(value)}`);
@@ -104,7 +121,12 @@ export function checkArray(problems: ArgumentProblems, path: string, value: unkn
  * per resource, names 1-512 characters (128 on storage accounts), values up to 256, and no `< > % & \\ ? /` in names.
  * `reserved` tags are the ones the component sets itself, which count towards the 50.
  */
-export function checkTags(problems: ArgumentProblems, path: string, tags: unknown, limits: { maxNameLength?: number; reserved?: number } = {}): void {
+export function checkTags(
+  problems: ArgumentProblems,
+  path: string,
+  tags: unknown,
+  limits: { maxNameLength?: number; reserved?: number } = {},
+): void {
   const maxName = limits.maxNameLength ?? 512;
   const maxTags = 50 - (limits.reserved ?? 2);
   if (tags === undefined || !isKnown(tags)) return;
@@ -114,14 +136,23 @@ export function checkTags(problems: ArgumentProblems, path: string, tags: unknow
   }
   const entries = Object.entries(tags as Record<string, unknown>);
   if (entries.length > maxTags) {
-    problems.add(path, `may hold at most ${maxTags} tags (Azure allows 50 per resource; the component sets ${50 - maxTags}), got ${entries.length}`);
+    problems.add(
+      path,
+      `may hold at most ${maxTags} tags (Azure allows 50 per resource; the component sets ${50 - maxTags}), got ${entries.length}`,
+    );
   }
   for (const [k, v] of entries) {
     if (k.length < 1 || k.length > maxName || /[<>%&\\?/]/.test(k)) {
-      problems.add(`${path}.${k}`, `tag names must be 1-${maxName} characters without < > % & \\ ? /, got ${show(k)}`);
+      problems.add(
+        `${path}.${k}`,
+        `tag names must be 1-${maxName} characters without < > % & \\ ? /, got ${show(k)}`,
+      );
     }
     if (isKnown(v) && (typeof v !== "string" || v.length > 256)) {
-      problems.add(`${path}.${k}`, `tag values must be strings of at most 256 characters, got ${show(v)}`);
+      problems.add(
+        `${path}.${k}`,
+        `tag values must be strings of at most 256 characters, got ${show(v)}`,
+      );
     }
   }
 }
@@ -131,12 +162,22 @@ export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 
 /** Why `value` is not an Entra ID object, tenant or client id (a GUID), or undefined. */
 export function guidProblem(value: unknown): string | undefined {
-  return typeof value === "string" && GUID_PATTERN.test(value) ? undefined : `must be an Entra ID id (a GUID), got ${show(value)}`;
+  return typeof value === "string" && GUID_PATTERN.test(value)
+    ? undefined
+    : `must be an Entra ID id (a GUID), got ${show(value)}`;
 }
-const SUBNET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
+const SUBNET_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
 
 /** Address ranges a public endpoint's firewall can never match (parsed by ipaddr.js). */
-const NON_PUBLIC_RANGES = new Set(["private", "loopback", "linkLocal", "multicast", "unspecified", "broadcast"]);
+const NON_PUBLIC_RANGES = new Set([
+  "private",
+  "loopback",
+  "linkLocal",
+  "multicast",
+  "unspecified",
+  "broadcast",
+]);
 
 /** Which firewall an IP rule is for: storage accounts do not take /31 and /32 ranges. */
 export type FirewallKind = "vault" | "storage";
@@ -151,9 +192,13 @@ export function ipRuleProblem(value: unknown, kind: FirewallKind): string | unde
   const example = `an IPv4 address or CIDR range such as "203.0.113.0/24"`;
   if (typeof value !== "string") return `must be ${example}, got ${show(value)}`;
   const [address, prefix, ...rest] = value.split("/");
-  if (rest.length > 0 || !ipaddr.IPv4.isValidFourPartDecimal(address)) return `must be ${example}, got ${show(value)}`;
+  if (rest.length > 0 || !ipaddr.IPv4.isValidFourPartDecimal(address)) {
+    return `must be ${example}, got ${show(value)}`;
+  }
   if (prefix !== undefined) {
-    if (!/^\d{1,2}$/.test(prefix) || Number(prefix) > 32) return `must be ${example} (prefix 0-32), got ${show(value)}`;
+    if (!/^\d{1,2}$/.test(prefix) || Number(prefix) > 32) {
+      return `must be ${example} (prefix 0-32), got ${show(value)}`;
+    }
     if (kind === "storage" && Number(prefix) >= 31) {
       return `must not use a /31 or /32 range (Azure Storage does not support them; give single addresses instead), got ${show(value)}`;
     }
@@ -173,13 +218,20 @@ export function subnetIdProblem(value: unknown): string | undefined {
 }
 
 /** Checks firewall allow-lists (`allowedIpRanges`, `allowedSubnetIds`) shared by the vault and storage components. */
-export function checkNetworkAllowLists(problems: ArgumentProblems, ipRanges: unknown, subnetIds: unknown, kind: FirewallKind): void {
+export function checkNetworkAllowLists(
+  problems: ArgumentProblems,
+  ipRanges: unknown,
+  subnetIds: unknown,
+  kind: FirewallKind,
+): void {
   const seen = new Set<string>();
   checkArray(problems, "allowedIpRanges", ipRanges).forEach((ip, i) => {
     if (!isKnown(ip)) return;
     const p = ipRuleProblem(ip, kind);
     if (p) problems.add(`allowedIpRanges[${i}]`, p);
-    else if (seen.has(ip as string)) problems.add(`allowedIpRanges[${i}]`, `is listed twice (${ip as string})`);
+    else if (seen.has(ip as string)) {
+      problems.add(`allowedIpRanges[${i}]`, `is listed twice (${ip as string})`);
+    }
     seen.add(ip as string);
   });
   checkArray(problems, "allowedSubnetIds", subnetIds).forEach((id, i) => {
@@ -204,7 +256,9 @@ export function checkedInput<T>(
   if (isKnown(value)) return value;
   return pulumi.output(value).apply((resolved) => {
     const p = problem(resolved);
-    if (p !== undefined) throw new Error(`Invalid arguments for ${component} "${name}":\n  - ${path}: ${p}`);
+    if (p !== undefined) {
+      throw new Error(`Invalid arguments for ${component} "${name}":\n  - ${path}: ${p}`);
+    }
     return resolved;
   }) as pulumi.Output<T>;
 }

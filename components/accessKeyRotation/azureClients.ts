@@ -78,7 +78,10 @@ export interface AzureTransportOptions {
  * Per-attempt policy (position "perRetry", i.e. inside the SDK's retry loop) that makes timeouts, mid-body
  * connection cuts and 429s without Retry-After retryable by the SDK's own retry strategies.
  */
-export function resiliencePolicy(attemptTimeoutMs: number, throttleDelayMs: number): PipelinePolicy {
+export function resiliencePolicy(
+  attemptTimeoutMs: number,
+  throttleDelayMs: number,
+): PipelinePolicy {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { RestError } = require("@azure/core-rest-pipeline") as typeof CoreRestPipeline;
   return {
@@ -102,9 +105,15 @@ export function resiliencePolicy(attemptTimeoutMs: number, throttleDelayMs: numb
       } catch (e) {
         const err = e as { name?: string; code?: string; message?: string };
         if (err.name === "AbortError" && !callerSignal?.aborted) {
-          throw new RestError(`request timed out after ${request.timeout} ms`, { code: "ETIMEDOUT", request });
+          throw new RestError(`request timed out after ${request.timeout} ms`, {
+            code: "ETIMEDOUT",
+            request,
+          });
         }
-        if (err.code === RestError.PARSE_ERROR && /^Error reading response as text/.test(err.message ?? "")) {
+        if (
+          err.code === RestError.PARSE_ERROR &&
+          /^Error reading response as text/.test(err.message ?? "")
+        ) {
           throw new RestError(`connection lost while reading the response: ${err.message}`, {
             code: "ECONNRESET",
             request,
@@ -161,7 +170,10 @@ function toPublished(props: {
 }
 
 /** Builds the SDK-backed clients. SDK modules are loaded here, at call time, not when the module is imported. */
-export function createAzureRotationClients(target: RotationEndpoints, transport: AzureTransportOptions = {}): RotationClients {
+export function createAzureRotationClients(
+  target: RotationEndpoints,
+  transport: AzureTransportOptions = {},
+): RotationClients {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { StorageManagementClient } = require("@azure/arm-storage") as typeof ArmStorage;
   const { SecretClient } = require("@azure/keyvault-secrets") as typeof KeyVaultSecrets;
@@ -178,14 +190,20 @@ export function createAzureRotationClients(target: RotationEndpoints, transport:
       maxRetryDelayInMs: transport.maxRetryDelayInMs ?? 30000,
     },
     additionalPolicies: [
-      { policy: resiliencePolicy(transport.attemptTimeoutMs ?? 60000, retryDelayInMs), position: "perRetry" as const },
+      {
+        policy: resiliencePolicy(transport.attemptTimeoutMs ?? 60000, retryDelayInMs),
+        position: "perRetry" as const,
+      },
     ],
     ...(transport.agent ? { agent: transport.agent } : {}),
   };
   const arm = new StorageManagementClient(credential, target.subscriptionId, {
     ...pipelineOptions,
     ...(transport.armEndpoint
-      ? { endpoint: transport.armEndpoint, credentialScopes: ["https://management.azure.com/.default"] }
+      ? {
+          endpoint: transport.armEndpoint,
+          credentialScopes: ["https://management.azure.com/.default"],
+        }
       : {}),
   });
   let contentTypeInFlight: string | undefined;

@@ -79,7 +79,9 @@ export function accessKeyRotationProvider(
   const endpointsOf = (inputs: AccessKeyRotationInputs): RotationEndpoints => {
     const ref = parseStorageAccountId(inputs.storageAccountId);
     if (!ref) {
-      throw new Error(`storageAccountId is not a storage account ARM id: ${JSON.stringify(inputs.storageAccountId)}`);
+      throw new Error(
+        `storageAccountId is not a storage account ARM id: ${JSON.stringify(inputs.storageAccountId)}`,
+      );
     }
     return {
       subscriptionId: ref.subscriptionId,
@@ -91,7 +93,9 @@ export function accessKeyRotationProvider(
 
   const clientsFor = (inputs: AccessKeyRotationInputs): RotationClients => {
     const endpoints = endpointsOf(inputs);
-    return options.clients ? options.clients(endpoints) : createAzureRotationClients(endpoints, options.transport);
+    return options.clients
+      ? options.clients(endpoints)
+      : createAzureRotationClients(endpoints, options.transport);
   };
 
   const targetOf = (inputs: AccessKeyRotationInputs): RotationTarget => ({
@@ -105,16 +109,28 @@ export function accessKeyRotationProvider(
     const err = e as { message?: string; statusCode?: number; code?: string };
     const detail = [err.statusCode, err.code].filter((x) => x !== undefined).join(" ");
     const message = String(err.message ?? e).replace(/[A-Za-z0-9+/]{86}==/g, "[redacted]");
-    return new Error(`access-key rotation: ${operation} failed${detail ? ` (${detail})` : ""}: ${message}`);
+    return new Error(
+      `access-key rotation: ${operation} failed${detail ? ` (${detail})` : ""}: ${message}`,
+    );
   };
 
-  const observe = async (clients: RotationClients, inputs: AccessKeyRotationInputs): Promise<Observation> => {
+  const observe = async (
+    clients: RotationClients,
+    inputs: AccessKeyRotationInputs,
+  ): Promise<Observation> => {
     const times = await clients.getKeyCreationTimes();
-    const published = classifyPublished(await clients.getLatestSecret(inputs.secretName), inputs.storageAccountId);
+    const published = classifyPublished(
+      await clients.getLatestSecret(inputs.secretName),
+      inputs.storageAccountId,
+    );
     return { times, published, plan: planRotation(times, published, targetOf(inputs), clock()) };
   };
 
-  const publish = async (clients: RotationClients, inputs: AccessKeyRotationInputs, key: "key1" | "key2") => {
+  const publish = async (
+    clients: RotationClients,
+    inputs: AccessKeyRotationInputs,
+    key: "key1" | "key2",
+  ) => {
     // Creation time first, then the value: if the key changes between the two reads, the tag is older than the key
     // and the next run republishes (repair) instead of keeping a stale value under a current tag.
     const times = await clients.getKeyCreationTimes();
@@ -127,9 +143,14 @@ export function accessKeyRotationProvider(
     });
   };
 
-  const outputsOf = (inputs: AccessKeyRotationInputs, obs: Observation): AccessKeyRotationOutputs => {
+  const outputsOf = (
+    inputs: AccessKeyRotationInputs,
+    obs: Observation,
+  ): AccessKeyRotationOutputs => {
     if (obs.published.kind !== "managed") {
-      throw new Error(`the secret ${inputs.secretName} holds no rotation-managed version after publishing`);
+      throw new Error(
+        `the secret ${inputs.secretName} holds no rotation-managed version after publishing`,
+      );
     }
     const active = obs.published.activeKey;
     const secretId = obs.published.secret.id.replace(/\/[^/]*$/, "");
@@ -154,7 +175,9 @@ export function accessKeyRotationProvider(
     try {
       const before = await observe(clients, inputs);
       if (before.plan.kind === "conflict") {
-        throw new Error(`secret ${inputs.secretName}: ${before.plan.reason}; refusing to overwrite it`);
+        throw new Error(
+          `secret ${inputs.secretName}: ${before.plan.reason}; refusing to overwrite it`,
+        );
       }
       if (before.plan.regenerate) {
         step = `regenerating ${before.plan.regenerate}`;
@@ -177,22 +200,34 @@ export function accessKeyRotationProvider(
     // Synchronous checks; the provider interface wants a promise.
     check: (_olds, news) => {
       const failures: { property: string; reason: string }[] = [];
-      if (!isUnknown(news.storageAccountId) && !parseStorageAccountId(String(news.storageAccountId))) {
+      if (
+        !isUnknown(news.storageAccountId) &&
+        !parseStorageAccountId(String(news.storageAccountId))
+      ) {
         failures.push({ property: "storageAccountId", reason: "must be a storage account ARM id" });
       }
       const period = news.rotationPeriodInDays;
       if (!isUnknown(period) && !(Number.isInteger(period) && period >= 1)) {
-        failures.push({ property: "rotationPeriodInDays", reason: "must be a whole number of days, at least 1" });
+        failures.push({
+          property: "rotationPeriodInDays",
+          reason: "must be a whole number of days, at least 1",
+        });
       }
       return Promise.resolve(failures.length > 0 ? { inputs: news, failures } : { inputs: news });
     },
 
     diff: async (_id, olds, news) => {
       const replaces: string[] = [];
-      if (isUnknown(news.storageAccountId) || !sameArmId(String(olds.storageAccountId), String(news.storageAccountId))) {
+      if (
+        isUnknown(news.storageAccountId) ||
+        !sameArmId(String(olds.storageAccountId), String(news.storageAccountId))
+      ) {
         replaces.push("storageAccountId");
       }
-      if (isUnknown(news.vaultUri) || String(olds.vaultUri).replace(/\/+$/, "") !== String(news.vaultUri).replace(/\/+$/, "")) {
+      if (
+        isUnknown(news.vaultUri) ||
+        String(olds.vaultUri).replace(/\/+$/, "") !== String(news.vaultUri).replace(/\/+$/, "")
+      ) {
         replaces.push("vaultUri");
       }
       if (isUnknown(news.secretName) || olds.secretName !== news.secretName) {
@@ -237,7 +272,10 @@ export function accessKeyRotationProvider(
       try {
         const clients = clientsFor(props);
         const times = await clients.getKeyCreationTimes();
-        const published = classifyPublished(await clients.getLatestSecret(props.secretName), props.storageAccountId);
+        const published = classifyPublished(
+          await clients.getLatestSecret(props.secretName),
+          props.storageAccountId,
+        );
         if (published.kind !== "managed") {
           // Blank id: the engine drops the resource on refresh and the next `up` creates (adopts) it again.
           return { id: "" };

@@ -148,7 +148,11 @@ export function secretContentType(accountName: string, key: KeyName): string {
 }
 
 /** The tags a version publishing `key` must carry (user tags first; the rotation's own tags win). */
-export function desiredSecretTags(target: RotationTarget, key: KeyName, keyCreationTime: string | null): Record<string, string> {
+export function desiredSecretTags(
+  target: RotationTarget,
+  key: KeyName,
+  keyCreationTime: string | null,
+): Record<string, string> {
   return {
     ...target.tags,
     [SECRET_TAGS.credentialId]: key,
@@ -162,7 +166,11 @@ export function desiredSecretTags(target: RotationTarget, key: KeyName, keyCreat
  * `expires` of a published version: when the key it holds is due for rotation (creation + period). A key of unknown
  * age is due at once; its version expires one period after publication instead of being born expired.
  */
-export function secretExpiresOn(keyCreationTime: string | null, periodDays: number, now: Date): Date {
+export function secretExpiresOn(
+  keyCreationTime: string | null,
+  periodDays: number,
+  now: Date,
+): Date {
   const base = timeOf(keyCreationTime) || now.getTime();
   return new Date(base + periodDays * DAY_MS);
 }
@@ -178,7 +186,10 @@ export type PublishedState =
  * `ProviderAddress`; "foreign" when it names another account (never overwritten); "none" when there is no version or
  * it carries no rotation tags (created by hand: the next publication supersedes it).
  */
-export function classifyPublished(secret: PublishedSecret | undefined, storageAccountId: string): PublishedState {
+export function classifyPublished(
+  secret: PublishedSecret | undefined,
+  storageAccountId: string,
+): PublishedState {
   if (!secret) {
     return { kind: "none" };
   }
@@ -229,11 +240,18 @@ export function planRotation(
 ): RotationPlan {
   const period = target.rotationPeriodInDays;
   if (published.kind === "foreign") {
-    return { kind: "conflict", reason: `the secret holds a key of another storage account (${published.owner})` };
+    return {
+      kind: "conflict",
+      reason: `the secret holds a key of another storage account (${published.owner})`,
+    };
   }
   if (published.kind === "none") {
     const key = newestKey(times);
-    return { kind: "adopt", publish: key, reason: `no rotation-managed version yet: publish the newest key (${key})` };
+    return {
+      kind: "adopt",
+      publish: key,
+      reason: `no rotation-managed version yet: publish the newest key (${key})`,
+    };
   }
   const active = published.activeKey;
   const inactive = otherKey(active);
@@ -255,10 +273,18 @@ export function planRotation(
     };
   }
   if (published.keyCreationTime !== normaliseTime(times[active])) {
-    return { kind: "repair", publish: active, reason: `${active} changed after it was published: republish it` };
+    return {
+      kind: "repair",
+      publish: active,
+      reason: `${active} changed after it was published: republish it`,
+    };
   }
   if (!sameTags(published.secret.tags, desiredSecretTags(target, active, times[active]))) {
-    return { kind: "retag", publish: active, reason: `secret tags differ from the inputs: republish ${active}` };
+    return {
+      kind: "retag",
+      publish: active,
+      reason: `secret tags differ from the inputs: republish ${active}`,
+    };
   }
   return { kind: "none", reason: `${active} is active and not yet due` };
 }

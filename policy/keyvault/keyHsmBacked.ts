@@ -9,7 +9,8 @@ export const keyHsmBacked: ResourceValidationPolicy = {
   description: "Key Vault keys should be backed by a hardware security module (RSA-HSM or EC-HSM).",
   enforcementLevel: "advisory",
   severity: "medium",
-  remediationSteps: 'Set `properties.kty: "RSA-HSM"` and use a premium vault (`properties.sku.name: "premium"`).',
+  remediationSteps:
+    'Set `properties.kty: "RSA-HSM"` and use a premium vault (`properties.sku.name: "premium"`).',
   url: URLS.azPolicy("587c79fe-dd04-4a5e-9d0b-f89598c7261b"),
   validateResource: validateResourceOfType(keyvault.Key, (key, _args, reportViolation) => {
     const kty = key.properties?.kty;

@@ -9,10 +9,12 @@ import { checkExpiry } from "../lib/keyChecks";
  */
 export const keyRotationExpiry: ResourceValidationPolicy = {
   name: "kv-key-rotation-expiry",
-  description: "Key Vault key rotation policies must set an expiry (expiryTime) of at least 28 days.",
+  description:
+    "Key Vault key rotation policies must set an expiry (expiryTime) of at least 28 days.",
   enforcementLevel: "mandatory",
   severity: "medium",
-  remediationSteps: 'Set `properties.rotationPolicy.attributes.expiryTime` to an ISO-8601 duration of at least "P28D" (for example "P1Y").',
+  remediationSteps:
+    'Set `properties.rotationPolicy.attributes.expiryTime` to an ISO-8601 duration of at least "P28D" (for example "P1Y").',
   url: URLS.azPolicy("152b15f7-8e1f-4c1f-ab71-8c010ba5dbc0"),
   validateResource: validateResourceOfType(keyvault.Key, (key, _args, reportViolation) => {
     for (const m of checkExpiry(key.properties?.rotationPolicy)) {

@@ -9,7 +9,8 @@ export const keyRotationNotify: ResourceValidationPolicy = {
   description: "Key Vault key rotation policies should notify before a key version expires.",
   enforcementLevel: "advisory",
   severity: "low",
-  remediationSteps: 'Add `{ action: { type: "notify" }, trigger: { timeBeforeExpiry: "P30D" } }` to `properties.rotationPolicy.lifetimeActions`.',
+  remediationSteps:
+    'Add `{ action: { type: "notify" }, trigger: { timeBeforeExpiry: "P30D" } }` to `properties.rotationPolicy.lifetimeActions`.',
   url: URLS.kvKeyRotation,
   validateResource: validateResourceOfType(keyvault.Key, (key, _args, reportViolation) => {
     for (const m of checkNotify(key.properties?.rotationPolicy)) {

@@ -22,7 +22,8 @@ export const maxDaysToRotateSchema = {
  */
 export const keyRotationPolicy: ResourceValidationPolicy = {
   name: "kv-key-rotation-policy",
-  description: "Key Vault keys must have a rotation policy that rotates them automatically within the configured number of days.",
+  description:
+    "Key Vault keys must have a rotation policy that rotates them automatically within the configured number of days.",
   configSchema: { properties: { maxDaysToRotate: maxDaysToRotateSchema } },
   enforcementLevel: "mandatory",
   severity: "high",
@@ -30,7 +31,8 @@ export const keyRotationPolicy: ResourceValidationPolicy = {
     'Add `properties.rotationPolicy.lifetimeActions` with `{ action: { type: "rotate" }, trigger: { timeAfterCreate: "P90D" } }` (or a timeBeforeExpiry trigger) within the configured maximum.',
   url: URLS.azPolicy("d8cf8476-a2ec-4916-896e-992351803c44"),
   validateResource: validateResourceOfType(keyvault.Key, (key, args, reportViolation) => {
-    const { maxDaysToRotate = DEFAULT_MAX_DAYS_TO_ROTATE } = args.getConfig<KeyRotationPolicyConfig>();
+    const { maxDaysToRotate = DEFAULT_MAX_DAYS_TO_ROTATE } =
+      args.getConfig<KeyRotationPolicyConfig>();
     for (const m of checkRotation(key.properties?.rotationPolicy, maxDaysToRotate)) {
       reportViolation(`properties.${m}`);
     }

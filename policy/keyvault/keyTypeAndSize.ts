@@ -1,7 +1,11 @@
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { URLS } from "../lib/constants";
-import { DEFAULT_ALLOWED_KEY_TYPES, DEFAULT_MIN_RSA_KEY_SIZE, checkKeyTypeAndSize } from "../lib/keyChecks";
+import {
+  DEFAULT_ALLOWED_KEY_TYPES,
+  DEFAULT_MIN_RSA_KEY_SIZE,
+  checkKeyTypeAndSize,
+} from "../lib/keyChecks";
 
 export interface KeyTypeAndSizeConfig {
   allowedKeyTypes?: string[];
@@ -32,17 +36,24 @@ export const keyTypeSchema = {
  */
 export const keyTypeAndSize: ResourceValidationPolicy = {
   name: "kv-key-type-and-size",
-  description: "Key Vault keys must be an allowed type (RSA or RSA-HSM) with at least the minimum RSA key size.",
+  description:
+    "Key Vault keys must be an allowed type (RSA or RSA-HSM) with at least the minimum RSA key size.",
   configSchema: { properties: keyTypeSchema },
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: 'Set `properties.kty` to "RSA" or "RSA-HSM" and `properties.keySize` to 3072 or 4096 (at least the configured minimum).',
+  remediationSteps:
+    'Set `properties.kty` to "RSA" or "RSA-HSM" and `properties.keySize` to 3072 or 4096 (at least the configured minimum).',
   url: URLS.azPolicy("82067dbb-e53b-4e06-b631-546d197452d9"),
   validateResource: validateResourceOfType(keyvault.Key, (key, args, reportViolation) => {
-    const { allowedKeyTypes = DEFAULT_ALLOWED_KEY_TYPES, minRsaKeySize = DEFAULT_MIN_RSA_KEY_SIZE } =
-      args.getConfig<KeyTypeAndSizeConfig>();
+    const {
+      allowedKeyTypes = DEFAULT_ALLOWED_KEY_TYPES,
+      minRsaKeySize = DEFAULT_MIN_RSA_KEY_SIZE,
+    } = args.getConfig<KeyTypeAndSizeConfig>();
     const p = key.properties;
-    for (const m of checkKeyTypeAndSize({ kty: p?.kty, keySize: p?.keySize }, { allowedKeyTypes, minRsaKeySize })) {
+    for (const m of checkKeyTypeAndSize(
+      { kty: p?.kty, keySize: p?.keySize },
+      { allowedKeyTypes, minRsaKeySize },
+    )) {
       reportViolation(`properties.${m}`);
     }
   }),

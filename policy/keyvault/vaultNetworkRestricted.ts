@@ -9,7 +9,8 @@ import { ciEquals } from "../lib/text";
  */
 export const vaultNetworkRestricted: ResourceValidationPolicy = {
   name: "kv-network-restricted",
-  description: "Key Vaults should disable public network access or deny network traffic by default.",
+  description:
+    "Key Vaults should disable public network access or deny network traffic by default.",
   enforcementLevel: "advisory",
   severity: "medium",
   remediationSteps:
@@ -17,7 +18,10 @@ export const vaultNetworkRestricted: ResourceValidationPolicy = {
   url: URLS.azPolicy("55615ac9-af46-4a59-874e-391cc3dfb490"),
   validateResource: validateResourceOfType(keyvault.Vault, (vault, _args, reportViolation) => {
     const p = vault.properties;
-    if (ciEquals(p?.publicNetworkAccess, "disabled") || ciEquals(p?.networkAcls?.defaultAction, "deny")) {
+    if (
+      ciEquals(p?.publicNetworkAccess, "disabled") ||
+      ciEquals(p?.networkAcls?.defaultAction, "deny")
+    ) {
       return;
     }
     reportViolation(

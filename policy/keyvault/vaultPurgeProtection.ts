@@ -19,7 +19,9 @@ export const vaultPurgeProtection: ResourceValidationPolicy = {
     if (value === undefined || value === null) {
       reportViolation("properties.enablePurgeProtection is not set; it must be true.");
     } else if (value !== true) {
-      reportViolation(`properties.enablePurgeProtection is ${JSON.stringify(value)}; it must be true.`);
+      reportViolation(
+        `properties.enablePurgeProtection is ${JSON.stringify(value)}; it must be true.`,
+      );
     }
   }),
 };

@@ -13,7 +13,8 @@ export const vaultSoftDelete: ResourceValidationPolicy = {
   description: "Key Vaults must have soft delete enabled.",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "Remove `properties.enableSoftDelete: false` from the vault (or set it to true).",
+  remediationSteps:
+    "Remove `properties.enableSoftDelete: false` from the vault (or set it to true).",
   url: URLS.azPolicy("1e66c121-a66a-4b1f-9b83-0fd99bf0fc2d"),
   validateResource: validateResourceOfType(keyvault.Vault, (vault, _args, reportViolation) => {
     const p = vault.properties;

@@ -31,7 +31,8 @@ export const vaultSoftDeleteRetention: ResourceValidationPolicy = {
   },
   enforcementLevel: "mandatory",
   severity: "medium",
-  remediationSteps: "Set `properties.softDeleteRetentionInDays` to at least the configured minimum (Azure allows 7–90; 90 is the default).",
+  remediationSteps:
+    "Set `properties.softDeleteRetentionInDays` to at least the configured minimum (Azure allows 7–90; 90 is the default).",
   url: URLS.kvSoftDelete,
   validateResource: validateResourceOfType(keyvault.Vault, (vault, args, reportViolation) => {
     const { minRetentionDays = 90 } = args.getConfig<VaultSoftDeleteRetentionConfig>();
@@ -39,7 +40,10 @@ export const vaultSoftDeleteRetention: ResourceValidationPolicy = {
     if (ciEquals(p?.createMode, "recover")) {
       return;
     }
-    const days = typeof p?.softDeleteRetentionInDays === "number" ? p.softDeleteRetentionInDays : AZURE_DEFAULT_RETENTION_DAYS;
+    const days =
+      typeof p?.softDeleteRetentionInDays === "number"
+        ? p.softDeleteRetentionInDays
+        : AZURE_DEFAULT_RETENTION_DAYS;
     if (days < minRetentionDays) {
       reportViolation(
         `properties.softDeleteRetentionInDays is ${days}; it must be at least ${minRetentionDays} days.`,

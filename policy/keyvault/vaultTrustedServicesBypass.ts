@@ -10,7 +10,8 @@ import { ciEquals } from "../lib/text";
  */
 export const vaultTrustedServicesBypass: ResourceValidationPolicy = {
   name: "kv-network-trusted-services-bypass",
-  description: "Key Vaults with a restricted network must let trusted Azure services (Azure Storage) bypass the firewall.",
+  description:
+    "Key Vaults with a restricted network must let trusted Azure services (Azure Storage) bypass the firewall.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps: 'Set `properties.networkAcls.bypass: "AzureServices"` on the vault.',
@@ -24,7 +25,9 @@ export const vaultTrustedServicesBypass: ResourceValidationPolicy = {
       return;
     }
     if (!ciEquals(acls?.bypass, "AzureServices")) {
-      const why = denies ? 'properties.networkAcls.defaultAction is "Deny"' : "public network access is disabled";
+      const why = denies
+        ? 'properties.networkAcls.defaultAction is "Deny"'
+        : "public network access is disabled";
       reportViolation(
         `${why} but properties.networkAcls.bypass is ${JSON.stringify(acls?.bypass ?? null)}; set it to "AzureServices" so Azure Storage can reach the key.`,
       );

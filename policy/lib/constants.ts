@@ -36,11 +36,14 @@ export const URLS = {
     `https://portal.azure.com/#view/Microsoft_Azure_Policy/PolicyDetailBlade/definitionId/%2Fproviders%2FMicrosoft.Authorization%2FpolicyDefinitions%2F${guid}`,
   kvSoftDelete: "https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview",
   kvNetwork: "https://learn.microsoft.com/azure/key-vault/general/overview-vnet-service-endpoints",
-  kvAccessPolicy: "https://www.pulumi.com/registry/packages/azure-native/api-docs/keyvault/accesspolicy/",
+  kvAccessPolicy:
+    "https://www.pulumi.com/registry/packages/azure-native/api-docs/keyvault/accesspolicy/",
   kvKeyRotation: "https://learn.microsoft.com/azure/key-vault/keys/how-to-configure-key-rotation",
-  storageCmk: "https://learn.microsoft.com/azure/storage/common/customer-managed-keys-configure-new-account",
+  storageCmk:
+    "https://learn.microsoft.com/azure/storage/common/customer-managed-keys-configure-new-account",
   storageCmkCrossTenant:
     "https://learn.microsoft.com/azure/storage/common/customer-managed-keys-configure-cross-tenant-new-account",
-  storageCmkOverview: "https://learn.microsoft.com/azure/storage/common/customer-managed-keys-overview",
+  storageCmkOverview:
+    "https://learn.microsoft.com/azure/storage/common/customer-managed-keys-overview",
   pulumiProtect: "https://www.pulumi.com/docs/iac/concepts/options/protect/",
 } as const;

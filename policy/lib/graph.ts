@@ -67,7 +67,11 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K | undefined, value: V): void {
 }
 
 /** Resources the given resource depends on through the top-level input `property`. */
-export function dependsVia(resource: PolicyResource, property: string, type?: string): PolicyResource[] {
+export function dependsVia(
+  resource: PolicyResource,
+  property: string,
+  type?: string,
+): PolicyResource[] {
   const deps = resource.propertyDependencies?.[property];
   const list = Array.isArray(deps) ? deps : [];
   return type === undefined ? list : list.filter((d) => d.type === type);
@@ -261,7 +265,10 @@ export class StackGraph {
 
   /** The vault a standalone `keyvault.AccessPolicy` targets. */
   vaultOfAccessPolicy(ap: PolicyResource): PolicyResource | undefined {
-    return dependsVia(ap, "vaultName", TYPES.vault)[0] ?? this.vaultByNameOrUri(str(ap.props?.["vaultName"]));
+    return (
+      dependsVia(ap, "vaultName", TYPES.vault)[0] ??
+      this.vaultByNameOrUri(str(ap.props?.["vaultName"]))
+    );
   }
 
   /** Standalone access policies that target `vault`. */
@@ -294,7 +301,9 @@ export class StackGraph {
     if (chain.vault === undefined) {
       chain.vault =
         depVaults.length > 1
-          ? depVaults.find((v) => ciEquals(v.props?.["name"], vaultNameFromUri(encryption().keyVaultUri)))
+          ? depVaults.find((v) =>
+              ciEquals(v.props?.["name"], vaultNameFromUri(encryption().keyVaultUri)),
+            )
           : this.vaultByNameOrUri(encryption().keyVaultUri);
     }
 
@@ -308,9 +317,7 @@ export class StackGraph {
     }
 
     // Identity
-    const depIdentities = [
-      ...encDeps.filter((d) => d.type === TYPES.userAssignedIdentity),
-    ];
+    const depIdentities = [...encDeps.filter((d) => d.type === TYPES.userAssignedIdentity)];
     if (depIdentities.length === 1) {
       chain.identity = depIdentities[0];
     } else {
@@ -319,7 +326,9 @@ export class StackGraph {
       const match =
         byId.get(normaliseId(ref) ?? "")?.[0] ?? byName.get(lastSegment(ref) ?? "")?.[0];
       chain.identity =
-        depIdentities.length > 1 ? (depIdentities.find((i) => sameResource(i, match)) ?? match) : match;
+        depIdentities.length > 1
+          ? (depIdentities.find((i) => sameResource(i, match)) ?? match)
+          : match;
     }
     return chain;
   }
@@ -329,7 +338,11 @@ export class StackGraph {
    * role assignments at vault or key scope (any role; callers filter), standalone access
    * policies and inline access-policy entries of the vault for the identity's principal.
    */
-  grantsFor(identity: PolicyResource, vault: PolicyResource, key: PolicyResource | undefined): KeyGrant[] {
+  grantsFor(
+    identity: PolicyResource,
+    vault: PolicyResource,
+    key: PolicyResource | undefined,
+  ): KeyGrant[] {
     const grants: KeyGrant[] = [];
     for (const ra of this.roleAssignmentsByIdentity().get(identity) ?? []) {
       const scope = this.roleAssignmentScope(ra, vault, key);
@@ -345,11 +358,17 @@ export class StackGraph {
     for (const ap of this.accessPoliciesOf(vault)) {
       const entry = obj(ap.props?.["policy"]);
       const forIdentity =
-        dependsVia(ap, "policy", TYPES.userAssignedIdentity).some((i) => sameResource(i, identity)) ||
+        dependsVia(ap, "policy", TYPES.userAssignedIdentity).some((i) =>
+          sameResource(i, identity),
+        ) ||
         (dependsVia(ap, "policy").length === 0 &&
           ciEquals(entry?.["objectId"], identity.props?.["principalId"]));
       if (forIdentity) {
-        grants.push({ kind: "accessPolicy", resource: ap, keyPermissions: keyPermissionsOf(entry) });
+        grants.push({
+          kind: "accessPolicy",
+          resource: ap,
+          keyPermissions: keyPermissionsOf(entry),
+        });
       }
     }
     const inline = arr(obj(vault.props?.["properties"])?.["accessPolicies"]);
@@ -358,7 +377,11 @@ export class StackGraph {
       for (const e of inline) {
         const entry = obj(e);
         if (principal !== undefined && lower(entry?.["objectId"]) === principal) {
-          grants.push({ kind: "inlineAccessPolicy", resource: vault, keyPermissions: keyPermissionsOf(entry) });
+          grants.push({
+            kind: "inlineAccessPolicy",
+            resource: vault,
+            keyPermissions: keyPermissionsOf(entry),
+          });
         }
       }
     }

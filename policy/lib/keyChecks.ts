@@ -77,7 +77,9 @@ export function checkRotation(rotationPolicy: unknown, maxDaysToRotate: number):
   }
   const rotate = lifetimeActions(rotationPolicy, "rotate")[0];
   if (rotate === undefined) {
-    return ['rotationPolicy has no "rotate" lifetime action, so the key is never rotated automatically.'];
+    return [
+      'rotationPolicy has no "rotate" lifetime action, so the key is never rotated automatically.',
+    ];
   }
   const trigger = obj(rotate["trigger"]);
   const afterCreate = trigger?.["timeAfterCreate"];
@@ -87,23 +89,31 @@ export function checkRotation(rotationPolicy: unknown, maxDaysToRotate: number):
   if (afterCreate !== undefined && afterCreate !== null) {
     days = isoDurationDays(afterCreate);
     if (days === undefined) {
-      return [`rotationPolicy: rotate trigger timeAfterCreate ${JSON.stringify(afterCreate)} is not a valid ISO-8601 duration.`];
+      return [
+        `rotationPolicy: rotate trigger timeAfterCreate ${JSON.stringify(afterCreate)} is not a valid ISO-8601 duration.`,
+      ];
     }
     how = `timeAfterCreate ${JSON.stringify(afterCreate)}`;
   } else if (beforeExpiry !== undefined && beforeExpiry !== null) {
     const expiryTime = obj(obj(rotationPolicy)?.["attributes"])?.["expiryTime"];
     const before = isoDurationDays(beforeExpiry);
     if (before === undefined) {
-      return [`rotationPolicy: rotate trigger timeBeforeExpiry ${JSON.stringify(beforeExpiry)} is not a valid ISO-8601 duration.`];
+      return [
+        `rotationPolicy: rotate trigger timeBeforeExpiry ${JSON.stringify(beforeExpiry)} is not a valid ISO-8601 duration.`,
+      ];
     }
     const expiry = isoDurationDays(expiryTime);
     if (expiry === undefined) {
-      return ["rotationPolicy: rotate trigger uses timeBeforeExpiry but the rotation policy has no valid expiryTime."];
+      return [
+        "rotationPolicy: rotate trigger uses timeBeforeExpiry but the rotation policy has no valid expiryTime.",
+      ];
     }
     days = expiry - before;
     how = `expiryTime ${JSON.stringify(expiryTime)} minus timeBeforeExpiry ${JSON.stringify(beforeExpiry)}`;
   } else {
-    return ["rotationPolicy: rotate lifetime action has no trigger; set timeAfterCreate or timeBeforeExpiry."];
+    return [
+      "rotationPolicy: rotate lifetime action has no trigger; set timeAfterCreate or timeBeforeExpiry.",
+    ];
   }
   if (days > maxDaysToRotate) {
     return [
@@ -116,15 +126,21 @@ export function checkRotation(rotationPolicy: unknown, maxDaysToRotate: number):
 /** The rotation policy must set `attributes.expiryTime` to at least P28D (Key Vault's minimum). */
 export function checkExpiry(rotationPolicy: unknown): string[] {
   if (obj(rotationPolicy) === undefined) {
-    return ["rotationPolicy is not set, so new key versions have no expiry; set rotationPolicy.attributes.expiryTime (for example \"P1Y\")."];
+    return [
+      'rotationPolicy is not set, so new key versions have no expiry; set rotationPolicy.attributes.expiryTime (for example "P1Y").',
+    ];
   }
   const expiryTime = obj(obj(rotationPolicy)?.["attributes"])?.["expiryTime"];
   if (expiryTime === undefined || expiryTime === null) {
-    return ["rotationPolicy.attributes.expiryTime is not set, so new key versions never expire; set it (for example \"P1Y\")."];
+    return [
+      'rotationPolicy.attributes.expiryTime is not set, so new key versions never expire; set it (for example "P1Y").',
+    ];
   }
   const days = isoDurationDays(expiryTime);
   if (days === undefined) {
-    return [`rotationPolicy.attributes.expiryTime ${JSON.stringify(expiryTime)} is not a valid ISO-8601 duration.`];
+    return [
+      `rotationPolicy.attributes.expiryTime ${JSON.stringify(expiryTime)} is not a valid ISO-8601 duration.`,
+    ];
   }
   if (days < MIN_KEY_EXPIRY_DAYS) {
     return [
@@ -137,7 +153,9 @@ export function checkExpiry(rotationPolicy: unknown): string[] {
 /** The rotation policy should have a `notify` lifetime action (Event Grid near-expiry event). */
 export function checkNotify(rotationPolicy: unknown): string[] {
   if (lifetimeActions(rotationPolicy, "notify").length === 0) {
-    return ['rotationPolicy has no "notify" lifetime action; add one (for example timeBeforeExpiry "P30D") so owners hear about expiring key versions.'];
+    return [
+      'rotationPolicy has no "notify" lifetime action; add one (for example timeBeforeExpiry "P30D") so owners hear about expiring key versions.',
+    ];
   }
   return [];
 }

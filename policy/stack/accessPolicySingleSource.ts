@@ -15,7 +15,8 @@ import { arr, lower, obj } from "../lib/text";
  */
 export const accessPolicySingleSource: StackValidationPolicy = {
   name: "kv-access-policy-single-source",
-  description: "A Key Vault's access policies must be managed either inline or by standalone AccessPolicy resources, not both.",
+  description:
+    "A Key Vault's access policies must be managed either inline or by standalone AccessPolicy resources, not both.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:

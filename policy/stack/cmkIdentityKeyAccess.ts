@@ -31,12 +31,16 @@ function missingPermissions(grant: KeyGrant): string[] {
  */
 export const cmkIdentityKeyAccess: StackValidationPolicy = {
   name: "cmk-identity-key-access",
-  description: "The identity a storage account encrypts with must be granted get, wrapKey and unwrapKey on its key, in the vault's permission model.",
+  description:
+    "The identity a storage account encrypts with must be granted get, wrapKey and unwrapKey on its key, in the vault's permission model.",
   configSchema: {
     properties: {
       allowedRoleDefinitionIds: {
         type: "array",
-        items: { type: "string", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" },
+        items: {
+          type: "string",
+          pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        },
         minItems: 1,
         uniqueItems: true,
         default: DEFAULT_ALLOWED_ROLES,
@@ -50,7 +54,8 @@ export const cmkIdentityKeyAccess: StackValidationPolicy = {
     'RBAC vault: assign "Key Vault Crypto Service Encryption User" (e147488a-f6f5-4113-8e2d-b22465e65bf6) to the identity at the key or vault scope. Access-policy vault: add a keyvault.AccessPolicy for the identity\'s principal with keys ["get", "wrapKey", "unwrapKey"]. Make the storage account depend on the grant.',
   url: URLS.storageCmk,
   validateStack: (args, reportViolation) => {
-    const { allowedRoleDefinitionIds = DEFAULT_ALLOWED_ROLES } = args.getConfig<CmkIdentityKeyAccessConfig>();
+    const { allowedRoleDefinitionIds = DEFAULT_ALLOWED_ROLES } =
+      args.getConfig<CmkIdentityKeyAccessConfig>();
     const allowed = new Set(allowedRoleDefinitionIds.map((r) => r.toLowerCase()));
     const graph = new StackGraph(args.resources);
     for (const account of graph.cmkAccounts()) {
@@ -70,7 +75,9 @@ export const cmkIdentityKeyAccess: StackValidationPolicy = {
         const notes: string[] = [];
         const otherRoles = roleGrants.map((g) => g.roleGuid ?? "unknown");
         if (otherRoles.length > 0) {
-          notes.push(`its role assignment(s) grant role(s) ${otherRoles.map((r) => `"${r}"`).join(", ")}, which are not allowed`);
+          notes.push(
+            `its role assignment(s) grant role(s) ${otherRoles.map((r) => `"${r}"`).join(", ")}, which are not allowed`,
+          );
         }
         if (policyGrants.length > 0) {
           notes.push("it has an access policy, which an RBAC vault ignores");

@@ -15,7 +15,8 @@ export const cmkKeyDeletionProtected: StackValidationPolicy = {
   description: "The key behind every customer-managed key should be protected against deletion.",
   enforcementLevel: "advisory",
   severity: "high",
-  remediationSteps: "Create the key with the `protect: true` resource option (ManagedKeyRotation does this by default) and `retainOnDelete: true`.",
+  remediationSteps:
+    "Create the key with the `protect: true` resource option (ManagedKeyRotation does this by default) and `retainOnDelete: true`.",
   url: URLS.pulumiProtect,
   validateStack: (args, reportViolation) => {
     const graph = new StackGraph(args.resources);

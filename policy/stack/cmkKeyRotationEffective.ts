@@ -28,7 +28,8 @@ export interface CmkKeyRotationEffectiveConfig {
  */
 export const cmkKeyRotationEffective: StackValidationPolicy = {
   name: "cmk-key-rotation-effective",
-  description: "The key behind every customer-managed key must rotate, expire and, when HSM-backed, live in a premium vault.",
+  description:
+    "The key behind every customer-managed key must rotate, expire and, when HSM-backed, live in a premium vault.",
   configSchema: { properties: { ...keyTypeSchema, maxDaysToRotate: maxDaysToRotateSchema } },
   enforcementLevel: "mandatory",
   severity: "high",
@@ -46,7 +47,10 @@ export const cmkKeyRotationEffective: StackValidationPolicy = {
       const kty = readProp(key, "kty");
       const rotationPolicy = readProp(key, "rotationPolicy");
       const messages = [
-        ...checkKeyTypeAndSize({ kty, keySize: readProp(key, "keySize") }, { allowedKeyTypes, minRsaKeySize }),
+        ...checkKeyTypeAndSize(
+          { kty, keySize: readProp(key, "keySize") },
+          { allowedKeyTypes, minRsaKeySize },
+        ),
         ...checkRotation(rotationPolicy, maxDaysToRotate),
         ...checkExpiry(rotationPolicy),
       ];
@@ -55,7 +59,9 @@ export const cmkKeyRotationEffective: StackValidationPolicy = {
       if (vault !== undefined && isHsmKeyType(kty)) {
         const sku = obj(readProp(vault, "sku"))?.["name"];
         if (!ciEquals(sku, "premium")) {
-          messages.push(`kty "${String(kty)}" needs a premium vault but vault "${vault.name}" has SKU ${JSON.stringify(sku ?? null)}.`);
+          messages.push(
+            `kty "${String(kty)}" needs a premium vault but vault "${vault.name}" has SKU ${JSON.stringify(sku ?? null)}.`,
+          );
         }
       }
       const accountNames = accountList(accounts.map((a) => a.name));

@@ -12,7 +12,8 @@ import { accountList } from "../lib/text";
  */
 export const cmkReferencesResolvable: StackValidationPolicy = {
   name: "cmk-references-resolvable",
-  description: "Reports customer-managed-key references (vault, key, identity) that are outside the stack and cannot be verified.",
+  description:
+    "Reports customer-managed-key references (vault, key, identity) that are outside the stack and cannot be verified.",
   enforcementLevel: "advisory",
   severity: "low",
   remediationSteps:
@@ -34,19 +35,31 @@ export const cmkReferencesResolvable: StackValidationPolicy = {
       }
       const enc = encryptionOf(account);
       if (vault === undefined) {
-        add(`key vault ${JSON.stringify(enc.keyVaultUri ?? null)} is not in this stack; cannot verify its region, tenant, soft delete, purge protection or access grants.`, account);
+        add(
+          `key vault ${JSON.stringify(enc.keyVaultUri ?? null)} is not in this stack; cannot verify its region, tenant, soft delete, purge protection or access grants.`,
+          account,
+        );
       }
       if (key === undefined) {
-        add(`key ${JSON.stringify(enc.keyName ?? null)} is not in this stack; cannot verify its type, rotation, expiry or deletion protection.`, account);
+        add(
+          `key ${JSON.stringify(enc.keyName ?? null)} is not in this stack; cannot verify its type, rotation, expiry or deletion protection.`,
+          account,
+        );
       }
       if (identity === undefined) {
-        add(`encryption identity ${JSON.stringify(enc.userAssignedIdentity ?? null)} is not in this stack; cannot verify its tenant or key access.`, account);
+        add(
+          `encryption identity ${JSON.stringify(enc.userAssignedIdentity ?? null)} is not in this stack; cannot verify its tenant or key access.`,
+          account,
+        );
       }
     }
     for (const { what, accounts } of missing.values()) {
       const subject = accountList(accounts.map((a) => a.name));
       // The reference is outside the stack, so the finding is attached to the account when there is one, else to the stack.
-      reportViolation(`${subject.charAt(0).toUpperCase()}${subject.slice(1)}: ${what}`, accounts.length === 1 ? accounts[0].urn : undefined);
+      reportViolation(
+        `${subject.charAt(0).toUpperCase()}${subject.slice(1)}: ${what}`,
+        accounts.length === 1 ? accounts[0].urn : undefined,
+      );
     }
   },
 };

@@ -11,10 +11,12 @@ import { normaliseLocation } from "../lib/text";
  */
 export const cmkRegionColocation: StackValidationPolicy = {
   name: "cmk-region-colocation",
-  description: "CMK-encrypted storage accounts must be in the same region as the Key Vault holding their key.",
+  description:
+    "CMK-encrypted storage accounts must be in the same region as the Key Vault holding their key.",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "Create the storage account in the vault's region, or use a vault (and key) in the account's region.",
+  remediationSteps:
+    "Create the storage account in the vault's region, or use a vault (and key) in the account's region.",
   url: URLS.storageCmkOverview,
   validateStack: (args, reportViolation) => {
     const graph = new StackGraph(args.resources);

@@ -22,19 +22,22 @@ export interface CmkTenantColocationConfig {
  */
 export const cmkTenantColocation: StackValidationPolicy = {
   name: "cmk-tenant-colocation",
-  description: "The Key Vault holding a storage account's key must be in the tenant of the encryption identity (and the expected tenant).",
+  description:
+    "The Key Vault holding a storage account's key must be in the tenant of the encryption identity (and the expected tenant).",
   configSchema: {
     properties: {
       expectedTenantId: {
         type: "string",
         pattern: "^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
         default: "",
-        description: "Entra tenant id vaults and identities must belong to; empty to skip this check.",
+        description:
+          "Entra tenant id vaults and identities must belong to; empty to skip this check.",
       },
       allowCrossTenant: {
         type: "boolean",
         default: false,
-        description: "Allow a vault in another tenant when the account sets encryptionFederatedIdentityClientId.",
+        description:
+          "Allow a vault in another tenant when the account sets encryptionFederatedIdentityClientId.",
       },
     },
   },
@@ -44,7 +47,8 @@ export const cmkTenantColocation: StackValidationPolicy = {
     "Use a vault in the identity's tenant. For a deliberate cross-tenant key, set `allowCrossTenant: true` for this policy and `encryption.encryptionIdentity.encryptionFederatedIdentityClientId` on the account.",
   url: URLS.storageCmkCrossTenant,
   validateStack: (args, reportViolation) => {
-    const { expectedTenantId = "", allowCrossTenant = false } = args.getConfig<CmkTenantColocationConfig>();
+    const { expectedTenantId = "", allowCrossTenant = false } =
+      args.getConfig<CmkTenantColocationConfig>();
     const expected = lower(expectedTenantId);
     const graph = new StackGraph(args.resources);
     // Pass 1 reads only vault tenants and the accounts' federated client ids, which are known during preview, so
@@ -55,7 +59,9 @@ export const cmkTenantColocation: StackValidationPolicy = {
       if (expected === undefined || vaultTenant === undefined || vaultTenant === expected) {
         continue;
       }
-      const affected = accounts.filter((a) => !(allowCrossTenant && encryptionOf(a).federatedClientId !== undefined));
+      const affected = accounts.filter(
+        (a) => !(allowCrossTenant && encryptionOf(a).federatedClientId !== undefined),
+      );
       if (affected.length > 0) {
         reportViolation(
           `Key vault "${vault.name}" used by ${accountList(affected.map((a) => a.name))} is in tenant "${vaultTenant}", not the expected tenant "${expected}".`,

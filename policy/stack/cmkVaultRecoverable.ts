@@ -11,10 +11,12 @@ import { accountList } from "../lib/text";
  */
 export const cmkVaultRecoverable: StackValidationPolicy = {
   name: "cmk-vault-recoverable",
-  description: "The Key Vault behind every customer-managed key must have soft delete and purge protection enabled.",
+  description:
+    "The Key Vault behind every customer-managed key must have soft delete and purge protection enabled.",
   enforcementLevel: "mandatory",
   severity: "critical",
-  remediationSteps: "Enable `properties.enablePurgeProtection: true` (and keep soft delete on) on the vault holding the storage account's key.",
+  remediationSteps:
+    "Enable `properties.enablePurgeProtection: true` (and keep soft delete on) on the vault holding the storage account's key.",
   url: URLS.storageCmk,
   validateStack: (args, reportViolation) => {
     const graph = new StackGraph(args.resources);

@@ -10,14 +10,17 @@ export const storageBlobPublicAccess: ResourceValidationPolicy = {
   severity: "high",
   remediationSteps: "Set `allowBlobPublicAccess: false`.",
   url: URLS.azPolicy("4fa4b6c0-31ca-4c0d-b10d-24b96f62a751"),
-  validateResource: validateResourceOfType(storage.StorageAccount, (account, _args, reportViolation) => {
-    const value = account.allowBlobPublicAccess;
-    if (value !== false) {
-      reportViolation(
-        value === undefined || value === null
-          ? "allowBlobPublicAccess is not set; set it to false."
-          : `allowBlobPublicAccess is ${JSON.stringify(value)}; it must be false.`,
-      );
-    }
-  }),
+  validateResource: validateResourceOfType(
+    storage.StorageAccount,
+    (account, _args, reportViolation) => {
+      const value = account.allowBlobPublicAccess;
+      if (value !== false) {
+        reportViolation(
+          value === undefined || value === null
+            ? "allowBlobPublicAccess is not set; set it to false."
+            : `allowBlobPublicAccess is ${JSON.stringify(value)}; it must be false.`,
+        );
+      }
+    },
+  ),
 };

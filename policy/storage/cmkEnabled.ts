@@ -16,19 +16,22 @@ export const storageCmkEnabled: ResourceValidationPolicy = {
   remediationSteps:
     'Set `encryption.keySource: "Microsoft.Keyvault"` and `encryption.keyVaultProperties: { keyName, keyVaultUri }` (use CmkStorageAccount).',
   url: URLS.azPolicy("6fac406b-40ca-413b-bf8e-0bf964659c25"),
-  validateResource: validateResourceOfType(storage.StorageAccount, (account, _args, reportViolation) => {
-    const enc = account.encryption;
-    if (!ciEquals(enc?.keySource, "Microsoft.Keyvault")) {
-      reportViolation(
-        `encryption.keySource is ${JSON.stringify(enc?.keySource ?? null)}; it must be "Microsoft.Keyvault".`,
-      );
-      return;
-    }
-    if (str(enc?.keyVaultProperties?.keyName) === undefined) {
-      reportViolation("encryption.keyVaultProperties.keyName is not set.");
-    }
-    if (str(enc?.keyVaultProperties?.keyVaultUri) === undefined) {
-      reportViolation("encryption.keyVaultProperties.keyVaultUri is not set.");
-    }
-  }),
+  validateResource: validateResourceOfType(
+    storage.StorageAccount,
+    (account, _args, reportViolation) => {
+      const enc = account.encryption;
+      if (!ciEquals(enc?.keySource, "Microsoft.Keyvault")) {
+        reportViolation(
+          `encryption.keySource is ${JSON.stringify(enc?.keySource ?? null)}; it must be "Microsoft.Keyvault".`,
+        );
+        return;
+      }
+      if (str(enc?.keyVaultProperties?.keyName) === undefined) {
+        reportViolation("encryption.keyVaultProperties.keyName is not set.");
+      }
+      if (str(enc?.keyVaultProperties?.keyVaultUri) === undefined) {
+        reportViolation("encryption.keyVaultProperties.keyVaultUri is not set.");
+      }
+    },
+  ),
 };

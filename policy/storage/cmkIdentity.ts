@@ -16,13 +16,15 @@ export interface StorageCmkIdentityConfig {
  */
 export const storageCmkIdentity: ResourceValidationPolicy = {
   name: "storage-cmk-identity",
-  description: "CMK storage accounts must encrypt with their own user-assigned identity; cross-tenant keys only when allowed.",
+  description:
+    "CMK storage accounts must encrypt with their own user-assigned identity; cross-tenant keys only when allowed.",
   configSchema: {
     properties: {
       allowCrossTenant: {
         type: "boolean",
         default: false,
-        description: "Allow encryption.encryptionIdentity.encryptionFederatedIdentityClientId (cross-tenant CMK).",
+        description:
+          "Allow encryption.encryptionIdentity.encryptionFederatedIdentityClientId (cross-tenant CMK).",
       },
     },
   },
@@ -31,35 +33,38 @@ export const storageCmkIdentity: ResourceValidationPolicy = {
   remediationSteps:
     'Set `identity: { type: "UserAssigned", userAssignedIdentities: [uai.id] }` and `encryption.encryptionIdentity.encryptionUserAssignedIdentity: uai.id`.',
   url: URLS.storageCmk,
-  validateResource: validateResourceOfType(storage.StorageAccount, (account, args, reportViolation) => {
-    const { allowCrossTenant = false } = args.getConfig<StorageCmkIdentityConfig>();
-    const enc = account.encryption;
-    if (!ciEquals(enc?.keySource, "Microsoft.Keyvault")) {
-      return;
-    }
-    const type = lower(account.identity?.type);
-    if (type === undefined || !type.split(",").some((t) => t.trim() === "userassigned")) {
-      reportViolation(
-        `identity.type is ${JSON.stringify(account.identity?.type ?? null)}; it must include "UserAssigned".`,
-      );
-    }
-    const encryptionIdentity = str(enc?.encryptionIdentity?.encryptionUserAssignedIdentity);
-    if (encryptionIdentity === undefined) {
-      reportViolation("encryption.encryptionIdentity.encryptionUserAssignedIdentity is not set.");
-    } else {
-      const raw: unknown = account.identity?.userAssignedIdentities;
-      const ids = Array.isArray(raw) ? arr(raw) : Object.keys((raw as object | undefined) ?? {});
-      if (!ids.some((id) => normaliseId(id) === normaliseId(encryptionIdentity))) {
+  validateResource: validateResourceOfType(
+    storage.StorageAccount,
+    (account, args, reportViolation) => {
+      const { allowCrossTenant = false } = args.getConfig<StorageCmkIdentityConfig>();
+      const enc = account.encryption;
+      if (!ciEquals(enc?.keySource, "Microsoft.Keyvault")) {
+        return;
+      }
+      const type = lower(account.identity?.type);
+      if (type === undefined || !type.split(",").some((t) => t.trim() === "userassigned")) {
         reportViolation(
-          `encryption.encryptionIdentity.encryptionUserAssignedIdentity "${encryptionIdentity}" is not one of identity.userAssignedIdentities.`,
+          `identity.type is ${JSON.stringify(account.identity?.type ?? null)}; it must include "UserAssigned".`,
         );
       }
-    }
-    const federated = str(enc?.encryptionIdentity?.encryptionFederatedIdentityClientId);
-    if (federated !== undefined && !allowCrossTenant) {
-      reportViolation(
-        `encryption.encryptionIdentity.encryptionFederatedIdentityClientId is set ("${federated}") but cross-tenant keys are not allowed (allowCrossTenant: false).`,
-      );
-    }
-  }),
+      const encryptionIdentity = str(enc?.encryptionIdentity?.encryptionUserAssignedIdentity);
+      if (encryptionIdentity === undefined) {
+        reportViolation("encryption.encryptionIdentity.encryptionUserAssignedIdentity is not set.");
+      } else {
+        const raw: unknown = account.identity?.userAssignedIdentities;
+        const ids = Array.isArray(raw) ? arr(raw) : Object.keys((raw as object | undefined) ?? {});
+        if (!ids.some((id) => normaliseId(id) === normaliseId(encryptionIdentity))) {
+          reportViolation(
+            `encryption.encryptionIdentity.encryptionUserAssignedIdentity "${encryptionIdentity}" is not one of identity.userAssignedIdentities.`,
+          );
+        }
+      }
+      const federated = str(enc?.encryptionIdentity?.encryptionFederatedIdentityClientId);
+      if (federated !== undefined && !allowCrossTenant) {
+        reportViolation(
+          `encryption.encryptionIdentity.encryptionFederatedIdentityClientId is set ("${federated}") but cross-tenant keys are not allowed (allowCrossTenant: false).`,
+        );
+      }
+    },
+  ),
 };

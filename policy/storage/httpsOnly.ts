@@ -8,11 +8,15 @@ export const storageHttpsOnly: ResourceValidationPolicy = {
   description: "Storage accounts must accept HTTPS traffic only.",
   enforcementLevel: "mandatory",
   severity: "high",
-  remediationSteps: "Set `enableHttpsTrafficOnly: true` (or leave it unset; Azure defaults to true).",
+  remediationSteps:
+    "Set `enableHttpsTrafficOnly: true` (or leave it unset; Azure defaults to true).",
   url: URLS.azPolicy("404c3081-a854-4457-ae30-26a93ef643f9"),
-  validateResource: validateResourceOfType(storage.StorageAccount, (account, _args, reportViolation) => {
-    if (account.enableHttpsTrafficOnly === false) {
-      reportViolation("enableHttpsTrafficOnly is false; storage must accept HTTPS only.");
-    }
-  }),
+  validateResource: validateResourceOfType(
+    storage.StorageAccount,
+    (account, _args, reportViolation) => {
+      if (account.enableHttpsTrafficOnly === false) {
+        reportViolation("enableHttpsTrafficOnly is false; storage must accept HTTPS only.");
+      }
+    },
+  ),
 };

@@ -30,16 +30,19 @@ export const storageMinimumTls: ResourceValidationPolicy = {
   severity: "high",
   remediationSteps: 'Set `minimumTlsVersion: "TLS1_2"` (or newer).',
   url: URLS.azPolicy("fe83a0eb-a853-422d-aac2-1bffd182c5d0"),
-  validateResource: validateResourceOfType(storage.StorageAccount, (account, args, reportViolation) => {
-    const { minimumTlsVersion = "TLS1_2" } = args.getConfig<StorageMinimumTlsConfig>();
-    const actual = account.minimumTlsVersion;
-    const rank = TLS_ORDER.indexOf(lower(actual) ?? "");
-    if (rank < TLS_ORDER.indexOf(lower(minimumTlsVersion) ?? "tls1_2")) {
-      reportViolation(
-        actual === undefined || actual === null
-          ? `minimumTlsVersion is not set; set it to "${minimumTlsVersion}" or newer.`
-          : `minimumTlsVersion is "${String(actual)}"; it must be "${minimumTlsVersion}" or newer.`,
-      );
-    }
-  }),
+  validateResource: validateResourceOfType(
+    storage.StorageAccount,
+    (account, args, reportViolation) => {
+      const { minimumTlsVersion = "TLS1_2" } = args.getConfig<StorageMinimumTlsConfig>();
+      const actual = account.minimumTlsVersion;
+      const rank = TLS_ORDER.indexOf(lower(actual) ?? "");
+      if (rank < TLS_ORDER.indexOf(lower(minimumTlsVersion) ?? "tls1_2")) {
+        reportViolation(
+          actual === undefined || actual === null
+            ? `minimumTlsVersion is not set; set it to "${minimumTlsVersion}" or newer.`
+            : `minimumTlsVersion is "${String(actual)}"; it must be "${minimumTlsVersion}" or newer.`,
+        );
+      }
+    },
+  ),
 };
