@@ -270,6 +270,18 @@ describe("SecureVault", () => {
       });
     }
 
+    it("fails without hanging or overflowing when tag values are circular or nested thousands deep", async () => {
+      const circular: Record<string, unknown> = {};
+      circular["self"] = circular;
+      let deep: unknown = "x";
+      for (let i = 0; i < 20_000; i++) deep = { deep };
+      const err = errorOf(() => new SecureVault("kv", { ...DEFAULTS_ARGS, tags: { loop: circular, deep } } as unknown as SecureVaultArgs));
+      assert.ok(pulumi.InputPropertiesError.isInstance(err));
+      assert.match(err.message, /tags\.loop: tag values must be strings of at most 256 characters, got \[object Object\]/);
+      assert.match(err.message, /tags\.deep: tag values must be strings of at most 256 characters, got/);
+      assert.equal((await settled()).length, 0);
+    });
+
     for (const args of [null, undefined, "rg-cmk"]) {
       it(`fails when the arguments are ${JSON.stringify(args) ?? "undefined"} instead of an object`, async () => {
         const err = errorOf(() => new SecureVault("kv", args as unknown as SecureVaultArgs));
