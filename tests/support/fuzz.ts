@@ -33,7 +33,19 @@ export const SUBNET = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Mic
 
 /** Values of the wrong type for any field. */
 export const wrongTyped: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
-  null, 0, -1, 42, Number.NaN, Number.POSITIVE_INFINITY, true, false, "", {}, [], { nested: { deeper: {} } }, ["a"],
+  null,
+  0,
+  -1,
+  42,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  true,
+  false,
+  "",
+  {},
+  [],
+  { nested: { deeper: {} } },
+  ["a"],
 );
 
 /** How a field may be drawn: valid values, invalid values of the right type, and whether it is an `Input` (may be an output). */
@@ -43,7 +55,11 @@ export interface FieldSpec {
   output?: boolean;
 }
 
-export function field<T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<unknown>, options: { output?: boolean } = {}): FieldSpec {
+export function field<T>(
+  valid: fc.Arbitrary<T>,
+  invalid: fc.Arbitrary<unknown>,
+  options: { output?: boolean } = {},
+): FieldSpec {
   return { valid, invalid, ...options };
 }
 
@@ -53,7 +69,11 @@ function good(spec: FieldSpec): fc.Arbitrary<unknown> {
     { weight: 6, arbitrary: spec.valid },
     { weight: 3, arbitrary: fc.constant(undefined) },
   ];
-  if (spec.output) choices.push({ weight: 2, arbitrary: spec.valid.map((v) => (Math.random() < 0.5 ? pulumi.output(v) : pulumi.secret(v))) });
+  if (spec.output)
+    choices.push({
+      weight: 2,
+      arbitrary: spec.valid.map((v) => (Math.random() < 0.5 ? pulumi.output(v) : pulumi.secret(v))),
+    });
   return fc.oneof(...choices);
 }
 
@@ -77,18 +97,36 @@ function bad(spec: FieldSpec): fc.Arbitrary<unknown> {
  */
 export function args(fields: Record<string, FieldSpec>): fc.Arbitrary<Record<string, unknown>> {
   const keys = Object.keys(fields);
-  const allGood = fc.record(Object.fromEntries(keys.map((k) => [k, good(fields[k]!)])));
+  const allGood = fc.record(Object.fromEntries(keys.map((k) => [k, good(fields[k])])));
   const oneBad = fc
     .constantFrom(...keys)
-    .chain((k) => fc.tuple(allGood, fc.constant(k), bad(fields[k]!)))
+    .chain((k) => fc.tuple(allGood, fc.constant(k), bad(fields[k])))
     .map(([r, k, v]) => ({ ...r, [k]: v }));
-  const mixed = fc.record(Object.fromEntries(keys.map((k) => [k, fc.oneof({ weight: 4, arbitrary: good(fields[k]!) }, { weight: 1, arbitrary: bad(fields[k]!) })])));
+  const mixed = fc.record(
+    Object.fromEntries(
+      keys.map((k) => [
+        k,
+        fc.oneof(
+          { weight: 4, arbitrary: good(fields[k]) },
+          { weight: 1, arbitrary: bad(fields[k]) },
+        ),
+      ]),
+    ),
+  );
   return fc
-    .oneof({ weight: 2, arbitrary: allGood }, { weight: 5, arbitrary: oneBad }, { weight: 2, arbitrary: mixed })
+    .oneof(
+      { weight: 2, arbitrary: allGood },
+      { weight: 5, arbitrary: oneBad },
+      { weight: 2, arbitrary: mixed },
+    )
     .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
 }
 
-export const validTags = fc.dictionary(fc.constantFrom("team", "costCentre", "owner", "env", "data-class"), fc.constantFrom("a", "x-1", "Payments"), { maxKeys: 4 });
+export const validTags = fc.dictionary(
+  fc.constantFrom("team", "costCentre", "owner", "env", "data-class"),
+  fc.constantFrom("a", "x-1", "Payments"),
+  { maxKeys: 4 },
+);
 export const invalidTags = fc.oneof(
   fc.constant({ "a/b": "x" }),
   fc.constant({ ok: 1234 }),
@@ -102,8 +140,12 @@ export interface Excuses {
   armRules?: string[];
 }
 
+/** Outcomes of judged cases, for the large run's report (`npm run fuzz` prints it). */
+export const tally = { refusedAtConstruction: 0, failedAtDeployment: 0, built: 0 };
+
 /** Messages a deployment-time failure may have: the components' own. */
-const CLEAR_DEPLOYMENT_ERROR = /Invalid arguments for (SecureVault|ManagedKeyRotation|CmkStorageAccount|StorageAccessKeyRotation) "|\.vaultId is in subscription |\.vaultUri .* does not name the vault of vaultId|vaultId must be a Key Vault resource id/;
+const CLEAR_DEPLOYMENT_ERROR =
+  /Invalid arguments for (SecureVault|ManagedKeyRotation|CmkStorageAccount|StorageAccessKeyRotation) "|\.vaultId is in subscription |\.vaultUri .* does not name the vault of vaultId|vaultId must be a Key Vault resource id/;
 
 /**
  * Runs one generated case and returns what is wrong with the outcome, or undefined when the property holds. `setup`
@@ -127,30 +169,53 @@ export async function judge<T>(
   } catch (e) {
     thrown = e;
   }
-  const timer = new Promise<"hang">((resolve) => setTimeout(() => resolve("hang"), CASE_TIMEOUT_MS).unref());
-  if ((await Promise.race([settled(), timer])) === "hang") return `did not settle within ${CASE_TIMEOUT_MS} ms`;
+  const timer = new Promise<"hang">((resolve) =>
+    setTimeout(() => resolve("hang"), CASE_TIMEOUT_MS).unref(),
+  );
+  if ((await Promise.race([settled(), timer])) === "hang")
+    return `did not settle within ${CASE_TIMEOUT_MS} ms`;
   // ARM sees secrets in plain text: unwrap the runtime's secret markers so the simulated Azure judges the real values.
-  const resources: RecordedResource[] = recorder.resources.map((r) => ({ ...r, inputs: unwrapSecrets(r.inputs) as Record<string, any> }));
+  const resources: RecordedResource[] = recorder.resources.map((r) => ({
+    ...r,
+    inputs: unwrapSecrets(r.inputs) as Record<string, any>,
+  }));
   const errors = await deploymentErrors();
   if (thrown !== undefined) {
-    if (!pulumi.InputPropertiesError.isInstance(thrown)) return `threw ${(thrown as Error)?.name}: ${(thrown as Error)?.message ?? String(thrown)}`;
-    if (!/^Invalid arguments for \w+ "[^"]*":\n {2}- \S/.test((thrown as Error).message)) return `threw an unclear message: ${(thrown as Error).message}`;
+    if (!pulumi.InputPropertiesError.isInstance(thrown))
+      return `threw ${(thrown as Error)?.name}: ${(thrown as Error)?.message ?? String(thrown)}`;
+    if (!/^Invalid arguments for \w+ "[^"]*":\n {2}- \S/.test((thrown as Error).message))
+      return `threw an unclear message: ${(thrown as Error).message}`;
     const registered = resources.slice(before);
-    if (registered.length > 0) return `registered ${registered.map((r) => r.name).join(", ")}, then threw: ${(thrown as Error).message}`;
+    if (registered.length > 0)
+      return `registered ${registered.map((r) => r.name).join(", ")}, then threw: ${(thrown as Error).message}`;
+    tally.refusedAtConstruction++;
     return undefined;
   }
   const unclear = errors.filter((e) => !CLEAR_DEPLOYMENT_ERROR.test(e));
-  if (unclear.length > 0) return `the deployment failed with an unclear error: ${unclear.join(" | ")}`;
-  const state = { created: [] as RecordedResource[], existingVaults: new Set(existingVaults.map((v) => v.toLowerCase())) };
+  if (unclear.length > 0)
+    return `the deployment failed with an unclear error: ${unclear.join(" | ")}`;
+  const state = {
+    created: [] as RecordedResource[],
+    existingVaults: new Set(existingVaults.map((v) => v.toLowerCase())),
+  };
   for (const r of resources) {
-    const rejected = allRejections(r, { ...state, created: state.created }).filter((x) => !(excuses.armRules ?? []).includes(x.rule));
-    if (rejected.length > 0) return `accepted, but Azure rejects ${r.type}::${r.name}: ${rejected.map((x) => `${x.rule}: ${x.message}`).join(" | ")}`;
+    const rejected = allRejections(r, { ...state, created: state.created }).filter(
+      (x) => !(excuses.armRules ?? []).includes(x.rule),
+    );
+    if (rejected.length > 0)
+      return `accepted, but Azure rejects ${r.type}::${r.name}: ${rejected.map((x) => `${x.rule}: ${x.message}`).join(" | ")}`;
     state.created.push(r);
   }
+  if (errors.length > 0) tally.failedAtDeployment++;
+  else tally.built++;
   if (errors.length === 0) {
-    const outcome = await runPolicyAdapter(resources, path.join(REPO, "policy", "config", "dev.json"));
+    const outcome = await runPolicyAdapter(
+      resources,
+      path.join(REPO, "policy", "config", "dev.json"),
+    );
     const broken = outcome.mandatory.filter((v) => !(excuses.policies ?? []).includes(v.policy));
-    if (broken.length > 0) return `accepted, but mandatory policies fail: ${broken.map((v) => `${v.policy}: ${v.message}`).join(" | ")}`;
+    if (broken.length > 0)
+      return `accepted, but mandatory policies fail: ${broken.map((v) => `${v.policy}: ${v.message}`).join(" | ")}`;
   }
   return undefined;
 }
@@ -170,7 +235,10 @@ export function unwrapSecrets(value: unknown): unknown {
 }
 
 /** Asserts the property over `FUZZ_RUNS` generated argument sets, reporting the smallest failing one. */
-export async function assertProperty<T>(arbitrary: fc.Arbitrary<T>, run: (value: T) => Promise<string | undefined>): Promise<void> {
+export async function assertProperty<T>(
+  arbitrary: fc.Arbitrary<T>,
+  run: (value: T) => Promise<string | undefined>,
+): Promise<void> {
   await fc.assert(
     fc.asyncProperty(arbitrary, async (value) => {
       const problem = await run(value);
