@@ -194,7 +194,9 @@ export function diffDeployment(current: readonly RecordedResource[], previous: P
         const replacedDep = deps.find((d) => steps.get(d)?.op === "replace" || steps.get(d)?.op === "create");
         if (!replacedDep) continue;
         const depStep = steps.get(replacedDep)!;
-        const hit = createOnlyHit(r.type, prop);
+        // Only a property that is itself create-only (or inside one) forces the replacement; which part of a larger
+        // object is derived from the dependency is not known.
+        const hit = (CREATE_ONLY[r.type] ?? []).find((c) => prop === c.path || prop.startsWith(`${c.path}.`));
         const why = `${prop} comes from ${nameOfUrn(replacedDep)}, which is ${depStep.op === "replace" ? "replaced" : "new"}`;
         if (hit) {
           steps.set(r.urn, { ...step, op: "replace", changed: [...new Set([...step.changed, prop])], cause: `${why} (create-only ${hit.path})`, source: hit.source });
