@@ -6,6 +6,7 @@
  * other languages, so it is exported from `@cmk-platform/azure-cmk-storage/access-key-rotation` instead.
  */
 export { AzureBuiltInRoles, roleDefinitionId, type AzureBuiltInRoleName } from "./azureRoles";
+export { AZURE_REGIONS, normaliseRegion, regionProblem } from "./azureRegions";
 export { CmkStorageAccount, STORAGE_CMK_KEY_PERMISSIONS, validateCmkStorageAccountArgs } from "./cmkStorageAccount";
 export type { AccountEndpoints, CmkStorageAccountArgs, SasPolicy } from "./cmkStorageAccount";
 export { LEGACY_TYPES, PACKAGE_NAME, TYPES } from "./componentTypes";

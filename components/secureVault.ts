@@ -231,7 +231,9 @@ export class SecureVault extends pulumi.ComponentResource {
     } else {
       const suffix = new random.RandomString(
         `${name}-name-suffix`,
-        { length: NAME_SUFFIX_LENGTH, special: false, upper: false, numeric: true, lower: true },
+        // Keepers: the suffix belongs to this name prefix. A new prefix is a new name (and a replacement, which the
+        // offline preview's --previous reports as data loss) instead of a silent change of an unrelated input.
+        { length: NAME_SUFFIX_LENGTH, special: false, upper: false, numeric: true, lower: true, keepers: { namePrefix: args.namePrefix ?? name } },
         { parent: this },
       );
       const prefix = args.namePrefix ?? name;
