@@ -231,9 +231,11 @@ export class SecureVault extends pulumi.ComponentResource {
     } else {
       const suffix = new random.RandomString(
         `${name}-name-suffix`,
-        // Keepers: the suffix belongs to this name prefix. A new prefix is a new name (and a replacement, which the
-        // offline preview's --previous reports as data loss) instead of a silent change of an unrelated input.
-        { length: NAME_SUFFIX_LENGTH, special: false, upper: false, numeric: true, lower: true, keepers: { namePrefix: args.namePrefix ?? name } },
+        // No `keepers`: adding them to a deployed suffix replaces it (terraform-provider-random keepers plan modifier:
+        // null keepers in state + non-null keepers in config = replacement), which would rename and so replace every
+        // deployed account and vault. The inputs are constants; `npm run preview -- --previous` reports any suffix
+        // replacement, and the account or vault replacement it causes, as data loss.
+        { length: NAME_SUFFIX_LENGTH, special: false, upper: false, numeric: true, lower: true },
         { parent: this },
       );
       const prefix = args.namePrefix ?? name;

@@ -168,10 +168,6 @@ export function diffDeployment(current: readonly RecordedResource[], previous: P
       continue;
     }
     const base = { urn: r.urn, type: r.type, name: r.name, protectedBefore: prev.protect, ...(prev.urn !== r.urn ? { previousUrn: prev.urn } : {}) };
-    if (prev.type !== r.type) {
-      steps.set(r.urn, { ...base, op: "replace", changed: ["(type)"], cause: `type changed from ${prev.type}` });
-      continue;
-    }
     const changed = r.custom ? changedPaths(prev.inputs, r.inputs) : [];
     const hit = changed.map((p) => ({ p, c: createOnlyHit(r.type, p) })).find((x) => x.c);
     if (hit) {

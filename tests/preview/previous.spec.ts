@@ -207,7 +207,7 @@ describe("offline preview --previous (two-step, child processes)", function () {
     assert.deepEqual(replaced.map((f) => f.urn).sort(), [ACCOUNT("dev", "analytics"), ACCOUNT("dev", "ledger"), ACCOUNT("dev", "payments"), KEY("dev"), VAULT("dev")].sort());
     const payments = replaced.find((f) => f.urn === ACCOUNT("dev", "payments"))!;
     assert.match(payments.message, /would be replaced: accountName changed \(create-only: "cmkdevpayments\w{6}" → "cmkdvpayments\w{6}"\) \[create-only per pulumi\/pulumi-azure-native/);
-    assert.equal(op("devNamePrefix", "urn:pulumi:dev::cmk-storage::azure-cmk-storage:index:CmkStorageAccount$random:index/randomString:RandomString::payments-name-suffix"), "replace", "the keeper replaces the suffix");
+    assert.equal(op("devNamePrefix", "urn:pulumi:dev::cmk-storage::azure-cmk-storage:index:CmkStorageAccount$random:index/randomString:RandomString::payments-name-suffix"), "same", "the suffix survives; the prefix renames the account");
   });
 
   it("fails when resourceGroupName changes: every account is replaced", () => {
