@@ -427,10 +427,6 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
     } else {
       const suffix = new random.RandomString(
         `${name}-name-suffix`,
-        // No `keepers`: adding them to a deployed suffix replaces it (terraform-provider-random keepers plan modifier:
-        // null keepers in state + non-null keepers in config = replacement), which would rename and so replace every
-        // deployed account and vault. The inputs are constants; `npm run preview -- --previous` reports any suffix
-        // replacement, and the account or vault replacement it causes, as data loss.
         { length: NAME_SUFFIX_LENGTH, special: false, upper: false, numeric: true, lower: true },
         { parent: this },
       );
