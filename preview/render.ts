@@ -122,6 +122,12 @@ export function securitySummary(resources: readonly RecordedResource[]): string[
         `${p.attributes?.enabled === false ? "DISABLED, " : ""}rotation ${rot.length ? rot.join(", ") : "NONE"}, versions expire after ${p.rotationPolicy?.attributes?.expiryTime ?? "never"}, ` +
         `protected ${k.protect ? "yes" : "no"}${k.retainOnDelete ? " (retained on delete)" : ""}`,
     );
+    if (p.attributes?.enabled === false) {
+      const users = resources
+        .filter((a) => a.type === T.account && lc(a.inputs.encryption?.keyVaultProperties?.keyName) === lc(physical(k)) && vaultNameFromKeyVaultUri(String(a.inputs.encryption?.keyVaultProperties?.keyVaultUri ?? "")) === lc(k.inputs.vaultName))
+        .map((a) => physical(a));
+      out.push(`REVOKED: key ${physical(k)} is disabled; ${users.length ? `these accounts are unreadable (HTTP 403) until it is enabled again: ${users.join(", ")}` : "no account of the stack uses it"}`);
+    }
   }
   for (const a of resources.filter((r) => r.type === T.account)) {
     const enc = a.inputs.encryption ?? {};

@@ -122,6 +122,7 @@ describe("offline preview --previous (two-step, child processes)", function () {
       ["devKeySize", dev("keysize", (t) => t.replace("keySize: 3072", "keySize: 4096"))],
       ["devKeyDisabled", dev("keydisabled", (t) => t.replace("cmk-storage:keyProtect: false", "cmk-storage:keyProtect: false\n  cmk-storage:keyEnabled: false"))],
       ["devRbac", dev("rbac", (t) => t.replace("vaultPermissionModel: accessPolicy", "vaultPermissionModel: rbac"))],
+      ["devRevokedFirstRun", ["--stack", "dev", "--stack-file", stackCopy("dev", "revoked-first", (t) => t.replace("cmk-storage:keyProtect: false", "cmk-storage:keyProtect: false\n  cmk-storage:keyEnabled: false"))]],
       ["prodKeyType", prod("keytype", (t) => t.replace("keyType: RSA-HSM", "keyType: RSA"))],
       ["fixtureIdentitySwapped", fixture("identity-swapped")],
       ["fixtureAlias", fixture("renamed-with-alias")],
@@ -254,6 +255,12 @@ describe("offline preview --previous (two-step, child processes)", function () {
     const [f] = findings("devKeyDisabled", "key-disabled-in-use");
     assert.equal(f!.urn, KEY("dev"));
     assert.match(f!.message, /^Revocation: key cmkdev-storage-cmk in vault cmkdev-kv-\w+ .* is disabled \(cmk-storage:keyEnabled: false\)\. These accounts become unreadable \(HTTP 403 on every data operation\) until it is enabled again: cmkdevanalytics\w+ \(analytics-account\), cmkdevledger\w+ \(ledger-account\), cmkdevpayments\w+ \(payments-account\)\.$/);
+  });
+
+  it("states a revocation plainly without --previous too: the security summary names the unreadable accounts", () => {
+    const r = runs["devRevokedFirstRun"]!;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /REVOKED: key cmkdev-storage-cmk is disabled; these accounts are unreadable \(HTTP 403\) until it is enabled again: cmkdevanalytics\w{6}, cmkdevledger\w{6}, cmkdevpayments\w{6}\n/);
   });
 
   it("fails when the permission model switches to rbac: permission-model-switch on the vault and key-grant-removed per account", () => {
