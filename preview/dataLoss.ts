@@ -73,6 +73,7 @@ export function dataLossFindings(diff: DiffResult, current: readonly RecordedRes
   const add = (kind: FindingKind, urn: string, type: string, message: string, safeWay: string): void => {
     if (!out.some((f) => f.kind === kind && f.urn === urn)) out.push({ kind, urn, type, message, safeWay, acknowledged: allowed.has(urn) });
   };
+  const currentByUrn = new Map(current.map((r) => [r.urn, r]));
   const remainingAccounts = current.filter((r) => r.type === T.account && stepByCurrent.get(r.urn)?.op !== "create");
   const protectNote = (s: Step): string => (s.protectedBefore ? " It is protected in the earlier deployment, so `pulumi up` will refuse and stop midway;" : " It is not protected, so `pulumi up` will do it;");
 
@@ -84,7 +85,7 @@ export function dataLossFindings(diff: DiffResult, current: readonly RecordedRes
     const keyTypeChange = s.type === T.key && s.op === "replace" && /properties\.(kty|keySize|curveName)/.test(s.cause ?? "");
     if (locationChange) {
       add("location-change", s.urn, s.type,
-        `${what} (${s.urn}) would be replaced: location changes from ${JSON.stringify(prev.inputs.location)} to ${JSON.stringify(current.find((r) => r.urn === s.urn)?.inputs.location)}. Azure cannot move it; the replacement is a new, empty resource and ${s.type === T.account ? "every blob, file, queue and table in the account is deleted" : s.type === T.vault ? "the vault and its keys are deleted (accounts encrypted with them become unreadable)" : "its data is lost"}.${protectNote(s)}`,
+        `${what} (${s.urn}) would be replaced: location changes from ${JSON.stringify(prev.inputs.location)} to ${JSON.stringify(currentByUrn.get(s.urn)?.inputs.location)}. Azure cannot move it; the replacement is a new, empty resource and ${s.type === T.account ? "every blob, file, queue and table in the account is deleted" : s.type === T.vault ? "the vault and its keys are deleted (accounts encrypted with them become unreadable)" : "its data is lost"}.${protectNote(s)}`,
         "Keep cmk-storage:location as deployed. To move regions, deploy a second stack in the new region, copy the data (AzCopy / object replication), switch clients, then offboard the old stack (README \"Changing location or key type\").");
       continue;
     }
@@ -137,6 +138,12 @@ export function dataLossFindings(diff: DiffResult, current: readonly RecordedRes
 
   // Encryption identity or key grant removed while the account remains.
   const prevIdentities = new Map(previous.resources.filter((r) => r.type === T.identity && r.id).map((r) => [lc(r.id), r]));
+  // Earlier grants by principal (access policies by objectId, role assignments by principalId).
+  const prevGrants = new Map<string, PreviousResource[]>();
+  for (const g of previous.resources) {
+    const principal = g.type === T.accessPolicy ? lc(g.inputs.policy?.objectId) : g.type === T.roleAssignment ? lc(g.inputs.principalId) : undefined;
+    if (principal) prevGrants.set(principal, [...(prevGrants.get(principal) ?? []), g]);
+  }
   for (const a of remainingAccounts) {
     const step = stepByCurrent.get(a.urn)!;
     const prevAccount = prevOf(step);
@@ -152,9 +159,7 @@ export function dataLossFindings(diff: DiffResult, current: readonly RecordedRes
         "Add the new identity and its key grant first, switch the account's encryption identity to it, then remove the old identity in a later change.");
     }
     const principal = lc(identity.outputs.principalId);
-    const grants = previous.resources.filter(
-      (g) => (g.type === T.accessPolicy && lc(g.inputs.policy?.objectId) === principal) || (g.type === T.roleAssignment && lc(g.inputs.principalId) === principal),
-    );
+    const grants = prevGrants.get(principal) ?? [];
     for (const g of grants) {
       const gStep = stepByPrevUrn.get(g.urn);
       if (!gStep || (gStep.op !== "delete" && gStep.op !== "replace")) continue;
