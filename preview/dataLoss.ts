@@ -74,7 +74,8 @@ export function dataLossFindings(diff: DiffResult, current: readonly RecordedRes
     if (!out.some((f) => f.kind === kind && f.urn === urn)) out.push({ kind, urn, type, message, safeWay, acknowledged: allowed.has(urn) });
   };
   const currentByUrn = new Map(current.map((r) => [r.urn, r]));
-  const remainingAccounts = current.filter((r) => r.type === T.account && stepByCurrent.get(r.urn)?.op !== "create");
+  // Accounts that stay (same or updated in place); replaced ones are reported as replaced.
+  const remainingAccounts = current.filter((r) => r.type === T.account && ["same", "update"].includes(stepByCurrent.get(r.urn)?.op ?? ""));
   const protectNote = (s: Step): string => (s.protectedBefore ? " It is protected in the earlier deployment, so `pulumi up` will refuse and stop midway;" : " It is not protected, so `pulumi up` will do it;");
 
   for (const s of diff.steps) {
@@ -96,13 +97,21 @@ export function dataLossFindings(diff: DiffResult, current: readonly RecordedRes
       continue;
     }
     const cause = s.op === "delete" ? s.cause : `${s.cause}${s.source ? ` [create-only per ${s.source}]` : ""}`;
+    // A vault or key created again under the same name collides with its soft-deleted predecessor.
+    const prevName = lc(prev.outputs.name ?? (s.type === T.vault ? prev.inputs.vaultName : s.type === T.key ? prev.inputs.keyName : undefined));
+    const sameNameAgain = (s.type === T.vault || s.type === T.key) && prevName !== "" && current.some((r) => r.type === s.type && lc(r.outputs.name ?? (s.type === T.vault ? r.inputs.vaultName : r.inputs.keyName)) === prevName && (s.type === T.vault || lc(r.inputs.vaultName) === lc(prev.inputs.vaultName)));
+    const collision = sameNameAgain
+      ? s.type === T.vault
+        ? ` The new vault cannot even be created: the deleted vault keeps the name ${prevName} while it is soft-deleted (${prev.inputs.properties?.softDeleteRetentionInDays ?? 90} days, purge-protected), so ARM answers VaultAlreadyExists.`
+        : ` The new key cannot be created under the same name while the deleted one is soft-deleted in the vault (Key Vault answers Conflict: ObjectIsDeletedButRecoverable).`
+      : "";
     const loss = s.type === T.account
       ? "every blob, file, queue and table in it is deleted"
       : s.type === T.key
         ? "the key material that wraps the accounts' encryption keys is deleted (soft-deleted, then purged); accounts using it become unreadable"
         : "the vault and every key in it are deleted (soft-deleted for the retention period); accounts using its keys become unreadable";
     add(s.op === "delete" ? "stateful-deleted" : "stateful-replaced", s.urn, s.type,
-      `${what} (${s.urn}) would be ${s.op === "delete" ? "deleted" : "replaced"}: ${cause}; ${loss}.${protectNote(s)}`,
+      `${what} (${s.urn}) would be ${s.op === "delete" ? "deleted" : "replaced"}: ${cause}; ${loss}.${collision}${protectNote(s)}`,
       s.op === "delete"
         ? s.type === T.account
           ? "Rename a team only with an alias (the team id is the account's identity); remove a team in two steps: set cmk-storage:teams.<team>.decommissioned: true and pulumi up, copy the data out, then remove the team (README \"Offboarding a team\")."

@@ -96,7 +96,8 @@ describe("offline preview --previous (two-step, child processes)", function () {
     const firsts: [string, string[]][] = [
       ["dev", ["--stack", "dev", "--json"]],
       ["prod", ["--stack", "prod", "--json"]],
-      ["fixture", ["--program", "tests/preview/fixtures/lifecycle.ts", "--stack", "dev", "--policy-defaults", "--stack-file", fixtureStack("base"), "--json"]],
+      ["devNamedVault", ["--stack", "dev", "--json", "--stack-file", stackCopy("dev", "named-vault", (t) => t.replace("cmk-storage:vaultSku: standard", "cmk-storage:vaultSku: standard\n  cmk-storage:vaultName: kv-cmkdev-main"))]],
+            ["fixture", ["--program", "tests/preview/fixtures/lifecycle.ts", "--stack", "dev", "--policy-defaults", "--stack-file", fixtureStack("base"), "--json"]],
     ];
     const first = await Promise.all(firsts.map(([, args]) => cli(...args)));
     firsts.forEach(([name], i) => {
@@ -113,6 +114,7 @@ describe("offline preview --previous (two-step, child processes)", function () {
       ["prodSame", ["--stack", "prod", "--previous", files["prod"]!]],
       ["prodExport", ["--stack", "prod", "--json", "--previous", files["prodExport"]!]],
       ["devDisplayName", dev("displayname", (t) => t.replace("displayName: Ledger & Settlements", "displayName: Ledger and Settlements"))],
+      ["devNamedVaultMoved", ["--stack", "dev", "--json", "--previous", files["devNamedVault"]!, "--stack-file", stackCopy("dev", "named-vault-moved", (t) => t.replace("cmk-storage:vaultSku: standard", "cmk-storage:vaultSku: standard\n  cmk-storage:vaultName: kv-cmkdev-main").replace("resourceGroupName: rg-cmk-dev", "resourceGroupName: rg-cmk-dev2"))]],
       ["devTeamRemoved", dev("team-removed", removeAnalytics)],
       ["devTeamRemovedAllowed", dev("team-removed-allowed", removeAnalytics, "--allow-data-loss", ACCOUNT("dev", "analytics"))],
       ["devTeamRenamed", dev("team-renamed", (t) => t.replace(/^ {4}payments: \{\}$/m, "    payers: {}"))],
@@ -215,6 +217,13 @@ describe("offline preview --previous (two-step, child processes)", function () {
     assert.equal(runs["devResourceGroup"]!.code, 4);
     const urns = findings("devResourceGroup", "stateful-replaced").map((f) => f.urn);
     for (const team of ["analytics", "ledger", "payments"]) assert.ok(urns.includes(ACCOUNT("dev", team)), team);
+  });
+
+  it("fails when a vault with an explicit name is replaced, saying the new one collides with the soft-deleted one (VaultAlreadyExists)", () => {
+    assert.equal(runs["devNamedVaultMoved"]!.code, 4);
+    const f = findings("devNamedVaultMoved", "stateful-replaced").find((x) => x.urn === VAULT("dev"))!;
+    assert.match(f.message, /key vault kv-cmkdev-main .* would be replaced: resourceGroupName changed .*The new vault cannot even be created: the deleted vault keeps the name kv-cmkdev-main while it is soft-deleted \(7 days, purge-protected\), so ARM answers VaultAlreadyExists\./);
+    assert.deepEqual(findings("devNamedVaultMoved", "encryption-identity-removed"), [], "replaced accounts are reported as replaced, not as remaining");
   });
 
   it("fails when the location changes, with a location-change finding per account and the vault and the migration path", () => {
