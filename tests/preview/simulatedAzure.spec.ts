@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { ARM_RULES, ArmError, checkRegistration, indexOf, T, type AzureState, type PendingResource } from "../../preview/simulatedAzure";
 import { ARM_REGIONS, CREATE_ONLY } from "../../preview/azureSpec";
 import { STACK_HINTS } from "../../preview/stackHints";
+import { FINDING_KINDS } from "../../preview/dataLoss";
 
 /** Pure-function tests of every simulated ARM rule: each has a passing and a failing case. */
 
@@ -348,6 +349,16 @@ describe("simulated Azure", () => {
     });
     it("gives every rule a stack-config hint in the renderer's table", () => {
       assert.deepEqual(ARM_RULES.map((r) => r.id).filter((id) => !(id in STACK_HINTS)), []);
+    });
+    it("is documented rule by rule, with each source, in docs/offline-preview.md", () => {
+      const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "offline-preview.md"), "utf8");
+      for (const r of ARM_RULES) {
+        const row = doc.split("\n").find((l) => l.startsWith(`| \`${r.id}\` |`));
+        assert.ok(row, `no row for ${r.id}`);
+        assert.ok(row.includes(r.source.replace(/\|/g, "\\|")), `${r.id}: source not in the row`);
+        assert.ok(row.includes(`\`${r.code}\``), `${r.id}: code not in the row`);
+      }
+      for (const kind of Object.keys(FINDING_KINDS)) assert.match(doc, new RegExp(`\\| \`${kind}\` \\|`), kind);
     });
     it("gives every create-only property a source", () => {
       for (const [type, entries] of Object.entries(CREATE_ONLY)) for (const e of entries) assert.match(e.source, /\w{8,}/, `${type} ${e.path}`);
