@@ -71,6 +71,10 @@ async function main(argv: string[]): Promise<number> {
   if (opts.previous) {
     try {
       previous = readPrevious(path.resolve(opts.previous));
+      const stacks = [...new Set(previous.resources.map((r) => r.urn.split("::")[0]!.split(":")[2]))];
+      if (stacks.length > 0 && !stacks.includes(opts.stack)) {
+        throw new Error(`--previous ${opts.previous} is a deployment of stack ${stacks.join(", ")}, not of ${opts.stack} (URNs name the stack, so nothing would match)`);
+      }
     } catch (e) {
       process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
       return EXIT.usage;

@@ -129,6 +129,7 @@ describe("offline preview --previous (two-step, child processes)", function () {
       ["fixtureIdentitySwapped", fixture("identity-swapped")],
       ["fixtureAlias", fixture("renamed-with-alias")],
       ["badPrevious", ["--stack", "dev", "--previous", path.join(ROOT, "package.json")]],
+      ["otherStack", ["--stack", "staging", "--previous", files["prod"]!]],
       ["allowWithoutPrevious", ["--stack", "dev", "--allow-data-loss", ACCOUNT("dev", "analytics")]],
       ["invalidConfig", ["--stack", "dev", "--json", "--previous", files["dev"]!, "--stack-file", stackCopy("dev", "invalid", (t) => t.replace("keyRotateAfter: P30D", "keyRotateAfter: P3D").replace("cmk-storage:location: westeurope", "cmk-storage:location: westeurpoe"))]],
     ];
@@ -302,6 +303,11 @@ describe("offline preview --previous (two-step, child processes)", function () {
     const r = runs["badPrevious"]!;
     assert.equal(r.code, 64);
     assert.match(r.stderr, /neither a preview --json document \(formatVersion 1\) nor a pulumi stack export \(version 3\)/);
+  });
+
+  it("fails when --previous is a deployment of another stack, with a usage error", () => {
+    assert.equal(runs["otherStack"]!.code, 64);
+    assert.match(runs["otherStack"]!.stderr, /--previous .*prod\.previous\.json is a deployment of stack prod, not of staging/);
   });
 
   it("fails when --allow-data-loss is given without --previous, with a usage error", () => {
