@@ -128,8 +128,13 @@ export function answeredUrns(resources: readonly RecordedResource[]): Map<string
   return new Map(resources.map((r) => [r.urn, resolve(r)]));
 }
 
+/** The key Pulumi's state uses to mark a secret value (`{"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext}`). */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
 /** Leaf paths where two input trees differ (arrays compared whole; keys starting with "__" ignored). */
 export function changedPaths(before: unknown, after: unknown, prefix = ""): string[] {
+  // A secret in a stack export is encrypted (Pulumi's signature key + ciphertext): it cannot be compared offline.
+  if (isObj(before) && SECRET_SIG in before) return [];
   if (isObj(before) && isObj(after)) {
     const keys = new Set([...Object.keys(before), ...Object.keys(after)].filter((k) => !k.startsWith("__")));
     return [...keys].sort().flatMap((k) => changedPaths(before[k], after[k], prefix ? `${prefix}.${k}` : k));

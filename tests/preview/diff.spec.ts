@@ -26,6 +26,7 @@ describe("--previous comparison", () => {
   it("lists the leaf paths where inputs differ, arrays as a whole", () => {
     assert.deepEqual(changedPaths({ a: { b: 1, c: [1] }, d: 1 }, { a: { b: 2, c: [1, 2] }, d: 1 }), ["a.b", "a.c"]);
     assert.deepEqual(changedPaths({ a: 1, __defaults: [] }, { a: 1 }), []);
+    assert.deepEqual(changedPaths({ s: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:x" } }, { s: "plain" }), [], "an encrypted secret of a stack export cannot be compared");
   });
 
   it("classifies an unchanged resource as same and a tag change as update", () => {
