@@ -17,8 +17,8 @@ import {
   resourceGroupNameProblem,
   storageAccountNameProblem,
 } from "./naming";
-import { waitForRbacPropagation } from "./rbacPropagation";
-import { checkKeyReference, checkVaultReference } from "./referenceValidation";
+import { rbacPropagationProblem, waitForRbacPropagation } from "./rbacPropagation";
+import { checkKeyReference, checkVaultReference, isPlainObject } from "./referenceValidation";
 import { resolveVault, type KeyReference, type VaultReference } from "./references";
 import {
   LEGACY_GRANT_PREFIX,
@@ -106,8 +106,8 @@ export interface CmkStorageAccountArgs {
    */
   readonly grantKeyAccess?: boolean;
   /**
-   * Seconds to wait after creating an RBAC role assignment before creating the account (RBAC propagation).
-   * Access-policy vaults need no wait. Default: 60.
+   * Seconds to wait after creating an RBAC role assignment before creating the account (RBAC propagation), 30-900
+   * when a role assignment is made. Access-policy vaults need no wait. Default: 60.
    */
   readonly rbacPropagationSeconds?: number;
   /**
@@ -238,16 +238,18 @@ export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAcc
     checkBoolean(problems, flag, args[flag]);
   }
   checkEnum(problems, "skuName", args.skuName, enumValues(StorageSku));
-  const seconds = args.rbacPropagationSeconds;
-  if (
-    seconds !== undefined &&
-    (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0 || seconds > 900)
-  ) {
-    problems.add(
-      "rbacPropagationSeconds",
-      `must be a whole number of seconds between 0 and 900, got ${show(seconds)}`,
-    );
-  }
+  const rbacKeyGrant =
+    args.grantKeyAccess !== false &&
+    isPlainObject(args.key) &&
+    isPlainObject(args.key.vault) &&
+    args.key.vault.permissionModel === "rbac";
+  const deployerRoles =
+    args.rotateAccessKeys === true && args.grantDeployerAccessKeyRotation !== false;
+  const waitProblem = rbacPropagationProblem(
+    args.rbacPropagationSeconds,
+    rbacKeyGrant || deployerRoles,
+  );
+  if (waitProblem) problems.add("rbacPropagationSeconds", waitProblem);
   const keyDays = args.keyExpirationPeriodInDays;
   if (
     keyDays !== undefined &&

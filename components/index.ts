@@ -6,6 +6,7 @@
  * other languages, so it is exported from `@cmk-platform/azure-cmk-storage/access-key-rotation` instead.
  */
 export { AzureBuiltInRoles, roleDefinitionId, type AzureBuiltInRoleName } from "./azureRoles";
+export { AZURE_REGIONS, normaliseRegion, regionProblem } from "./azureRegions";
 export {
   CmkStorageAccount,
   STORAGE_CMK_KEY_PERMISSIONS,

@@ -2,6 +2,35 @@ import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
 
 /**
+ * Shortest wait accepted after a role assignment. Azure documents that role assignments "can take up to 10 minutes"
+ * to take effect (learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected),
+ * and storage CMK at creation fails with KeyVaultAuthenticationFailure before that (Azure/bicep#16601); 0 is never
+ * enough. The stack config applies the same minimum.
+ */
+export const MIN_RBAC_PROPAGATION_SECONDS = 30;
+export const MAX_RBAC_PROPAGATION_SECONDS = 900;
+
+/** Why `seconds` is not an acceptable propagation wait, or undefined; the minimum applies when a role assignment is made. */
+export function rbacPropagationProblem(
+  seconds: unknown,
+  roleAssignmentMade: boolean,
+): string | undefined {
+  if (seconds === undefined) return undefined;
+  if (
+    typeof seconds !== "number" ||
+    !Number.isInteger(seconds) ||
+    seconds < 0 ||
+    seconds > MAX_RBAC_PROPAGATION_SECONDS
+  ) {
+    return `must be a whole number of seconds between 0 and ${MAX_RBAC_PROPAGATION_SECONDS}, got ${Number.isNaN(seconds) || typeof seconds === "number" ? String(seconds) : JSON.stringify(seconds)}`;
+  }
+  if (roleAssignmentMade && seconds < MIN_RBAC_PROPAGATION_SECONDS) {
+    return `must be at least ${MIN_RBAC_PROPAGATION_SECONDS} when a role assignment is made (role assignments take minutes to propagate; a request made before that fails with KeyVaultAuthenticationFailure or AuthorizationFailed), got ${seconds}`;
+  }
+  return undefined;
+}
+
+/**
  * Waits after Azure RBAC role assignments are created, before dependants use them.
  *
  * Why: role assignments propagate through Azure's authorization caches asynchronously; a storage account created right

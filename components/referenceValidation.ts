@@ -12,7 +12,8 @@ import {
   show,
 } from "./validation";
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A plain object (not null, an array, an output or a resource): what a reference must be. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return (
     value !== null &&
     typeof value === "object" &&
@@ -48,7 +49,7 @@ export function checkVaultReference(
     );
     return false;
   }
-  if (!isObject(value)) {
+  if (!isPlainObject(value)) {
     problems.add(
       path,
       `must be a vault reference object { vaultId, permissionModel, vaultUri?, sku?, location?, tenantId? }, got ${show(value)}`,
@@ -127,7 +128,7 @@ export function checkKeyReference(
     );
     return false;
   }
-  if (!isObject(value)) {
+  if (!isPlainObject(value)) {
     problems.add(
       path,
       `must be a key reference object { vault, keyName, keyId? }, got ${show(value)}`,

@@ -18,7 +18,7 @@ import { LEGACY_TYPES, TYPES } from "./componentTypes";
 import { DeployerPrincipalType, enumValues } from "./enums";
 import { assignRole, grantVaultAccess } from "./grants";
 import { ACCESS_KEY_ROTATION_TYPESCRIPT_ONLY, hosting } from "./hosting";
-import { waitForRbacPropagation } from "./rbacPropagation";
+import { rbacPropagationProblem, waitForRbacPropagation } from "./rbacPropagation";
 import { checkVaultReference } from "./referenceValidation";
 import { resolveVault, type VaultReference } from "./references";
 import {
@@ -84,7 +84,8 @@ export interface StorageAccessKeyRotationArgs {
    */
   readonly deployerPrincipalType?: DeployerPrincipalType;
   /**
-   * Seconds to wait after the deployer's role assignments are created, before the first rotation (RBAC propagation).
+   * Seconds to wait after the deployer's role assignments are created, before the first rotation (RBAC propagation);
+   * 30-900 when the deployer's grants are made.
    *
    * @default 60
    */
@@ -168,16 +169,11 @@ export function validateStorageAccessKeyRotationArgs(
     args.deployerPrincipalType,
     enumValues(DeployerPrincipalType),
   );
-  const seconds = args.rbacPropagationSeconds;
-  if (
-    seconds !== undefined &&
-    (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0 || seconds > 900)
-  ) {
-    problems.add(
-      "rbacPropagationSeconds",
-      `must be a whole number of seconds between 0 and 900, got ${show(seconds)}`,
-    );
-  }
+  const waitProblem = rbacPropagationProblem(
+    args.rbacPropagationSeconds,
+    args.grantDeployerAccess !== false,
+  );
+  if (waitProblem) problems.add("rbacPropagationSeconds", waitProblem);
   problems.throwIfAny("StorageAccessKeyRotation", name);
 }
 

@@ -3,16 +3,20 @@
  * offline. Runs the real program (stacks/index.ts) with the stack's config against a simulated Azure Resource Manager,
  * then the policy pack with the engine's semantics. No Pulumi CLI, no credentials, no network.
  *
+ * With `--previous FILE` (an earlier `--json` output or a `pulumi stack export`) it also shows what changes, and stops on
+ * data loss unless each such resource is acknowledged with `--allow-data-loss <urn>`.
+ *
  * Exit codes: 0 clean (advisory violations allowed); 1 mandatory policy violation; 2 the simulated Azure rejected a
- * resource; 3 program or configuration error; 64 usage error.
+ * resource; 3 program or configuration error; 4 unacknowledged data loss against --previous; 64 usage error.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { listStacks, missingPolicyConfigMessage, runPreview } from "./run";
+import { readPrevious, type PreviousDeployment } from "./diff";
 import { renderReport, renderText, toJson } from "./render";
 
-export const EXIT = { ok: 0, policy: 1, azure: 2, program: 3, usage: 64 } as const;
+export const EXIT = { ok: 0, policy: 1, azure: 2, program: 3, dataLoss: 4, usage: 64 } as const;
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
@@ -24,6 +28,8 @@ async function main(argv: string[]): Promise<number> {
     .option("--policy-config <file>", "policy pack config (default: policy/config/<stack>.json; a stack without one is refused)")
     .option("--policy-defaults", "preview a stack that has no policy config with the pack's schema defaults (they are listed in the output)")
     .option("--stack-file <file>", "stack file to use instead of stacks/Pulumi.<stack>.yaml")
+    .option("--previous <file>", "compare with an earlier deployment: a --json output of this preview or a `pulumi stack export` file")
+    .option("--allow-data-loss <urn>", "acknowledge the data-loss finding for this resource URN (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--program <file>", "program entry module (default: stacks/index.ts, the Pulumi.yaml main); for testing the simulator")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -41,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
     policyDefaults?: boolean;
     stackFile?: string;
     program?: string;
+    previous?: string;
+    allowDataLoss: string[];
   }>();
   const root = path.resolve(__dirname, "..");
   if (!opts.stackFile && !listStacks(path.join(root, "stacks")).includes(opts.stack)) {
@@ -55,6 +63,23 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: ${missingPolicyConfigMessage(opts.stack, root)}\n`);
     return EXIT.usage;
   }
+  if (opts.allowDataLoss.length > 0 && !opts.previous) {
+    process.stderr.write("error: --allow-data-loss needs --previous (findings come from the comparison with an earlier deployment)\n");
+    return EXIT.usage;
+  }
+  let previous: PreviousDeployment | undefined;
+  if (opts.previous) {
+    try {
+      previous = readPrevious(path.resolve(opts.previous));
+      const stacks = [...new Set(previous.resources.map((r) => r.urn.split("::")[0]!.split(":")[2]))];
+      if (stacks.length > 0 && !stacks.includes(opts.stack)) {
+        throw new Error(`--previous ${opts.previous} is a deployment of stack ${stacks.join(", ")}, not of ${opts.stack} (URNs name the stack, so nothing would match)`);
+      }
+    } catch (e) {
+      process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+      return EXIT.usage;
+    }
+  }
   const tty = process.stderr.isTTY === true;
   const started = Date.now();
   const result = await runPreview({
@@ -64,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
     ...(opts.policyConfig ? { policyConfig: path.resolve(opts.policyConfig) } : {}),
     ...(opts.policyDefaults ? { policyConfig: false as const } : {}),
     ...(opts.program ? { program: path.resolve(opts.program) } : {}),
+    ...(previous ? { previous, allowDataLoss: opts.allowDataLoss } : {}),
     progress: tty ? (m) => process.stderr.write(`\u001b[2m[${((Date.now() - started) / 1000).toFixed(1)}s] ${m}\u001b[0m\n`) : undefined,
   }).catch((e: unknown) => {
     process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -85,10 +111,12 @@ async function main(argv: string[]): Promise<number> {
       ? `the program failed: ${result.programErrors[0]}`
       : result.status === "azure-error"
         ? `the simulated Azure rejected ${result.azureErrors.map((e) => `${e.resource.name} (${e.code})`).join(", ")}`
-        : `${result.policy!.mandatory.length} mandatory policy violation(s): ${[...new Set(result.policy!.mandatory.map((v) => v.policy))].join(", ")}`;
+        : result.status === "data-loss"
+          ? `data loss against ${opts.previous}: ${result.dataLoss.filter((f) => !f.acknowledged).map((f) => `${f.urn.split("::").pop()} (${f.kind})`).join(", ")}; acknowledge each with --allow-data-loss <urn> only if intended`
+          : `${result.policy!.mandatory.length} mandatory policy violation(s): ${[...new Set(result.policy!.mandatory.map((v) => v.policy))].join(", ")}`;
     process.stderr.write(`preview failed: ${reason}\n`);
   }
-  return { ok: EXIT.ok, "policy-violation": EXIT.policy, "azure-error": EXIT.azure, "program-error": EXIT.program }[result.status];
+  return { ok: EXIT.ok, "policy-violation": EXIT.policy, "data-loss": EXIT.dataLoss, "azure-error": EXIT.azure, "program-error": EXIT.program }[result.status];
 }
 
 main(process.argv).then(

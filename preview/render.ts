@@ -7,6 +7,8 @@ import type { RecordedResource } from "./recorder";
 import type { PreviewResult } from "./run";
 import { T, vaultNameFromKeyVaultUri } from "./simulatedAzure";
 import { teamLines, teamTreeNote, teamViews } from "./teams";
+import { stackHint } from "./stackHints";
+import { OP_MARK, type Step } from "./diff";
 
 export const JSON_FORMAT_VERSION = 1;
 
@@ -43,29 +45,57 @@ function childrenOf(resources: readonly RecordedResource[]): Map<string | undefi
   return map;
 }
 
-/** The resource tree, like `pulumi preview`'s: type and logical name, children indented under their component. */
+/**
+ * The resource tree, like `pulumi preview`'s: type and logical name, children indented under their component. Without
+ * `--previous` every resource is `+` (create); with it each row carries the step's mark (`+ ~ +- -`, blank for same)
+ * and, for a change, its cause; deleted resources appear under their earlier parent.
+ */
 export function renderTree(result: PreviewResult): string {
   const kids = childrenOf(result.resources);
   const teams = new Map(teamViews(result.resources).map((v) => [v.id, v]));
+  const steps = new Map((result.diff?.steps ?? []).filter((s) => s.op !== "delete").map((s) => [s.urn, s]));
+  const deleted = (result.diff?.steps ?? []).filter((s) => s.op === "delete");
   // A team's component carries its display name and the settings it overrides (those that differ from most teams).
   const note = (r: RecordedResource): string => {
     const team = !r.custom ? teams.get(r.name) : undefined;
     return team && /:CmkStorageAccount$/.test(r.type) ? teamTreeNote(team) : "";
   };
-  const rows: [string, string, string][] = [["", `pulumi:pulumi:Stack`, `${result.project}-${result.stack}`]];
+  const why = (s: Step | undefined): string => (s && s.op !== "same" && s.cause ? `  [${s.op}: ${s.cause}]` : "");
+  type Row = [string, string, string, string];
+  const rows: Row[] = [[result.diff ? " " : "+", "", `pulumi:pulumi:Stack`, `${result.project}-${result.stack}`]];
+  const current = new Set([...result.resources.map((r) => r.urn), ...deleted.map((d) => d.urn)]);
+  const deletedUnder = new Map<string | undefined, Step[]>();
+  for (const d of deleted) {
+    const parent = findParent(result, d);
+    const key = parent && current.has(parent) ? parent : undefined;
+    deletedUnder.set(key, [...(deletedUnder.get(key) ?? []), d]);
+  }
   const walk = (parent: string | undefined, prefix: string): void => {
-    const list = kids.get(parent) ?? [];
+    const list: (RecordedResource | Step)[] = [...(kids.get(parent) ?? []), ...(deletedUnder.get(parent) ?? [])];
     list.forEach((r, i) => {
       const last = i === list.length - 1;
-      rows.push([`${prefix}${last ? "└─ " : "├─ "}`, r.type, r.custom && physical(r) !== r.name ? `${r.name} (${physical(r)})` : `${r.name}${note(r)}`]);
+      const branch = `${prefix}${last ? "└─ " : "├─ "}`;
+      if ("op" in r) {
+        rows.push([OP_MARK.delete, branch, r.type, `${r.name}${why(r)}`]);
+        walk(r.urn, `${prefix}${last ? "   " : "│  "}`);
+        return;
+      }
+      const step = steps.get(r.urn);
+      const mark = result.diff ? OP_MARK[step?.op ?? "create"] : "+";
+      rows.push([mark, branch, r.type, `${r.custom && physical(r) !== r.name ? `${r.name} (${physical(r)})` : `${r.name}${note(r)}`}${why(step)}`]);
       walk(r.urn, `${prefix}${last ? "   " : "│  "}`);
     });
   };
   walk(undefined, "");
-  const width = Math.max(...rows.map(([p, t]) => p.length + t.length)) + 2;
+  const width = Math.max(...rows.map(([, p, t]) => p.length + t.length)) + 2;
   const lines = [`     ${"Type".padEnd(width)}Name`];
-  for (const [p, t, n] of rows) lines.push(` +   ${(p + t).padEnd(width)}${n}`);
+  for (const [m, p, t, n] of rows) lines.push(` ${m.padEnd(2)}  ${(p + t).padEnd(width)}${n}`);
   return lines.join("\n");
+}
+
+/** The earlier parent of a deleted resource (from the previous deployment). */
+function findParent(result: PreviewResult, step: Step): string | undefined {
+  return result.previousParents?.get(step.urn);
 }
 
 /** One security-relevant line per vault, key and storage account, then one per team (its overrides marked). */
@@ -92,6 +122,12 @@ export function securitySummary(resources: readonly RecordedResource[]): string[
         `${p.attributes?.enabled === false ? "DISABLED, " : ""}rotation ${rot.length ? rot.join(", ") : "NONE"}, versions expire after ${p.rotationPolicy?.attributes?.expiryTime ?? "never"}, ` +
         `protected ${k.protect ? "yes" : "no"}${k.retainOnDelete ? " (retained on delete)" : ""}`,
     );
+    if (p.attributes?.enabled === false) {
+      const users = resources
+        .filter((a) => a.type === T.account && lc(a.inputs.encryption?.keyVaultProperties?.keyName) === lc(physical(k)) && vaultNameFromKeyVaultUri(String(a.inputs.encryption?.keyVaultProperties?.keyVaultUri ?? "")) === lc(k.inputs.vaultName))
+        .map((a) => physical(a));
+      out.push(`REVOKED: key ${physical(k)} is disabled; ${users.length ? `these accounts are unreadable (HTTP 403) until it is enabled again: ${users.join(", ")}` : "no account of the stack uses it"}`);
+    }
   }
   for (const a of resources.filter((r) => r.type === T.account)) {
     const enc = a.inputs.encryption ?? {};
@@ -141,12 +177,41 @@ function policyLines(result: PreviewResult): string[] {
 
 export function summaryLine(result: PreviewResult): string {
   const custom = result.resources.filter((r) => r.custom).length;
-  const parts = [`${result.resources.length} resources (${custom} Azure/provider, ${result.resources.length - custom} components) to create`];
+  const c = result.diff?.counts;
+  const parts = [
+    c
+      ? `${result.resources.length} resources (${custom} Azure/provider, ${result.resources.length - custom} components) against ${result.diff!.format === "stack-export" ? "the stack export" : "the earlier preview"}: ${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete, ${c.same} unchanged`
+      : `${result.resources.length} resources (${custom} Azure/provider, ${result.resources.length - custom} components) to create`,
+  ];
+  const open = result.dataLoss.filter((f) => !f.acknowledged).length;
+  if (result.dataLoss.length) parts.push(`${open} data-loss finding(s)${result.dataLoss.length - open ? ` (${result.dataLoss.length - open} acknowledged)` : ""}`);
   if (result.azureErrors.length) parts.push(`${result.azureErrors.length} rejected by the simulated Azure`);
   if (result.programErrors.length) parts.push(`program failed`);
   if (result.policy) parts.push(`${result.policy.mandatory.length} mandatory and ${result.policy.advisory.length} advisory policy violations`);
-  const verdict = { ok: "PASS", "policy-violation": "FAIL (mandatory policy violation)", "azure-error": "FAIL (simulated Azure rejected a resource)", "program-error": "FAIL (program error)" }[result.status];
+  const verdict = { ok: "PASS", "policy-violation": "FAIL (mandatory policy violation)", "azure-error": "FAIL (simulated Azure rejected a resource)", "data-loss": "FAIL (data loss)", "program-error": "FAIL (program error)" }[result.status];
   return `Summary: ${verdict}: ${parts.join(", ")}.`;
+}
+
+/** The changes against --previous, one line per resource that is not unchanged. */
+export function changeLines(result: PreviewResult): string[] {
+  const d = result.diff!;
+  const changed = d.steps.filter((s) => s.op !== "same");
+  const lines = [`Changes against ${d.file} (${d.format}):`];
+  if (changed.length === 0) lines.push(`    none: all ${d.counts.same} resources unchanged`);
+  for (const s of changed) {
+    lines.push(`    ${OP_MARK[s.op].padEnd(2)} ${s.op.padEnd(7)} ${s.type} ${s.name}${s.previousUrn ? ` (was ${s.previousUrn.split("::").pop()})` : ""}: ${s.cause ?? ""}${s.protectedBefore && (s.op === "delete" || s.op === "replace") ? " (protected: pulumi up refuses)" : ""}`);
+  }
+  return lines;
+}
+
+/** The data-loss findings, each with its safe way and whether the run acknowledged it. */
+export function dataLossLines(result: PreviewResult): string[] {
+  const lines = ["Data loss:"];
+  for (const f of result.dataLoss) {
+    lines.push(`    ${f.acknowledged ? "[acknowledged]" : "[DATA LOSS]   "} ${f.kind}: ${f.message}`, `        Safe way: ${f.safeWay}`);
+    if (!f.acknowledged) lines.push(`        To proceed anyway: --allow-data-loss '${f.urn}'`);
+  }
+  return lines;
 }
 
 /** The text view printed by default. */
@@ -155,11 +220,16 @@ export function renderText(result: PreviewResult): string {
   if (result.resources.length) out.push(renderTree(result), "");
   for (const e of result.programErrors) out.push(`error: ${e}`, "");
   for (const e of result.azureErrors) {
-    out.push(`error: simulated Azure rejected ${e.resource.type} "${e.resource.name}" (${e.target ?? ""}):`, `    ${e.code}: ${e.armMessage}`, `    rule: ${e.rule}`, "");
+    out.push(`error: simulated Azure rejected ${e.resource.type} "${e.resource.name}" (${e.target ?? ""}):`, `    ${e.code}: ${e.armMessage}`, `    rule: ${e.rule}`);
+    const hint = stackHint(e.rule);
+    if (hint) out.push(`    stack config: ${hint}`);
+    out.push("");
   }
   if (result.resources.length && !result.programErrors.length) {
     out.push("Security summary:", ...securitySummary(result.resources).map((l) => `    ${l}`), "");
   }
+  if (result.diff) out.push(...changeLines(result), "");
+  if (result.dataLoss.length) out.push(...dataLossLines(result), "");
   const diags = result.diagnostics.filter((d) => d.startsWith("warning"));
   if (diags.length) out.push("Diagnostics:", ...diags.map((d) => `    ${d}`), "");
   out.push(...policyLines(result), "", summaryLine(result));
@@ -182,7 +252,13 @@ export function toJson(result: PreviewResult): unknown {
       programErrors: result.programErrors.length,
       mandatoryViolations: result.policy?.mandatory.length ?? null,
       advisoryViolations: result.policy?.advisory.length ?? null,
+      dataLoss: result.diff ? result.dataLoss.filter((f) => !f.acknowledged).length : null,
     },
+    previous: result.diff ? { file: result.diff.file, format: result.diff.format, counts: result.diff.counts } : null,
+    changes: result.diff
+      ? result.diff.steps.map((s) => ({ op: s.op, urn: s.urn, type: s.type, name: s.name, previousUrn: s.previousUrn ?? null, changed: s.changed, cause: s.cause ?? null, source: s.source ?? null, protectedBefore: s.protectedBefore }))
+      : null,
+    dataLoss: result.diff ? result.dataLoss.map((f) => ({ kind: f.kind, urn: f.urn, type: f.type, message: f.message, safeWay: f.safeWay, acknowledged: f.acknowledged })) : null,
     resources: result.resources.map((r) => ({
       urn: r.urn,
       type: r.type,
@@ -197,7 +273,7 @@ export function toJson(result: PreviewResult): unknown {
       dependencies: [...r.dependencies].sort(),
       propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, [...v].sort()])),
     })),
-    azureErrors: result.azureErrors.map((e) => ({ code: e.code, message: e.armMessage, rule: e.rule, target: e.target ?? null, urn: e.resource.urn, type: e.resource.type, name: e.resource.name })),
+    azureErrors: result.azureErrors.map((e) => ({ code: e.code, message: e.armMessage, rule: e.rule, stackHint: stackHint(e.rule) ?? null, target: e.target ?? null, urn: e.resource.urn, type: e.resource.type, name: e.resource.name })),
     programErrors: result.programErrors,
     policies: result.policy
       ? { enabled: result.policy.policies, disabled: result.policy.disabled, violations: result.policy.violations }
@@ -277,7 +353,19 @@ export function renderReport(result: PreviewResult): string {
   if (result.azureErrors.length || result.programErrors.length) {
     out.push("## Errors", "");
     for (const e of result.programErrors) out.push(`- Program: ${mdCell(e)}`);
-    for (const e of result.azureErrors) out.push(`- Simulated Azure rejected \`${e.resource.type}\` \`${e.resource.name}\`: **${e.code}**: ${mdCell(e.armMessage)} (rule \`${e.rule}\`)`);
+    for (const e of result.azureErrors) out.push(`- Simulated Azure rejected \`${e.resource.type}\` \`${e.resource.name}\`: **${e.code}**: ${mdCell(e.armMessage)} (rule \`${e.rule}\`)${stackHint(e.rule) ? `. Stack config: ${mdCell(stackHint(e.rule)!)}` : ""}`);
+    out.push("");
+  }
+  if (result.diff) {
+    const d = result.diff;
+    out.push(`## Changes against \`${d.file}\``, "", `${d.counts.create} to create, ${d.counts.update} to update, ${d.counts.replace} to replace, ${d.counts.delete} to delete, ${d.counts.same} unchanged.`, "");
+    out.push("| Op | Resource | Type | Cause |", "|---|---|---|---|");
+    for (const s of d.steps) out.push(`| \`${OP_MARK[s.op].trim() || "="}\` ${s.op} | ${s.name} | \`${s.type}\` | ${mdCell(s.cause ?? "")} |`);
+    out.push("");
+  }
+  if (result.dataLoss.length) {
+    out.push("## Data loss", "");
+    for (const f of result.dataLoss) out.push(`- ${f.acknowledged ? "acknowledged" : "**DATA LOSS**"} \`${f.kind}\` \`${f.urn}\`: ${mdCell(f.message)} Safe way: ${mdCell(f.safeWay)}`);
     out.push("");
   }
   out.push("## Customer-managed key chain", "", "```mermaid", mermaid(result.resources), "```", "");

@@ -11,6 +11,8 @@ import { armMocks, DEFAULT_ARM_CONTEXT, type ArmContext } from "./armState";
 import { installRecordingMocks, type RecordedResource } from "./recorder";
 import { ArmError, checkRegistration, type AzureState } from "./simulatedAzure";
 import { loadPolicies, runPolicyAdapter, schemaDefaults, type PolicyOutcome } from "./policyAdapter";
+import { diffDeployment, readPrevious, type DiffResult, type PreviousDeployment } from "./diff";
+import { dataLossFindings, type DataLossFinding } from "./dataLoss";
 
 export const PROJECT = "cmk-storage";
 /** Stack config key (outside the program's namespace) that declares vaults existing outside the stack. */
@@ -34,9 +36,13 @@ export interface PreviewOptions {
   progress?: (msg: string) => void;
   /** Milliseconds without a new registration after which the program is considered settled. */
   settleMs?: number;
+  /** An earlier deployment (`--previous`): a path (read with readPrevious) or an already read deployment. */
+  previous?: string | PreviousDeployment;
+  /** URNs whose data-loss findings the run acknowledges (`--allow-data-loss`). */
+  allowDataLoss?: readonly string[];
 }
 
-export type PreviewStatus = "ok" | "policy-violation" | "azure-error" | "program-error";
+export type PreviewStatus = "ok" | "policy-violation" | "data-loss" | "azure-error" | "program-error";
 
 export interface PreviewResult {
   project: string;
@@ -49,6 +55,12 @@ export interface PreviewResult {
   programErrors: string[];
   diagnostics: string[];
   policy: PolicyOutcome | undefined;
+  /** The comparison with `--previous`, when given and the program completed. */
+  diff: DiffResult | undefined;
+  /** Data-loss findings of that comparison (acknowledged ones included, marked). */
+  dataLoss: DataLossFinding[];
+  /** Parents of the earlier deployment's resources (to place deleted ones in the tree). */
+  previousParents?: Map<string, string | undefined>;
   status: PreviewStatus;
 }
 
@@ -152,8 +164,11 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     programErrors: [],
     diagnostics: [],
     policy: undefined,
+    diff: undefined,
+    dataLoss: [],
     status: "ok",
   };
+  const previous = typeof opts.previous === "string" ? readPrevious(opts.previous) : opts.previous;
 
   if (policyConfigFile === undefined) {
     result.diagnostics.push(`warning: no policy config; the pack's schema defaults apply: ${schemaDefaults(loadPolicies()).join(", ")}`);
@@ -207,11 +222,23 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       result.programErrors.push(`policy pack failed: ${errorText(e)}`);
     }
   }
+  if (previous && result.programErrors.length === 0 && result.azureErrors.length === 0) {
+    progress(`comparing with ${path.relative(root, previous.file) || previous.file}`);
+    result.diff = diffDeployment(result.resources, previous);
+    result.previousParents = new Map(previous.resources.map((r) => [r.urn, r.parent]));
+    const allowed = new Set(opts.allowDataLoss ?? []);
+    result.dataLoss = dataLossFindings(result.diff, result.resources, previous, allowed);
+    for (const urn of allowed) {
+      if (!result.dataLoss.some((f) => f.urn === urn)) result.diagnostics.push(`warning: --allow-data-loss ${urn}: no data-loss finding names this resource`);
+    }
+  }
   result.status = result.programErrors.length > 0
     ? "program-error"
     : result.azureErrors.length > 0
       ? "azure-error"
-      : result.policy && result.policy.mandatory.length > 0
+      : result.dataLoss.some((f) => !f.acknowledged)
+        ? "data-loss"
+        : result.policy && result.policy.mandatory.length > 0
         ? "policy-violation"
         : "ok";
   process.off("unhandledRejection", onRejection);

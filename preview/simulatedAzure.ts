@@ -3,10 +3,16 @@
  * ARM rejects, with ARM's error code and a message that names the fix. Every rule is a pure function of the pending
  * registration (type, name, inputs, dependencies) and of what the simulated Azure has already created, so each one is
  * unit-testable without running Pulumi. docs/offline-preview.md has the table of rules with their sources.
+ *
+ * Independence: the rules come from the simulation's own tables (`azureSpec.ts`, written from ARM specifications and
+ * Azure documentation), never from components/ validators, and their messages speak ARM (property paths, error
+ * codes). The renderer adds the hint that maps an error to stack config keys (`stackHints.ts`).
+ *
+ * State is indexed (`AzureIndex`: maps by type, name, id and principal, parent → children), built incrementally from
+ * `state.created`, so each rule is O(1) or O(k) in the resources it looks at: a 1,000-account fleet stays linear.
+ * Names of accepted registrations count as taken at once ("in flight"), before the provider answers.
  */
-import { keyNameProblem, storageAccountNameProblem, vaultNameProblem } from "../components/naming";
-import { rotationPolicyProblems, type PlainRotationPolicy } from "../components/rotationPolicy";
-import { AzureBuiltInRoles } from "../components/azureRoles";
+import { closestRegion, isArmRegion, NAME_RULES, RSA_KEY_SIZES, rotationPolicyErrors, SPEC_SOURCES, type NameRule } from "./azureSpec";
 import { physicalName } from "./armState";
 import type { RecordedResource, RegistrationCheck } from "./recorder";
 
@@ -17,6 +23,10 @@ export const T = {
   account: "azure-native:storage:StorageAccount",
   identity: "azure-native:managedidentity:UserAssignedIdentity",
   roleAssignment: "azure-native:authorization:RoleAssignment",
+  resourceGroup: "azure-native:resources:ResourceGroup",
+  sleep: "time:index/sleep:Sleep",
+  /** The program's earlier propagation wait (a dynamic resource); still honoured for older fixtures and state. */
+  legacyWait: "pulumi-nodejs:dynamic/cmk:RbacPropagationWait",
 } as const;
 
 /** A registration as the simulated Azure sees it before answering (what `Recorder.addCheck` hands over). */
@@ -74,16 +84,6 @@ export function vaultNameFromKeyVaultUri(uri: string): string | undefined {
   return m ? m[1]!.toLowerCase() : undefined;
 }
 
-function createdVault(state: AzureState, vaultName: string): RecordedResource | undefined {
-  return state.created.find((r) => r.type === T.vault && lc(r.outputs.name ?? nameOf(r)) === lc(vaultName));
-}
-
-function createdKey(state: AzureState, vaultName: string, keyName: string): RecordedResource | undefined {
-  return state.created.find(
-    (r) => r.type === T.key && lc(r.inputs.vaultName) === lc(vaultName) && lc(r.outputs.name ?? nameOf(r)) === lc(keyName),
-  );
-}
-
 /** The CMK wiring of a storage account request, or undefined when it does not use a customer-managed key. */
 export function cmkOf(p: PendingResource): { keyName?: string; keyVaultUri?: string; keyVersion?: string; vaultName?: string } | undefined {
   const enc = p.inputs.encryption;
@@ -93,32 +93,147 @@ export function cmkOf(p: PendingResource): { keyName?: string; keyVaultUri?: str
   return { keyName: kvp.keyName, keyVaultUri: uri, keyVersion: kvp.keyVersion, vaultName: uri ? vaultNameFromKeyVaultUri(uri) : undefined };
 }
 
-/** True when `from` reaches `to` through the dependency graph of created resources (dependencies and property deps). */
-export function dependsOnTransitively(from: { dependencies: string[]; propertyDependencies: Record<string, string[]> }, to: string, created: readonly RecordedResource[]): boolean {
-  const byUrn = new Map(created.map((r) => [r.urn, r]));
-  const direct = (r: { dependencies: string[]; propertyDependencies: Record<string, string[]> }): string[] => [
-    ...r.dependencies,
-    ...Object.values(r.propertyDependencies).flat(),
-  ];
-  const seen = new Set<string>();
-  const stack = direct(from);
-  while (stack.length > 0) {
-    const urn = stack.pop()!;
-    if (urn === to) return true;
-    if (seen.has(urn)) continue;
-    seen.add(urn);
-    const r = byUrn.get(urn);
-    if (r) stack.push(...direct(r));
-    // A dependency on a component stands for all of its children (Pulumi waits for them).
-    for (const child of created) if (child.parent === urn && !seen.has(child.urn)) stack.push(child.urn);
+type Deps = { dependencies: string[]; propertyDependencies: Record<string, string[]> };
+
+/**
+ * Indexes over what the simulated Azure holds: created resources (synced incrementally from `state.created`) and the
+ * names of accepted registrations still in flight. Every lookup a rule makes is a map access.
+ */
+export class AzureIndex {
+  private synced = 0;
+  readonly byUrn = new Map<string, RecordedResource>();
+  readonly byType = new Map<string, RecordedResource[]>();
+  /** Parent URN → child URNs. */
+  readonly children = new Map<string, string[]>();
+  /** Lowercase vault name → vault. */
+  readonly vaults = new Map<string, RecordedResource>();
+  /** `vault/key` (lowercase) → key. */
+  readonly keys = new Map<string, RecordedResource>();
+  /** Lowercase ARM id → user-assigned identity. */
+  readonly identitiesById = new Map<string, RecordedResource>();
+  /** Lowercase principal id → user-assigned identity. */
+  readonly identitiesByPrincipal = new Map<string, RecordedResource>();
+  /** `vault|principal` (lowercase) → access policies. */
+  readonly accessPolicies = new Map<string, RecordedResource[]>();
+  /** Lowercase principal id → role assignments. */
+  readonly roleAssignments = new Map<string, RecordedResource[]>();
+  /** Globally unique names taken (created or in flight): `<type>|<lowercase name>` → URN of the holder. */
+  readonly names = new Map<string, string>();
+
+  sync(created: readonly RecordedResource[]): this {
+    if (created.length < this.synced) this.synced = 0; // the list was reset (a new run)
+    for (; this.synced < created.length; this.synced++) this.add(created[this.synced]!);
+    return this;
   }
-  return false;
+
+  private push<K>(map: Map<K, RecordedResource[]>, key: K, r: RecordedResource): void {
+    const list = map.get(key);
+    if (list) list.push(r);
+    else map.set(key, [r]);
+  }
+
+  private add(r: RecordedResource): void {
+    this.byUrn.set(r.urn, r);
+    this.push(this.byType, r.type, r);
+    if (r.parent) {
+      const list = this.children.get(r.parent);
+      if (list) list.push(r.urn);
+      else this.children.set(r.parent, [r.urn]);
+    }
+    const name = lc(r.outputs.name ?? nameOf(r));
+    switch (r.type) {
+      case T.vault:
+        this.vaults.set(name, r);
+        break;
+      case T.key:
+        this.keys.set(`${lc(r.inputs.vaultName)}/${name}`, r);
+        break;
+      case T.identity:
+        if (r.id) this.identitiesById.set(lc(r.id), r);
+        if (r.outputs.principalId) this.identitiesByPrincipal.set(lc(r.outputs.principalId), r);
+        break;
+      case T.accessPolicy:
+        this.push(this.accessPolicies, `${lc(r.inputs.vaultName)}|${lc(r.inputs.policy?.objectId)}`, r);
+        break;
+      case T.roleAssignment:
+        this.push(this.roleAssignments, lc(r.inputs.principalId), r);
+        break;
+    }
+    if (r.type === T.vault || r.type === T.account) this.names.set(`${r.type}|${name}`, r.urn);
+  }
+
+  /** The holder of a globally unique name (created or in flight), if another resource holds it. */
+  nameHolder(type: string, name: string, urn: string): string | undefined {
+    const holder = this.names.get(`${type}|${lc(name)}`);
+    return holder !== undefined && holder !== urn ? holder : undefined;
+  }
+
+  /** Marks an accepted registration's name as taken before the provider answers. */
+  reserve(p: PendingResource): void {
+    if (p.type === T.vault || p.type === T.account) {
+      const key = `${p.type}|${lc(nameOf(p))}`;
+      if (!this.names.has(key)) this.names.set(key, p.urn);
+    }
+  }
+
+  vault(name: string): RecordedResource | undefined {
+    return this.vaults.get(lc(name));
+  }
+
+  key(vaultName: string, keyName: string): RecordedResource | undefined {
+    return this.keys.get(`${lc(vaultName)}/${lc(keyName)}`);
+  }
+
+  /** Direct dependencies of a resource; a dependency on a component stands for all of its children. */
+  private next(r: Deps): string[] {
+    return [...r.dependencies, ...Object.values(r.propertyDependencies).flat()];
+  }
+
+  /** Every URN reachable from `from` through dependencies (a component brings its children). */
+  reachable(from: Deps): Set<string> {
+    const seen = new Set<string>();
+    const stack = this.next(from);
+    while (stack.length > 0) {
+      const urn = stack.pop()!;
+      if (seen.has(urn)) continue;
+      seen.add(urn);
+      const r = this.byUrn.get(urn);
+      if (r) stack.push(...this.next(r));
+      for (const child of this.children.get(urn) ?? []) if (!seen.has(child)) stack.push(child);
+    }
+    return seen;
+  }
 }
 
-/** Role definition GUIDs whose data actions include keys/read + wrap + unwrap. */
-const KEY_USE_ROLES = new Set(
-  [AzureBuiltInRoles.KeyVaultCryptoServiceEncryptionUser, "12338af0-0e69-4776-bea7-57ae8d297424", AzureBuiltInRoles.KeyVaultCryptoOfficer].map(lc),
-);
+const indexes = new WeakMap<object, AzureIndex>();
+
+/** The index of a state (built once per state object, then kept in sync with `state.created`). */
+export function indexOf(state: AzureState): AzureIndex {
+  let idx = indexes.get(state);
+  if (!idx) {
+    idx = new AzureIndex();
+    indexes.set(state, idx);
+  }
+  return idx.sync(state.created);
+}
+
+/** True when `from` reaches `to` through the dependency graph of created resources (dependencies and property deps). */
+export function dependsOnTransitively(from: Deps, to: string, state: AzureState): boolean {
+  return indexOf(state).reachable(from).has(to);
+}
+
+/**
+ * Built-in role definition GUIDs whose data actions include keys read + wrapKey + unwrapKey (learn.microsoft.com
+ * role-based-access-control/built-in-roles/security: Key Vault Crypto Service Encryption User, Key Vault Crypto User,
+ * Key Vault Crypto Officer, Key Vault Administrator).
+ */
+export const KEY_USE_ROLE_IDS: Readonly<Record<string, string>> = {
+  "e147488a-f6f5-4113-8e2d-b22465e65bf6": "Key Vault Crypto Service Encryption User",
+  "12338af0-0e69-4776-bea7-57ae8d297424": "Key Vault Crypto User",
+  "14b46e9e-c2b7-41b4-b07b-48a6ebf60603": "Key Vault Crypto Officer",
+  "00482a5a-887f-4fb3-b363-3b7fe8e74483": "Key Vault Administrator",
+};
+/** Key permissions Azure Storage needs on a customer-managed key (learn.microsoft.com storage/common/customer-managed-keys-configure-existing-account). */
 const NEEDED_KEY_PERMISSIONS = ["get", "wrapkey", "unwrapkey"];
 
 /** A grant that lets `principalId` use key `keyName` in `vault`, and how it was found. */
@@ -129,7 +244,8 @@ export interface FoundGrant {
 }
 
 /** Finds every created grant for the principal on the vault/key that matches the vault's permission model. */
-export function grantsFor(vault: RecordedResource, keyName: string, principalId: string, created: readonly RecordedResource[]): FoundGrant[] {
+export function grantsFor(vault: RecordedResource, keyName: string, principalId: string, state: AzureState): FoundGrant[] {
+  const idx = indexOf(state);
   const rbac = vault.inputs.properties?.enableRbacAuthorization === true;
   const vaultName = lc(vault.outputs.name ?? nameOf(vault));
   const vaultId = lc(vault.id);
@@ -144,71 +260,115 @@ export function grantsFor(vault: RecordedResource, keyName: string, principalId:
         found.push({ kind: "inlineAccessPolicy", urn: vault.urn, detail: "inline access policy on the vault" });
       }
     }
-    for (const r of created) {
-      if (r.type !== T.accessPolicy || lc(r.inputs.vaultName) !== vaultName) continue;
+    for (const r of idx.accessPolicies.get(`${vaultName}|${lc(principalId)}`) ?? []) {
       const pol = r.inputs.policy ?? {};
-      if (lc(pol.objectId) === lc(principalId) && hasPerms(pol.permissions?.keys)) {
+      if (hasPerms(pol.permissions?.keys)) {
         found.push({ kind: "accessPolicy", urn: r.urn, detail: `access policy keys ${(pol.permissions.keys as string[]).join(", ")}` });
       }
     }
   } else {
-    for (const r of created) {
-      if (r.type !== T.roleAssignment || lc(r.inputs.principalId) !== lc(principalId)) continue;
+    for (const r of idx.roleAssignments.get(lc(principalId)) ?? []) {
       const roleGuid = lc(String(r.inputs.roleDefinitionId ?? "").split("/").pop());
       const scope = trimSlash(lc(r.inputs.scope));
       const scopeOk = vaultId.startsWith(scope + "/") || scope === vaultId || scope === `${vaultId}/keys/${lc(keyName)}`;
-      if (KEY_USE_ROLES.has(roleGuid) && scopeOk) {
-        found.push({ kind: "roleAssignment", urn: r.urn, detail: `role ${roleGuid} at ${scope === vaultId ? "vault" : scope.includes("/keys/") ? "key" : "parent"} scope` });
+      if (roleGuid in KEY_USE_ROLE_IDS && scopeOk) {
+        found.push({ kind: "roleAssignment", urn: r.urn, detail: `role ${KEY_USE_ROLE_IDS[roleGuid]} at ${scope === vaultId ? "vault" : scope.includes("/keys/") ? "key" : "parent"} scope` });
       }
     }
   }
   return found;
 }
 
+/** Seconds of a propagation wait (time:Sleep `createDuration` like "60s", "2m", "1h"; the legacy wait's `seconds`). */
+export function waitSeconds(r: RecordedResource): number {
+  if (r.type === T.legacyWait) return Number(r.inputs.seconds ?? 0) || 0;
+  const text = String(r.inputs.createDuration ?? "");
+  let total = 0;
+  let matched = false;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) {
+    matched = true;
+    total += Number(m[1]) * (m[2] === "h" ? 3600 : m[2] === "m" ? 60 : 1);
+  }
+  return matched ? total : 0;
+}
+
 const SOURCES = {
-  vaultName: "https://github.com/MicrosoftDocs/azure-docs/issues/92981 (Key Vault common error codes: VaultNameNotValid); learn.microsoft.com azure-resource-manager/management/resource-name-rules#microsoftkeyvault",
   vaultTaken: "learn.microsoft.com key-vault/general/common-error-codes (VaultAlreadyExists); pulumi/pulumi-azure-native#2722",
-  keyName: "Azure/azure-rest-api-specs keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keys.json (keyName pattern ^[a-zA-Z0-9-]{1,127}$); learn.microsoft.com azure-resource-manager/troubleshooting/common-deployment-errors (InvalidResourceName)",
-  accountName: "https://github.com/Azure/AzureMonitorStarterPacks/issues/171 (AccountNameInvalid); learn.microsoft.com resource-name-rules#microsoftstorage",
-  accountTaken: "https://github.com/OfficeDev/microsoft-teams-apps-timetally/issues/50 and hashicorp/terraform#11485 (StorageAccountAlreadyTaken, HTTP 409)",
+  accountTaken: "https://github.com/OfficeDev/microsoft-teams-apps-timetally/issues/50 and hashicorp/terraform#11485 (StorageAccountAlreadyTaken, HTTP 409); learn.microsoft.com storage/common/storage-account-overview#storage-account-name (unique within Azure)",
   purge: "Azure/azure-rest-api-specs keyvault.json 2024-11-01 (enablePurgeProtection: \"does not accept false\"); Azure/ai-hub#241 (message)",
   retention: "Azure/azure-rest-api-specs keyvault.json 2024-11-01 (softDeleteRetentionInDays \"accepts >=7 and <=90\")",
   hsm: "https://github.com/Azure/azure-sdk-for-net/issues/6551 (\"Hardware key operation not allowed on standard vault\"); learn.microsoft.com key-vault/keys/about-keys",
-  keySize: "https://github.com/Azure/azure-cli/issues/2613 (\"Unsupported key size\"); MicrosoftDocs/azure-docs includes/storage-customer-managed-keys-key-vault-add-key-include.md (RSA 2048/3072/4096)",
   keyOps: "MicrosoftDocs/azure-docs articles/storage/common/customer-managed-keys-configure-new-account.md (the key must allow wrapKey and unwrapKey); MicrosoftDocs/azure-docs#61015 (error text)",
-  rotation: "Azure/azure-rest-api-specs keys.json 2024-11-01 (RotationPolicy, LifetimeAction, Trigger); learn.microsoft.com key-vault/keys/how-to-configure-key-rotation; .NET KeyRotationPolicy.ExpiresIn (>= 28 days)",
   kvProps: "https://github.com/hashicorp/terraform-provider-azurerm/issues/658 (MissingKeyvaultProperties)",
   identity: "hashicorp/terraform-provider-azurerm#16374 (InvalidValuesForRequestParameters: properties.encryption.identity); MicrosoftDocs includes/storage-customer-managed-keys-key-vault-user-assigned-identity-include.md",
   grant: "Azure/bicep#16601, Azure/bicep-types-az#2452 (KeyVaultAuthenticationFailure on create, succeeds on retry); Azure/terraform-azurerm-avm-res-storage-storageaccount#391",
   firewall: "MicrosoftDocs/azure-docs articles/key-vault/general/overview-vnet-service-endpoints.md (trusted services); MicrosoftDocs/azure-docs#61015 (\"Client address is not authorized and caller is not a trusted service\")",
   recoverable: "https://github.com/Azure/azure-cli/issues/12346 (KeyVaultPolicyError: \"Keyvault policy recoverable is not set\"); learn.microsoft.com storage/common/customer-managed-keys-configure-new-account",
   unknownVault: "https://github.com/Azure/azure-service-operator/issues/4122 (\"Missing pre-requisites to enable EncryptionAtRest/Customer Managed Key\"); hashicorp/terraform-provider-azurerm#27735",
+  parent: "learn.microsoft.com azure-resource-manager/troubleshooting/error-parent-resource",
 } as const;
+
+function nameRule(rule: NameRule, name: string, code: string): string | undefined {
+  if (rule.test(name)) return undefined;
+  return code === "AccountNameInvalid"
+    ? `${name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only. Fix: change accountName (${rule.text}).`
+    : `The resource name '${name}' for type '${rule.armType}' is invalid: ${rule.text}. Fix: change the name in the request path.`;
+}
+
+function locationRule(resourceType: string): (p: PendingResource) => string | undefined {
+  return (p) => {
+    const loc = p.inputs.location;
+    if (typeof loc !== "string" || isArmRegion(loc)) return undefined;
+    const near = closestRegion(loc);
+    return `The provided location '${loc}' is not available for resource type '${resourceType}'. Fix: set location to an Azure region name${near ? ` (did you mean '${near}'?)` : ""}.`;
+  };
+}
 
 /** Every simulated ARM rule, in the order they are checked. */
 export const ARM_RULES: readonly ArmRule[] = [
   {
+    id: "resource-group-location-unknown",
+    code: "LocationNotAvailableForResourceGroup",
+    types: [T.resourceGroup],
+    title: "Resource group in a location that is not an Azure region",
+    source: `${SPEC_SOURCES.regions}; ${SPEC_SOURCES.locationError}`,
+    check: locationRule("Microsoft.Resources/resourceGroups"),
+  },
+  {
+    id: "location-unknown",
+    code: "LocationNotAvailableForResourceType",
+    types: [T.vault, T.account, T.identity],
+    title: "Vault, storage account or identity in a location that is not an Azure region",
+    source: `${SPEC_SOURCES.regions}; ${SPEC_SOURCES.locationError}`,
+    check(p) {
+      const armType = { [T.vault]: "Microsoft.KeyVault/vaults", [T.account]: "Microsoft.Storage/storageAccounts", [T.identity]: "Microsoft.ManagedIdentity/userAssignedIdentities" }[p.type as string] ?? p.type;
+      return locationRule(armType)(p);
+    },
+  },
+  {
     id: "vault-name-invalid",
     code: "VaultNameNotValid",
     types: [T.vault],
-    title: "Vault name: 3-24 letters, digits and hyphens, starts with a letter, ends with a letter or digit, no \"--\"",
-    source: SOURCES.vaultName,
+    title: `Vault name: ${NAME_RULES.vault.text}`,
+    source: NAME_RULES.vault.source,
     check(p) {
       const name = nameOf(p);
-      const problem = vaultNameProblem(name);
-      return problem && `The vault name '${name}' is invalid: it ${problem}. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens. Fix: change cmk-storage:vaultName or leave it empty to derive one.`;
+      return NAME_RULES.vault.test(name)
+        ? undefined
+        : `The vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens. Fix: change vaultName.`;
     },
   },
   {
     id: "vault-name-taken",
     code: "VaultAlreadyExists",
     types: [T.vault],
-    title: "Two vaults with the same (globally unique) name",
+    title: "Two vaults with the same (globally unique) name, created or still in flight in the same run",
     source: SOURCES.vaultTaken,
     check(p, s) {
       const name = nameOf(p);
-      return createdVault(s, name) || s.existingVaults.has(lc(name))
-        ? `The vault name '${name}' is already in use. Vault names are globally unique (and a soft-deleted vault keeps its name for the retention period). Fix: choose another name or derive one with a random suffix.`
+      const holder = indexOf(s).nameHolder(T.vault, name, p.urn);
+      return holder || s.existingVaults.has(lc(name))
+        ? `The vault name '${name}' is already in use${holder ? ` (by ${holder})` : ""}. Vault names are globally unique (and a soft-deleted vault keeps its name for the retention period). Fix: choose another vaultName.`
         : undefined;
     },
   },
@@ -234,7 +394,7 @@ export const ARM_RULES: readonly ArmRule[] = [
       const days = p.inputs.properties?.softDeleteRetentionInDays;
       if (days === undefined) return undefined;
       return typeof days !== "number" || !Number.isInteger(days) || days < 7 || days > 90
-        ? `The property "softDeleteRetentionInDays" has an invalid value ${JSON.stringify(days)}: it accepts >=7 and <=90. Fix: set cmk-storage:vaultSoftDeleteRetentionInDays between 7 and 90.`
+        ? `The property "softDeleteRetentionInDays" has an invalid value ${JSON.stringify(days)}: it accepts >=7 and <=90. Fix: set properties.softDeleteRetentionInDays between 7 and 90.`
         : undefined;
     },
   },
@@ -242,12 +402,10 @@ export const ARM_RULES: readonly ArmRule[] = [
     id: "key-name-invalid",
     code: "InvalidResourceName",
     types: [T.key],
-    title: "Key name not matching ^[a-zA-Z0-9-]{1,127}$",
-    source: SOURCES.keyName,
+    title: `Key name: ${NAME_RULES.key.text}`,
+    source: NAME_RULES.key.source,
     check(p) {
-      const name = nameOf(p);
-      const problem = keyNameProblem(name);
-      return problem && `The resource name '${name}' for type 'Microsoft.KeyVault/vaults/keys' is invalid: it ${problem}. Fix: use 1-127 letters, digits and hyphens (cmk-storage:namePrefix feeds the key name).`;
+      return nameRule(NAME_RULES.key, nameOf(p), "InvalidResourceName");
     },
   },
   {
@@ -255,12 +413,12 @@ export const ARM_RULES: readonly ArmRule[] = [
     code: "ParentResourceNotFound",
     types: [T.key],
     title: "Key in a vault that is neither in the stack nor declared as existing",
-    source: "learn.microsoft.com azure-resource-manager/troubleshooting/error-parent-resource",
+    source: SOURCES.parent,
     check(p, s) {
       const vault = String(p.inputs.vaultName ?? "");
-      return createdVault(s, vault) || s.existingVaults.has(lc(vault))
+      return indexOf(s).vault(vault) || s.existingVaults.has(lc(vault))
         ? undefined
-        : `Can not perform requested operation on nested resource. Parent resource '${vault}' not found. Fix: create the vault in the stack first (the key must depend on it) or declare it in cmk-preview:existingVaults.`;
+        : `Can not perform requested operation on nested resource. Parent resource '${vault}' not found. Fix: create the vault first (the key must depend on it) or reference an existing vault in vaultName.`;
     },
   },
   {
@@ -272,10 +430,10 @@ export const ARM_RULES: readonly ArmRule[] = [
     check(p, s) {
       const kty = String(p.inputs.properties?.kty ?? "");
       if (!/-HSM$/i.test(kty)) return undefined;
-      const vault = createdVault(s, String(p.inputs.vaultName ?? ""));
+      const vault = indexOf(s).vault(String(p.inputs.vaultName ?? ""));
       const sku = lc(vault?.inputs.properties?.sku?.name);
       return vault && sku !== "premium"
-        ? `Hardware key operation not allowed on standard vault: key type ${kty} needs a premium vault, vault '${p.inputs.vaultName}' is ${sku || "standard"}. Fix: set cmk-storage:vaultSku to premium or use keyType RSA.`
+        ? `Hardware key operation not allowed on standard vault: properties.kty ${kty} needs a premium vault, vault '${p.inputs.vaultName}' has properties.sku.name ${sku || "standard"}. Fix: create the key in a premium vault or use kty RSA.`
         : undefined;
     },
   },
@@ -283,14 +441,14 @@ export const ARM_RULES: readonly ArmRule[] = [
     id: "key-rsa-size",
     code: "BadRequest",
     types: [T.key],
-    title: "RSA key size other than 2048, 3072 or 4096",
-    source: SOURCES.keySize,
+    title: `RSA key size other than ${RSA_KEY_SIZES.join(", ")}`,
+    source: SPEC_SOURCES.keySize,
     check(p) {
       const props = p.inputs.properties ?? {};
       if (!/^RSA/i.test(String(props.kty ?? "")) || props.keySize === undefined) return undefined;
-      return [2048, 3072, 4096].includes(props.keySize)
+      return RSA_KEY_SIZES.includes(props.keySize)
         ? undefined
-        : `Unsupported key size ${JSON.stringify(props.keySize)} for ${props.kty}: RSA keys for storage encryption must be 2048, 3072 or 4096 bits. Fix: set cmk-storage:keySize to 2048, 3072 or 4096.`;
+        : `Unsupported key size ${JSON.stringify(props.keySize)} for ${props.kty}: properties.keySize must be one of ${RSA_KEY_SIZES.join(", ")}. Fix: set properties.keySize to 2048, 3072 or 4096.`;
     },
   },
   {
@@ -298,39 +456,37 @@ export const ARM_RULES: readonly ArmRule[] = [
     code: "BadParameter",
     types: [T.key],
     title: "Rotation policy: rotate < 7 days after creation or < 7 days before expiry, expiry < P28D, notify with timeAfterCreate, action other than rotate/notify",
-    source: SOURCES.rotation,
+    source: SPEC_SOURCES.rotation,
     check(p) {
-      const policy = p.inputs.properties?.rotationPolicy as PlainRotationPolicy | undefined;
+      const policy = p.inputs.properties?.rotationPolicy;
       if (!policy) return undefined;
-      const problems = rotationPolicyProblems(policy);
+      const problems = rotationPolicyErrors(policy);
       return problems.length === 0
         ? undefined
-        : `Invalid key rotation policy: ${problems.map((x) => `rotationPolicy.${x.path} ${x.reason}`).join("; ")}. Fix: adjust cmk-storage:keyRotateAfter / keyExpiresAfter / keyNotifyBefore.`;
+        : `Invalid key rotation policy: ${problems.map((x) => `properties.rotationPolicy.${x.path} ${x.reason}`).join("; ")}. Fix: change properties.rotationPolicy.`;
     },
   },
   {
     id: "storage-account-name-invalid",
     code: "AccountNameInvalid",
     types: [T.account],
-    title: "Storage account name: 3-24 lowercase letters and digits",
-    source: SOURCES.accountName,
+    title: `Storage account name: ${NAME_RULES.storageAccount.text}`,
+    source: NAME_RULES.storageAccount.source,
     check(p) {
-      const name = nameOf(p);
-      const problem = storageAccountNameProblem(name);
-      return problem && `${name} is not a valid storage account name (it ${problem}). Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only. Fix: change cmk-storage:namePrefix / the team name.`;
+      return nameRule(NAME_RULES.storageAccount, nameOf(p), "AccountNameInvalid");
     },
   },
   {
     id: "storage-account-name-taken",
     code: "StorageAccountAlreadyTaken",
     types: [T.account],
-    title: "Two storage accounts with the same (globally unique) name",
+    title: "Two storage accounts with the same (globally unique) name, created or still in flight in the same run",
     source: SOURCES.accountTaken,
     check(p, s) {
       const name = nameOf(p);
-      const dup = s.created.find((r) => r.type === T.account && lc(r.outputs.name ?? nameOf(r)) === lc(name));
-      return dup
-        ? `The storage account named ${name} is already taken (by ${dup.urn}). Fix: give each account a distinct name or a random suffix.`
+      const holder = indexOf(s).nameHolder(T.account, name, p.urn);
+      return holder
+        ? `The storage account named ${name} is already taken (by ${holder}). Fix: give each account a distinct accountName.`
         : undefined;
     },
   },
@@ -343,7 +499,7 @@ export const ARM_RULES: readonly ArmRule[] = [
     check(p) {
       const cmk = cmkOf(p);
       return cmk && (!cmk.keyName || !cmk.keyVaultUri)
-        ? "The encryption keyvault properties are missing from the request. Fix: set encryption.keyVaultProperties.keyName and keyVaultUri."
+        ? "The encryption keyvault properties are missing from the request. Fix: set properties.encryption.keyvaultproperties.keyname and keyvaulturi."
         : undefined;
     },
   },
@@ -362,11 +518,11 @@ export const ARM_RULES: readonly ArmRule[] = [
         return `Values for request parameters are invalid: properties.encryption.identity. A new account encrypted with a customer-managed key needs a user-assigned identity (identity.type ${identityType}). Fix: set identity {type: UserAssigned, userAssignedIdentities: [<identity id>]}.`;
       }
       if (!enc) {
-        return "Values for request parameters are invalid: properties.encryption.identity. Fix: set encryption.encryptionIdentity.encryptionUserAssignedIdentity to the account's user-assigned identity id.";
+        return "Values for request parameters are invalid: properties.encryption.identity. Fix: set properties.encryption.identity.userAssignedIdentity to the account's user-assigned identity id.";
       }
       return uais.includes(lc(enc))
         ? undefined
-        : `Values for request parameters are invalid: properties.encryption.identity. The encryption identity ${enc} is not one of the account's identities (${uais.join(", ")}). Fix: use the same identity id in identity.userAssignedIdentities and encryption.encryptionIdentity.`;
+        : `Values for request parameters are invalid: properties.encryption.identity. The encryption identity ${enc} is not one of the account's identities (${uais.join(", ")}). Fix: use the same identity id in identity.userAssignedIdentities and properties.encryption.identity.`;
     },
   },
   {
@@ -378,14 +534,15 @@ export const ARM_RULES: readonly ArmRule[] = [
     check(p, s) {
       const cmk = cmkOf(p);
       if (!cmk?.keyVaultUri || !cmk.keyName) return undefined;
-      if (!cmk.vaultName) return `The key vault URI '${cmk.keyVaultUri}' is not a Key Vault URI (https://<vault>.vault.azure.net). Fix: use the vault's vaultUri.`;
+      if (!cmk.vaultName) return `The key vault URI '${cmk.keyVaultUri}' is not a Key Vault URI (https://<vault>.vault.azure.net). Fix: set properties.encryption.keyvaultproperties.keyvaulturi to the vault's URI.`;
       if (s.existingVaults.has(cmk.vaultName)) return undefined;
-      if (!createdVault(s, cmk.vaultName)) {
-        return `Missing pre-requisites to enable EncryptionAtRest/Customer Managed Key for this storage account: the key vault '${cmk.vaultName}' (${cmk.keyVaultUri}) does not exist. Fix: create the vault in the stack (and make the account depend on it) or declare it in cmk-preview:existingVaults.`;
+      const idx = indexOf(s);
+      if (!idx.vault(cmk.vaultName)) {
+        return `Missing pre-requisites to enable EncryptionAtRest/Customer Managed Key for this storage account: the key vault '${cmk.vaultName}' (${cmk.keyVaultUri}) does not exist. Fix: create the vault before the account (depend on it) or point keyvaulturi at an existing vault.`;
       }
-      return createdKey(s, cmk.vaultName, cmk.keyName)
+      return idx.key(cmk.vaultName, cmk.keyName)
         ? undefined
-        : `Missing pre-requisites to enable EncryptionAtRest/Customer Managed Key for this storage account: key '${cmk.keyName}' does not exist in vault '${cmk.vaultName}'. Fix: create the key before the account (depend on it) or correct keyName.`;
+        : `Missing pre-requisites to enable EncryptionAtRest/Customer Managed Key for this storage account: key '${cmk.keyName}' does not exist in vault '${cmk.vaultName}'. Fix: create the key before the account (depend on it) or correct keyvaultproperties.keyname.`;
     },
   },
   {
@@ -396,11 +553,11 @@ export const ARM_RULES: readonly ArmRule[] = [
     source: SOURCES.recoverable,
     check(p, s) {
       const cmk = cmkOf(p);
-      const vault = cmk?.vaultName ? createdVault(s, cmk.vaultName) : undefined;
+      const vault = cmk?.vaultName ? indexOf(s).vault(cmk.vaultName) : undefined;
       if (!vault) return undefined;
       const props = vault.inputs.properties ?? {};
       return props.enableSoftDelete === false || props.enablePurgeProtection !== true
-        ? `Keyvault policy recoverable is not set: vault '${cmk!.vaultName}' needs soft delete and purge protection before a storage account can use its key. Fix: set enableSoftDelete and enablePurgeProtection to true on the vault.`
+        ? `Keyvault policy recoverable is not set: vault '${cmk!.vaultName}' needs soft delete and purge protection before a storage account can use its key. Fix: set properties.enableSoftDelete and properties.enablePurgeProtection to true on the vault.`
         : undefined;
     },
   },
@@ -412,13 +569,13 @@ export const ARM_RULES: readonly ArmRule[] = [
     source: SOURCES.keyOps,
     check(p, s) {
       const cmk = cmkOf(p);
-      const key = cmk?.vaultName && cmk.keyName ? createdKey(s, cmk.vaultName, cmk.keyName) : undefined;
+      const key = cmk?.vaultName && cmk.keyName ? indexOf(s).key(cmk.vaultName, cmk.keyName) : undefined;
       const ops: unknown = key?.inputs.properties?.keyOps;
       if (!key || !Array.isArray(ops)) return undefined;
       const missing = ["wrapKey", "unwrapKey"].filter((op) => !ops.map(lc).includes(lc(op)));
       return missing.length === 0
         ? undefined
-        : `Failed to access key '${cmk!.keyVaultUri}/keys/${cmk!.keyName}': the key does not permit operation(s) ${missing.join(", ")} (keyOps ${JSON.stringify(ops)}). Fix: create the key with keyOps including wrapKey and unwrapKey.`;
+        : `Failed to access key '${cmk!.keyVaultUri}/keys/${cmk!.keyName}': the key does not permit operation(s) ${missing.join(", ")} (properties.keyOps ${JSON.stringify(ops)}). Fix: create the key with properties.keyOps including wrapKey and unwrapKey.`;
     },
   },
   {
@@ -429,24 +586,50 @@ export const ARM_RULES: readonly ArmRule[] = [
     source: SOURCES.grant,
     check(p, s) {
       const cmk = cmkOf(p);
-      const vault = cmk?.vaultName ? createdVault(s, cmk.vaultName) : undefined;
+      const idx = indexOf(s);
+      const vault = cmk?.vaultName ? idx.vault(cmk.vaultName) : undefined;
       const encId = p.inputs.encryption?.encryptionIdentity?.encryptionUserAssignedIdentity;
       if (!vault || !cmk?.keyName || !encId) return undefined;
-      const identity = s.created.find((r) => r.type === T.identity && lc(r.id) === lc(encId));
+      const identity = idx.identitiesById.get(lc(encId));
       if (!identity) return undefined; // an identity outside the stack: cannot be verified offline (see docs, limits)
       const principal = String(identity.outputs.principalId ?? "");
       const rbac = vault.inputs.properties?.enableRbacAuthorization === true;
-      const grants = grantsFor(vault, cmk.keyName, principal, s.created);
+      const grants = grantsFor(vault, cmk.keyName, principal, s);
       const fix = rbac
-        ? `grant role Key Vault Crypto Service Encryption User (${AzureBuiltInRoles.KeyVaultCryptoServiceEncryptionUser}) on the key or vault to principal ${principal} and make the storage account depend on the role assignment (and on a propagation wait)`
-        : `add an access policy with keys get, wrapKey, unwrapKey for principal ${principal} on vault '${cmk.vaultName}' and make the storage account depend on it`;
+        ? `assign role Key Vault Crypto Service Encryption User (e147488a-f6f5-4113-8e2d-b22465e65bf6) on the key or vault to principal ${principal} (principalType ServicePrincipal) and create the account after the role assignment has propagated`
+        : `add an access policy with permissions.keys get, wrapKey, unwrapKey for objectId ${principal} on vault '${cmk.vaultName}' and create the account after it`;
       if (grants.length === 0) {
-        return `The operation failed because of authentication issue on the keyvault: identity ${identity.name} (principal ${principal}) has no ${rbac ? "role assignment" : "access policy"} granting get/wrapKey/unwrapKey on key '${cmk.keyName}' in vault '${cmk.vaultName}' (permission model ${rbac ? "RBAC" : "access policies"}). Fix: ${fix}.`;
+        return `The operation failed because of authentication issue on the keyvault: identity ${identity.name} (principal ${principal}) has no ${rbac ? "role assignment" : "access policy"} granting get/wrapKey/unwrapKey on key '${cmk.keyName}' in vault '${cmk.vaultName}' (properties.enableRbacAuthorization ${rbac}). Fix: ${fix}.`;
       }
-      const ordered = grants.some((g) => dependsOnTransitively(p, g.urn, s.created));
-      return ordered
+      const reach = idx.reachable(p);
+      return grants.some((g) => reach.has(g.urn))
         ? undefined
         : `The operation failed because of authentication issue on the keyvault: the grant for identity ${identity.name} (${grants.map((g) => g.urn).join(", ")}) exists, but the storage account does not depend on it, so Azure may create the account before the grant applies (the classic first-deploy failure). Fix: add the grant to the account's dependsOn.`;
+    },
+  },
+  {
+    id: "storage-cmk-rbac-propagation",
+    code: "KeyVaultAuthenticationFailure",
+    types: [T.account],
+    title: "Account whose key grant is a role assignment it depends on with no propagation wait (time:Sleep with a non-zero createDuration) in between",
+    source: SPEC_SOURCES.rbacPropagation,
+    check(p, s) {
+      const cmk = cmkOf(p);
+      const idx = indexOf(s);
+      const vault = cmk?.vaultName ? idx.vault(cmk.vaultName) : undefined;
+      const encId = p.inputs.encryption?.encryptionIdentity?.encryptionUserAssignedIdentity;
+      if (!vault || !cmk?.keyName || !encId || vault.inputs.properties?.enableRbacAuthorization !== true) return undefined;
+      const identity = idx.identitiesById.get(lc(encId));
+      if (!identity) return undefined;
+      const grants = grantsFor(vault, cmk.keyName, String(identity.outputs.principalId ?? ""), s).filter((g) => g.kind === "roleAssignment");
+      const reach = idx.reachable(p);
+      const ordered = grants.filter((g) => reach.has(g.urn));
+      if (ordered.length === 0) return undefined; // no grant or not ordered: storage-cmk-grant reports it
+      const waits = [...reach].map((u) => idx.byUrn.get(u)).filter((r): r is RecordedResource => r !== undefined && (r.type === T.sleep || r.type === T.legacyWait));
+      const waited = waits.some((w) => waitSeconds(w) > 0 && ordered.some((g) => idx.reachable(w).has(g.urn)));
+      if (waited) return undefined;
+      const zero = waits.find((w) => waitSeconds(w) === 0 && ordered.some((g) => idx.reachable(w).has(g.urn)));
+      return `The operation failed because of authentication issue on the keyvault: role assignment ${ordered.map((g) => g.urn).join(", ")} for identity ${identity.name} is created right before the account, and role assignments take minutes to propagate${zero ? ` (the wait ${zero.urn} has createDuration ${JSON.stringify(zero.inputs.createDuration ?? zero.inputs.seconds)})` : " (no wait between them)"}. Fix: put a time:Sleep with createDuration of at least 60s between the role assignment and the account.`;
     },
   },
   {
@@ -457,19 +640,34 @@ export const ARM_RULES: readonly ArmRule[] = [
     source: SOURCES.firewall,
     check(p, s) {
       const cmk = cmkOf(p);
-      const vault = cmk?.vaultName ? createdVault(s, cmk.vaultName) : undefined;
+      const vault = cmk?.vaultName ? indexOf(s).vault(cmk.vaultName) : undefined;
       if (!vault) return undefined;
       const props = vault.inputs.properties ?? {};
       const acls = props.networkAcls ?? {};
       const closed = lc(acls.defaultAction) === "deny" || lc(props.publicNetworkAccess) === "disabled";
       return closed && lc(acls.bypass) !== "azureservices"
-        ? `Client address is not authorized and caller is not a trusted service: vault '${cmk!.vaultName}' has its firewall on (defaultAction ${acls.defaultAction ?? "Allow"}, publicNetworkAccess ${props.publicNetworkAccess ?? "enabled"}) with bypass ${JSON.stringify(acls.bypass ?? "None")}, so Azure Storage cannot reach the key. Fix: set properties.networkAcls.bypass to AzureServices.`
+        ? `Client address is not authorized and caller is not a trusted service: vault '${cmk!.vaultName}' has its firewall on (properties.networkAcls.defaultAction ${acls.defaultAction ?? "Allow"}, properties.publicNetworkAccess ${props.publicNetworkAccess ?? "enabled"}) with properties.networkAcls.bypass ${JSON.stringify(acls.bypass ?? "None")}, so Azure Storage cannot reach the key. Fix: set properties.networkAcls.bypass to AzureServices.`
         : undefined;
+    },
+  },
+  {
+    id: "role-assignment-principal-type",
+    code: "PrincipalNotFound",
+    types: [T.roleAssignment],
+    title: "Role assignment for a managed identity without principalType ServicePrincipal",
+    source: SPEC_SOURCES.roleAssignmentPrincipalType,
+    check(p, s) {
+      const identity = indexOf(s).identitiesByPrincipal.get(lc(p.inputs.principalId));
+      if (!identity || p.inputs.principalType === "ServicePrincipal") return undefined;
+      return `Principal ${p.inputs.principalId} does not exist in the directory ${identity.outputs.tenantId ?? ""}: the managed identity ${identity.name} was just created and has not replicated, and principalType is ${JSON.stringify(p.inputs.principalType ?? "User (azure-native default)")}. Fix: set principalType to ServicePrincipal (ARM then skips the directory lookup).`;
     },
   },
 ];
 
-/** Runs every rule for the pending registration; returns the first rejection as an ArmError (as ARM stops at one). */
+/**
+ * Runs every rule for the pending registration; returns the first rejection as an ArmError (as ARM stops at one). An
+ * accepted registration's globally unique name counts as taken from now on (names in flight).
+ */
 export function checkRegistration(pending: PendingResource, state: AzureState, rules: readonly ArmRule[] = ARM_RULES): ArmError | undefined {
   for (const rule of rules) {
     if (!rule.types.includes(pending.type)) continue;
@@ -478,6 +676,7 @@ export function checkRegistration(pending: PendingResource, state: AzureState, r
       return new ArmError(rule.code, message, rule.id, { urn: pending.urn, type: pending.type, name: pending.name }, physicalName(pending.type, pending.name, pending.inputs));
     }
   }
+  indexOf(state).reserve(pending);
   return undefined;
 }
 

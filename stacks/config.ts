@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject } from "ajv";
 import * as pulumi from "@pulumi/pulumi";
-import { parseIsoDuration } from "@cmk-platform/azure-cmk-storage";
+import { isoDurationDays, parseIsoDuration, regionProblem } from "@cmk-platform/azure-cmk-storage";
 import { CONFIG_KEYS, RESERVED_TEAM_TAGS } from "./configSchema";
 
 type StorageSku = "Standard_LRS" | "Standard_ZRS" | "Standard_GRS" | "Standard_GZRS" | "Standard_RAGRS" | "Standard_RAGZRS";
@@ -167,12 +167,76 @@ function teamProblems(project: string, id: string, team: TeamSettings): string[]
   return problems;
 }
 
+/** Azure's rotation-policy limits in days (learn.microsoft.com key-vault/keys/how-to-configure-key-rotation). */
+const ROTATION_LIMIT_DAYS = { rotateAfter: 7, beforeExpiry: 7, expiresAfter: 28, notifyBefore: 7 } as const;
+/** Least RBAC propagation wait the program accepts (role assignments take up to 10 minutes to apply). */
+export const MIN_RBAC_PROPAGATION_SECONDS = 30;
+
+/** Other namespaces' keys the cross-field rules read (the provider's tenant). */
+export interface ProviderConfig {
+  /** `azure-native:tenantId` from the stack file, when set. */
+  tenantId?: string;
+}
+
+/**
+ * Rules across stack keys, run before anything is registered (so `pulumi up --skip-preview` cannot create a
+ * purge-protected vault and then fail): region, rotation limits, HSM key vs vault SKU, network, RBAC propagation and
+ * tenant. Each names the config key(s) as `pulumi config set` spells them.
+ */
+function crossFieldProblems(project: string, v: Record<string, unknown>, provider: ProviderConfig): string[] {
+  const k = (key: string) => `${project}:${key}`;
+  const problems: string[] = [];
+  if (typeof v.location === "string") {
+    const p = regionProblem(v.location);
+    if (p !== undefined) problems.push(`${k("location")} ${p}`);
+  }
+  const days = (key: string): number | undefined => (typeof v[key] === "string" ? isoDurationDays(v[key] as string) : undefined);
+  const rotate = days("keyRotateAfter");
+  const expires = days("keyExpiresAfter");
+  const notify = days("keyNotifyBefore");
+  if (rotate !== undefined && rotate < ROTATION_LIMIT_DAYS.rotateAfter) {
+    problems.push(`${k("keyRotateAfter")} must be at least P7D (Key Vault rotates at the earliest 7 days after a version is created); got ${JSON.stringify(v.keyRotateAfter)}`);
+  }
+  if (expires !== undefined && expires < ROTATION_LIMIT_DAYS.expiresAfter) {
+    problems.push(`${k("keyExpiresAfter")} must be at least P28D (Key Vault's minimum key-version lifetime in a rotation policy); got ${JSON.stringify(v.keyExpiresAfter)}`);
+  }
+  if (notify !== undefined && notify < ROTATION_LIMIT_DAYS.notifyBefore) {
+    problems.push(`${k("keyNotifyBefore")} must be at least P7D (Key Vault notifies at the earliest 7 days before expiry); got ${JSON.stringify(v.keyNotifyBefore)}`);
+  }
+  if (rotate !== undefined && expires !== undefined && expires >= ROTATION_LIMIT_DAYS.expiresAfter && expires - rotate < ROTATION_LIMIT_DAYS.beforeExpiry) {
+    problems.push(`${k("keyRotateAfter")} must be at least 7 days shorter than ${k("keyExpiresAfter")} (a version must be rotated before it expires); got ${JSON.stringify(v.keyRotateAfter)} with ${JSON.stringify(v.keyExpiresAfter)}`);
+  }
+  if (notify !== undefined && expires !== undefined && notify >= expires) {
+    problems.push(`${k("keyNotifyBefore")} must be shorter than ${k("keyExpiresAfter")}; got ${JSON.stringify(v.keyNotifyBefore)} with ${JSON.stringify(v.keyExpiresAfter)}`);
+  }
+  if (v.keyType === "RSA-HSM" && v.vaultSku !== "premium") {
+    problems.push(`${k("keyType")} RSA-HSM needs ${k("vaultSku")}: premium (a standard vault cannot hold HSM-backed keys); got ${k("vaultSku")} ${JSON.stringify(v.vaultSku ?? "standard")}`);
+  }
+  if (v.vaultPublicNetworkAccess === "Disabled") {
+    for (const key of ["vaultAllowedIpRanges", "vaultAllowedSubnetIds"]) {
+      if (Array.isArray(v[key]) && (v[key] as unknown[]).length > 0) {
+        problems.push(`${k(key)} has no effect while ${k("vaultPublicNetworkAccess")} is Disabled (only private endpoints and trusted Azure services get through); set ${k("vaultPublicNetworkAccess")}: Enabled or remove the list; got ${JSON.stringify(v[key])}`);
+      }
+    }
+  }
+  const teams = v.teams !== null && typeof v.teams === "object" && !Array.isArray(v.teams) ? (v.teams as Record<string, TeamSettings | null>) : {};
+  const rbacUsed = v.vaultPermissionModel === "rbac" || Object.values(teams).some((t) => t?.key?.permissionModel === "rbac" || t?.accessKeySecretVaultPermissionModel === "rbac");
+  const wait = typeof v.rbacPropagationSeconds === "number" ? v.rbacPropagationSeconds : 60;
+  if (rbacUsed && wait < MIN_RBAC_PROPAGATION_SECONDS) {
+    problems.push(`${k("rbacPropagationSeconds")} must be at least ${MIN_RBAC_PROPAGATION_SECONDS} when a vault uses the rbac permission model (role assignments take minutes to apply; a storage account created before that fails with KeyVaultAuthenticationFailure); got ${wait}`);
+  }
+  if (typeof v.tenantId === "string" && provider.tenantId !== undefined && provider.tenantId.toLowerCase() !== v.tenantId.toLowerCase()) {
+    problems.push(`${k("tenantId")} (${v.tenantId}) differs from azure-native:tenantId (${provider.tenantId}): the vault would live in another Entra ID tenant than the storage accounts' identities, and cross-tenant customer-managed keys need a federated multi-tenant application this program does not configure; use the same tenant`);
+  }
+  return problems;
+}
+
 /**
  * Parses and validates raw stack config (key → string as stored by the Pulumi runtime; arrays and objects as JSON).
  * Every problem names the full config path (`cmk-storage:teams.payments.accountSku`) and the stack file, with the
  * value received and the rule; all are reported at once.
  */
-export function parseStackConfig(raw: Record<string, string | undefined>, project: string, stackFile: string): StackSettings {
+export function parseStackConfig(raw: Record<string, string | undefined>, project: string, stackFile: string, provider: ProviderConfig = {}): StackSettings {
   const unknownKeys = Object.keys(raw).filter((k) => !(k in CONFIG_KEYS) && raw[k] !== undefined);
   const values: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
@@ -203,6 +267,7 @@ export function parseStackConfig(raw: Record<string, string | undefined>, projec
   for (const [id, team] of Object.entries(teams)) {
     if (team !== null && typeof team === "object") problems.push(...teamProblems(project, id, team));
   }
+  problems.push(...crossFieldProblems(project, values, provider));
   if (problems.length > 0) {
     throw new Error(`Invalid stack configuration in ${stackFile}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
@@ -218,5 +283,6 @@ export function readStackSettings(): StackSettings {
   for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
     if (key.startsWith(`${project}:`)) raw[key.slice(project.length + 1)] = value;
   }
-  return parseStackConfig(raw, project, `stacks/Pulumi.${pulumi.getStack()}.yaml`);
+  const providerTenant = pulumi.runtime.allConfig()["azure-native:tenantId"];
+  return parseStackConfig(raw, project, `stacks/Pulumi.${pulumi.getStack()}.yaml`, providerTenant !== undefined ? { tenantId: providerTenant } : {});
 }

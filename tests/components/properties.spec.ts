@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { CmkStorageAccount } from "../../components/cmkStorageAccount";
 import { ManagedKeyRotation } from "../../components/managedKeyRotation";
-import type { KeyReference, VaultReference } from "../../components/references";
+import type { VaultReference } from "../../components/references";
 import { SecureVault } from "../../components/secureVault";
 import { StorageAccessKeyRotation } from "../../components/storageAccessKeyRotation";
 import {

@@ -104,6 +104,8 @@ describe("offline preview CLI (child processes)", function () {
     assert.equal(doc.azureErrors[0].code, "KeyVaultAuthenticationFailure");
     assert.equal(doc.azureErrors[0].rule, "storage-cmk-grant");
     assert.match(doc.azureErrors[0].message, /does not depend on it.*Fix: add the grant to the account's dependsOn/);
+    assert.doesNotMatch(doc.azureErrors[0].message, /cmk-storage:(?!:)/, "the simulated Azure speaks ARM");
+    assert.match(doc.azureErrors[0].stackHint, /cmk-storage:vaultPermissionModel/);
     assert.match(r.stderr, /preview failed: the simulated Azure rejected fixture-account \(KeyVaultAuthenticationFailure\)/);
   });
 

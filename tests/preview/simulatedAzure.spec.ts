@@ -1,7 +1,12 @@
 import { strict as assert } from "node:assert";
 import { armState } from "../../preview/armState";
 import type { RecordedResource } from "../../preview/recorder";
-import { ARM_RULES, ArmError, checkRegistration, T, type AzureState, type PendingResource } from "../../preview/simulatedAzure";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ARM_RULES, ArmError, checkRegistration, indexOf, T, type AzureState, type PendingResource } from "../../preview/simulatedAzure";
+import { ARM_REGIONS, CREATE_ONLY } from "../../preview/azureSpec";
+import { STACK_HINTS } from "../../preview/stackHints";
+import { FINDING_KINDS } from "../../preview/dataLoss";
 
 /** Pure-function tests of every simulated ARM rule: each has a passing and a failing case. */
 
@@ -118,6 +123,7 @@ function rejects(p: PendingResource, state: AzureState, rule: string, code: stri
   assert.equal(err.code, code);
   assert.match(err.armMessage, fragment);
   assert.match(err.armMessage, /Fix: /);
+  assert.doesNotMatch(err.armMessage, /cmk-(storage|preview):(?!:)/, "the simulation speaks ARM; stack keys come from the renderer's hint");
   return err;
 }
 
@@ -126,7 +132,8 @@ function accepts(p: PendingResource, state: AzureState): void {
   assert.equal(err, undefined, err?.message);
 }
 
-const empty: AzureState = { created: [], existingVaults: new Set() };
+/** A fresh, fresh() simulated Azure (each call: names taken in one test must not leak into another). */
+const fresh = (): AzureState => ({ created: [], existingVaults: new Set() });
 
 describe("simulated Azure", () => {
   it("every rule has an id, an ARM error code, a title and a source", () => {
@@ -140,10 +147,10 @@ describe("simulated Azure", () => {
   });
 
   describe("vault-name-invalid", () => {
-    it("accepts a 3-24 character name that starts with a letter", () => accepts(pending(T.vault, "v", vaultInputs()), empty));
+    it("accepts a 3-24 character name that starts with a letter", () => accepts(pending(T.vault, "v", vaultInputs()), fresh()));
     for (const bad of ["kv", "1kv-test", "kv-test-", "kv--test", "kv_test", "a".repeat(25)]) {
       it(`fails when the vault name is ${JSON.stringify(bad)}`, () => {
-        rejects(pending(T.vault, "v", { ...vaultInputs(), vaultName: bad }), empty, "vault-name-invalid", "VaultNameNotValid", new RegExp(`The vault name '${bad}' is invalid`));
+        rejects(pending(T.vault, "v", { ...vaultInputs(), vaultName: bad }), fresh(), "vault-name-invalid", "VaultNameNotValid", new RegExp(`The vault name '${bad}' is invalid`));
       });
     }
   });
@@ -160,20 +167,20 @@ describe("simulated Azure", () => {
   });
 
   describe("vault-purge-protection-false", () => {
-    it("accepts enablePurgeProtection true", () => accepts(pending(T.vault, "v", vaultInputs({ enablePurgeProtection: true })), empty));
+    it("accepts enablePurgeProtection true", () => accepts(pending(T.vault, "v", vaultInputs({ enablePurgeProtection: true })), fresh()));
     it("fails when enablePurgeProtection is false", () => {
-      rejects(pending(T.vault, "v", vaultInputs({ enablePurgeProtection: false })), empty, "vault-purge-protection-false", "BadRequest", /cannot be set to false/);
+      rejects(pending(T.vault, "v", vaultInputs({ enablePurgeProtection: false })), fresh(), "vault-purge-protection-false", "BadRequest", /cannot be set to false/);
     });
   });
 
   describe("vault-soft-delete-retention", () => {
     it("accepts 7 and 90 days", () => {
-      accepts(pending(T.vault, "v", vaultInputs({ softDeleteRetentionInDays: 7 })), empty);
-      accepts(pending(T.vault, "v", vaultInputs({ softDeleteRetentionInDays: 90 })), empty);
+      accepts(pending(T.vault, "v", vaultInputs({ softDeleteRetentionInDays: 7 })), fresh());
+      accepts(pending(T.vault, "v", vaultInputs({ softDeleteRetentionInDays: 90 })), fresh());
     });
     it("fails when softDeleteRetentionInDays is 6 or 91", () => {
-      rejects(pending(T.vault, "v", vaultInputs({ softDeleteRetentionInDays: 6 })), empty, "vault-soft-delete-retention", "BadRequest", /accepts >=7 and <=90/);
-      rejects(pending(T.vault, "v", vaultInputs({ softDeleteRetentionInDays: 91 })), empty, "vault-soft-delete-retention", "BadRequest", /91/);
+      rejects(pending(T.vault, "v", vaultInputs({ softDeleteRetentionInDays: 6 })), fresh(), "vault-soft-delete-retention", "BadRequest", /accepts >=7 and <=90/);
+      rejects(pending(T.vault, "v", vaultInputs({ softDeleteRetentionInDays: 91 })), fresh(), "vault-soft-delete-retention", "BadRequest", /91/);
     });
   });
 
@@ -329,7 +336,149 @@ describe("simulated Azure", () => {
   });
 
   it("lets unknown resource types (dynamic providers, components) through", () => {
-    accepts(pending("pulumi-nodejs:dynamic/cmk:AccessKeyRotation", "rot", { anything: 1 }), empty);
-    accepts({ ...pending("cmk:storage:CmkStorageAccount", "c", {}), custom: false }, empty);
+    accepts(pending("pulumi-nodejs:dynamic/cmk:AccessKeyRotation", "rot", { anything: 1 }), fresh());
+    accepts({ ...pending("cmk:storage:CmkStorageAccount", "c", {}), custom: false }, fresh());
+  });
+
+  describe("independence", () => {
+    it("imports nothing from components/ or stacks/", () => {
+      for (const file of ["simulatedAzure.ts", "azureSpec.ts", "armState.ts"]) {
+        const text = fs.readFileSync(path.join(__dirname, "..", "..", "preview", file), "utf8");
+        assert.doesNotMatch(text, /from "(\.\.\/components|\.\.\/stacks|@cmk-platform\/)/, file);
+      }
+    });
+    it("gives every rule a stack-config hint in the renderer's table", () => {
+      assert.deepEqual(ARM_RULES.map((r) => r.id).filter((id) => !(id in STACK_HINTS)), []);
+    });
+    it("is documented rule by rule, with each source, in docs/offline-preview.md", () => {
+      const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "offline-preview.md"), "utf8");
+      for (const r of ARM_RULES) {
+        const row = doc.split("\n").find((l) => l.startsWith(`| \`${r.id}\` |`));
+        assert.ok(row, `no row for ${r.id}`);
+        assert.ok(row.includes(r.source.replace(/\|/g, "\\|")), `${r.id}: source not in the row`);
+        assert.ok(row.includes(`\`${r.code}\``), `${r.id}: code not in the row`);
+      }
+      for (const kind of Object.keys(FINDING_KINDS)) assert.match(doc, new RegExp(`\\| \`${kind}\` \\|`), kind);
+    });
+    it("gives every create-only property a source", () => {
+      for (const [type, entries] of Object.entries(CREATE_ONLY)) for (const e of entries) assert.match(e.source, /\w{8,}/, `${type} ${e.path}`);
+    });
+  });
+
+  describe("location-unknown and resource-group-location-unknown", () => {
+    it("accepts every region of the table, in ARM or display form", () => {
+      for (const region of ARM_REGIONS) accepts(pending(T.identity, "id", { resourceGroupName: RG, location: region, resourceName: "id-x" }), fresh());
+      accepts(pending(T.resourceGroup, "rg", { resourceGroupName: RG, location: "West Europe" }), fresh());
+    });
+    it("fails when a vault's location is westeurpoe, with the closest region suggested", () => {
+      rejects(pending(T.vault, "v", { ...vaultInputs(), location: "westeurpoe" }), fresh(), "location-unknown", "LocationNotAvailableForResourceType", /The provided location 'westeurpoe' is not available for resource type 'Microsoft\.KeyVault\/vaults'.*did you mean 'westeurope'/);
+    });
+    it("fails when a resource group's location is not a region", () => {
+      rejects(pending(T.resourceGroup, "rg", { resourceGroupName: RG, location: "mars" }), fresh(), "resource-group-location-unknown", "LocationNotAvailableForResourceGroup", /'mars'/);
+    });
+  });
+
+  describe("names in flight", () => {
+    it("fails when two storage accounts with the same explicit name are registered in one run before either is created", () => {
+      const w = world();
+      accepts(account(w), w.state);
+      const second = { ...account(w), urn: urn(T.account, "account-two"), name: "account-two" };
+      rejects(second, w.state, "storage-account-name-taken", "StorageAccountAlreadyTaken", /sttest01 is already taken \(by urn:pulumi:test::cmk-storage::azure-native:storage:StorageAccount::account\)/);
+    });
+    it("fails when two vaults with the same name are in flight", () => {
+      const s = fresh();
+      accepts(pending(T.vault, "v1", vaultInputs()), s);
+      rejects(pending(T.vault, "v2", vaultInputs()), s, "vault-name-taken", "VaultAlreadyExists", /'kv-test-01' is already in use \(by .*::v1\)/);
+    });
+    it("accepts the same registration checked again (a resource does not collide with itself)", () => {
+      const w = world();
+      accepts(account(w), w.state);
+      accepts(account(w), w.state);
+    });
+    it("accepts a rejected name again after the rejection (only accepted names are taken)", () => {
+      const s = fresh();
+      assert.ok(checkRegistration(pending(T.vault, "v1", vaultInputs({ enablePurgeProtection: false })), s));
+      accepts(pending(T.vault, "v2", vaultInputs()), s);
+    });
+  });
+
+  describe("role-assignment-principal-type", () => {
+    const role = (w: World, over: Record<string, any>) => pending(T.roleAssignment, "ra", {
+      principalId: w.identity.outputs.principalId,
+      roleDefinitionId: "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/e147488a-f6f5-4113-8e2d-b22465e65bf6",
+      scope: w.key.id,
+      ...over,
+    });
+    it("accepts a managed identity's role assignment with principalType ServicePrincipal", () => {
+      const w = world({ grant: "none" });
+      accepts(role(w, { principalType: "ServicePrincipal" }), w.state);
+    });
+    it("fails when a managed identity's role assignment has no principalType", () => {
+      const w = world({ grant: "none" });
+      rejects(role(w, {}), w.state, "role-assignment-principal-type", "PrincipalNotFound", /principalType is "User \(azure-native default\)".*Fix: set principalType to ServicePrincipal/);
+    });
+    it("fails when a managed identity's role assignment says principalType User", () => {
+      const w = world({ grant: "none" });
+      rejects(role(w, { principalType: "User" }), w.state, "role-assignment-principal-type", "PrincipalNotFound", /principalType is "User"/);
+    });
+    it("accepts a group's role assignment without principalType (not a managed identity of the stack)", () => {
+      const w = world({ grant: "none" });
+      accepts(role(w, { principalId: "9a1c3f5e-2b4d-4c6e-8f0a-1b2c3d4e5f60" }), w.state);
+    });
+  });
+
+  describe("storage-cmk-rbac-propagation", () => {
+    const rbacWorld = () => world({ vaultOver: { enableRbacAuthorization: true }, grant: "role" });
+    const sleep = (w: World, duration: string) => created(pending(T.sleep, "wait", { createDuration: duration, triggers: { roleAssignmentIds: w.grant!.id } }, [w.grant!.urn]));
+    it("accepts an account that waits for its role assignment through a time:Sleep of 60s", () => {
+      const w = rbacWorld();
+      const wait = sleep(w, "60s");
+      accepts(account(w, {}, [w.identity.urn, w.key.urn, w.grant!.urn, wait.urn]), { ...w.state, created: [...w.state.created, wait] });
+    });
+    it("fails when the account depends on its role assignment with no wait at all", () => {
+      const w = rbacWorld();
+      rejects(account(w), w.state, "storage-cmk-rbac-propagation", "KeyVaultAuthenticationFailure", /role assignments take minutes to propagate \(no wait between them\).*Fix: put a time:Sleep/);
+    });
+    it("fails when the wait between role assignment and account is 0s", () => {
+      const w = rbacWorld();
+      const wait = sleep(w, "0s");
+      rejects(account(w, {}, [w.identity.urn, w.key.urn, wait.urn]), { ...w.state, created: [...w.state.created, wait] }, "storage-cmk-rbac-propagation", "KeyVaultAuthenticationFailure", /createDuration "0s"/);
+    });
+    it("accepts an access-policy vault without a wait (access policies apply at once)", () => {
+      const w = world();
+      accepts(account(w), w.state);
+    });
+  });
+
+  describe("scale", () => {
+    /** Registers `n` teams (identity, access policy, account) against one vault and key; returns the milliseconds taken. */
+    function fleet(n: number): number {
+      const w = world({ grant: "none" });
+      const state: AzureState = { created: [...w.state.created], existingVaults: new Set() };
+      const list = state.created as RecordedResource[];
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) {
+        const identity = created(pending(T.identity, `id${i}`, { resourceGroupName: RG, location: "westeurope", resourceName: `id-${i}` }));
+        list.push(identity);
+        const grant = created(pending(T.accessPolicy, `grant${i}`, { resourceGroupName: RG, vaultName: "kv-test-01", policy: { tenantId: identity.outputs.tenantId, objectId: identity.outputs.principalId, permissions: { keys: ["get", "wrapKey", "unwrapKey"] } } }, [identity.urn]));
+        list.push(grant);
+        const p = pending(T.account, `account${i}`, { ...accountInputs({ ...w, identity }), accountName: `st${String(i).padStart(6, "0")}` }, [identity.urn, w.key.urn, grant.urn]);
+        assert.equal(checkRegistration(p, state), undefined);
+        list.push(created(p));
+      }
+      return Number(process.hrtime.bigint() - start) / 1e6;
+    }
+    it("checks a 1,000-account fleet in linear time (4x the accounts take far less than 16x the time)", () => {
+      fleet(250); // warm-up
+      const small = fleet(500);
+      const large = fleet(2000);
+      assert.ok(large < small * 10, `500 accounts: ${small.toFixed(1)} ms, 2000 accounts: ${large.toFixed(1)} ms`);
+    });
+    it("indexes each created resource once (the index follows the created list incrementally)", () => {
+      const w = world();
+      const idx = indexOf(w.state);
+      assert.equal(idx.byUrn.size, w.state.created.length);
+      assert.equal(indexOf(w.state), idx);
+    });
   });
 });
