@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
+import { show } from "./validation";
 
 /**
  * Shortest wait accepted after a role assignment. Azure documents that role assignments "can take up to 10 minutes"
@@ -22,7 +23,7 @@ export function rbacPropagationProblem(
     seconds < 0 ||
     seconds > MAX_RBAC_PROPAGATION_SECONDS
   ) {
-    return `must be a whole number of seconds between 0 and ${MAX_RBAC_PROPAGATION_SECONDS}, got ${Number.isNaN(seconds) || typeof seconds === "number" ? String(seconds) : JSON.stringify(seconds)}`;
+    return `must be a whole number of seconds between 0 and ${MAX_RBAC_PROPAGATION_SECONDS}, got ${show(seconds)}`;
   }
   if (roleAssignmentMade && seconds < MIN_RBAC_PROPAGATION_SECONDS) {
     return `must be at least ${MIN_RBAC_PROPAGATION_SECONDS} when a role assignment is made (role assignments take minutes to propagate; a request made before that fails with KeyVaultAuthenticationFailure or AuthorizationFailed), got ${seconds}`;
