@@ -10,7 +10,7 @@ import * as path from "node:path";
 export const REPO = path.resolve(__dirname, "../..");
 
 /** What the preview and its program need; everything else (tests, docs, .git) stays behind. */
-const COPIED = ["Pulumi.yaml", "package.json", "tsconfig.json", "components", "stacks", "policy", "preview"];
+const COPIED = ["Pulumi.yaml", "package.json", "tsconfig.json", "components", "stacks", "policy", "preview", "scripts"];
 
 /**
  * Copies the sources to a temporary folder. `install: false` (default) links the repository's node_modules; `true` also
@@ -21,6 +21,8 @@ export function copyRepo(prefix: string, options: { install?: boolean } = {}): s
   for (const entry of options.install ? [...COPIED, "package-lock.json"] : COPIED) {
     fs.cpSync(path.join(REPO, entry), path.join(dir, entry), {
       recursive: true,
+      // Builds stay newer than their sources, as scripts/compiled.js checks (no rebuild of components/bin in a copy).
+      preserveTimestamps: true,
       filter: (src) => path.basename(src) !== "node_modules",
     });
   }
