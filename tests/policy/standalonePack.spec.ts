@@ -9,12 +9,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PACK_NAME } from "../../policy/lib/constants";
 import { policies } from "../../policy/policies";
-import { FailedPack, POLICY_DIR, RunningPack, analyzerInfo, copyPack, installPack, isRunning, startPack } from "../support/standalonePack";
+import { FailedPack, POLICY_DIR, RunningPack, analyzerInfo, copyPack, installPackInBackground, isRunning, startPack } from "../support/standalonePack";
 
 describe("policy pack installed on its own", function () {
   // npm install from the cache (~15 s) and a type-checked load of azure-native's typings (~10 s).
   this.timeout(240_000);
-  let dir: string;
+  const dir = copyPack();
+  // Started while mocha loads this file, so the install overlaps the specs before this one.
+  const installed = installPackInBackground(dir);
+  installed.catch(() => undefined);
   const running: RunningPack[] = [];
 
   const start = async (from = dir): Promise<RunningPack | FailedPack> => {
@@ -23,9 +26,8 @@ describe("policy pack installed on its own", function () {
     return p;
   };
 
-  before(function () {
-    dir = copyPack();
-    installPack(dir);
+  before(async function () {
+    await installed;
   });
 
   afterEach(function () {
