@@ -81,6 +81,8 @@ function ensureComponentsBuilt(root, log) {
   }
   log("building the component package (components/bin is older than its sources)");
   const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
+  // As the package's `npm run build` does: a clean bin/ (no output of deleted sources), then tsc.
+  fs.rmSync(path.join(root, "components", "bin"), { recursive: true, force: true });
   const r = spawnSync(process.execPath, [tsc, "-p", path.join(root, "components", "tsconfig.json")], { cwd: root, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`building components/ failed:\n${r.stdout}${r.stderr}`);
   writeAtomic(stampFile, JSON.stringify({ sources }));
