@@ -65,7 +65,8 @@ export class Recorder {
    * registration fails the runtime never resolves that resource's outputs, so a component whose `registerOutputs`
    * names them keeps its keep-alive pending forever (under the CLI the failure ends the process first).
    *
-   * `maxMs` guards against a program that keeps making progress (a timer loop); `onProgress` sees the count each turn.
+   * `maxMs` guards against a program that keeps making progress (a timer loop); `onProgress` sees the count whenever
+   * it changed.
    */
   async settled(options: { maxMs?: number; onProgress?: (count: number) => void } = {}): Promise<RecordedResource[]> {
     const { maxMs = 60_000, onProgress } = options;
@@ -78,7 +79,7 @@ export class Recorder {
     for (;;) {
       await new Promise((resolve) => setImmediate(resolve));
       const after = snapshot();
-      onProgress?.(this.resources.length);
+      if (after[2] !== before[2]) onProgress?.(this.resources.length);
       if (after.every((v, i) => v === before[i])) return this.resources;
       if (Date.now() - start > maxMs) throw new Error(`the program was still registering resources after ${maxMs} ms`);
       before = after;
