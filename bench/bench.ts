@@ -1,75 +1,161 @@
 /**
- * Benchmarks (`npm run bench`): wall time of the offline preview end to end per stack, and of the policy pack over
- * growing fleets of teams, uniform or with mixed per-team settings (`BENCH_TEAMS=uniform,mixed`, the default; see
- * bench/fleet.ts). Stack rules index resources by id/URI, so time should grow linearly.
- * Prints a table; asserts nothing (speed is measured here, not in tests).
+ * Benchmarks (`npm run bench`): side by side in one run, for fleets of N team accounts on prod's settings (prod stack
+ * file and policy config, teams from bench/fleet.ts):
+ * - floor: the same raw resource graph under trivial mocks, compiled JS, Node's default stack trace limit
+ *   (bench/floor.ts);
+ * - preview: `npm run preview -- --stack prod --json` end to end (compiled, scripts/compiled.js), every policy;
+ * - policy: policy evaluation alone over the preview's resources (bench/policyOnly.ts);
+ * and program load for a real run (`pulumi up`'s ts-node registration, bench/programLoad.js), transpile-only as
+ * configured and, in the full run, with type checking for comparison.
+ * Each is a child process measured by bench/usage.js: wall time (here), CPU time and peak RSS (the child's own).
+ * Writes bench/results/bench.json and bench/results/bench.md (or --out <dir>) and prints the table. Asserts nothing.
+ *
+ *   npm run bench                      N = 100 and 1000
+ *   npm run bench -- --sizes 100,300   other sizes
+ *   npm run bench -- --quick           N = 3, no type-checking load (what `npm test` runs, to keep the bench working)
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { performance } from "perf_hooks";
-import { armMocks } from "../preview/armState";
-import { runPolicyAdapter } from "../preview/policyAdapter";
-import { installRecordingMocks } from "../preview/recorder";
-import { fleetStackConfig, type FleetMode } from "./fleet";
+import YAML from "yaml";
+import { fleetTeams } from "./fleet";
 
-const REPO = path.resolve(__dirname, "..");
-const recorder = installRecordingMocks(armMocks(), { project: "cmk-storage", stack: "bench" });
+const ROOT = path.resolve(__dirname, "..", fs.existsSync(path.join(__dirname, "..", "Pulumi.yaml")) ? "." : "..");
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+interface Measure {
+  label: string;
+  n: number | null;
+  resources: number | null;
+  wallMs: number;
+  cpuMs: number;
+  maxRssMiB: number;
+  msPerResource: number | null;
+  marks: Record<string, number>;
 }
 
-async function main(): Promise<void> {
-  const runs = Number(process.env.BENCH_RUNS ?? 3);
-  console.log(`Offline preview, end to end (child process, ${runs} runs each, median):`);
-  for (const stack of ["dev", "staging", "prod"]) {
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "preview/cli.ts", "--stack", stack, "--json"], { cwd: REPO, encoding: "utf8" });
-      times.push(performance.now() - t0);
-      if (r.status !== 0) throw new Error(`preview --stack ${stack} exited ${r.status}: ${r.stderr}`);
-    }
-    console.log(`  ${stack.padEnd(8)} ${(median(times) / 1000).toFixed(2)} s`);
-  }
-
-  // Policy pack over fleets built by the real program from generated stack config (teams uniform or with mixed
-  // per-team overrides: SKU, firewall, shared keys with rotation, team keys, protection). The program and the
-  // components are imported after the mocks are installed.
-  const { parseStackConfig } = await import("../stacks/config");
-  const { deployCmkPlatform } = await import("../stacks/program");
-  const modes = (process.env.BENCH_TEAMS ?? "uniform,mixed").split(",") as FleetMode[];
-  console.log("Policy pack (all resource + stack policies) over a fleet of N teams (median of runs; dev policy config, where shared keys are advisory):");
-  for (const mode of modes) {
-    for (const n of [10, 40, 160]) {
-      recorder.reset();
-      // The program's warnings (one per shared-key team) would drown the table.
-      const warn = console.warn;
-      console.warn = () => undefined;
-      try {
-        deployCmkPlatform(parseStackConfig(fleetStackConfig(n, mode), "cmk-storage", `bench fleet ${mode} ${n}`));
-        await recorder.settled();
-      } finally {
-        console.warn = warn;
-      }
-      const times: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const t0 = performance.now();
-        const outcome = await runPolicyAdapter(recorder.resources, path.join(REPO, "policy/config/dev.json"));
-        times.push(performance.now() - t0);
-        if (outcome.mandatory.length > 0) throw new Error(`unexpected mandatory violations: ${outcome.mandatory[0]!.message}`);
-      }
-      const ms = median(times);
-      console.log(`  ${mode.padEnd(8)} N=${String(n).padEnd(4)} resources=${String(recorder.resources.length).padEnd(5)} ${ms.toFixed(0)} ms  (${(ms / recorder.resources.length).toFixed(2)} ms/resource)`);
-    }
-  }
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+/** Runs `node -r bench/usage.js <args>` in the repository and returns its measurements. */
+function measure(label: string, n: number | null, args: string[], options: { stdoutFile?: string; env?: NodeJS.ProcessEnv } = {}): Measure {
+  const usageFile = path.join(os.tmpdir(), `cmk-bench-${process.pid}-${label}-${n ?? "x"}.json`);
+  const out = options.stdoutFile ? fs.openSync(options.stdoutFile, "w") : "ignore";
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "bench", "usage.js"), ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", out, "pipe"],
+    env: { ...process.env, ...options.env, CMK_BENCH_USAGE: usageFile },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const wallMs = performance.now() - t0;
+  if (typeof out === "number") fs.closeSync(out);
+  if (r.status !== 0) throw new Error(`${label} (N=${n}) exited ${r.status}: ${r.stderr?.toString().slice(-2000)}`);
+  const usage = JSON.parse(fs.readFileSync(usageFile, "utf8")) as { cpuMs: number; maxRssBytes: number; marks: Record<string, number> };
+  fs.rmSync(usageFile, { force: true });
+  const resources = usage.marks["resources"] ?? null;
+  return {
+    label,
+    n,
+    resources,
+    wallMs,
+    cpuMs: usage.cpuMs,
+    maxRssMiB: usage.maxRssBytes / 2 ** 20,
+    msPerResource: resources ? wallMs / resources : null,
+    marks: usage.marks,
+  };
+}
+
+/** prod's stack file with its teams replaced by a fleet of `n` teams with the stack defaults. */
+function fleetStackFile(dir: string, n: number): string {
+  const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
+  doc.config["cmk-storage:teams"] = fleetTeams(n, "uniform");
+  delete doc.config["cmk-storage:accounts"];
+  const file = path.join(dir, `Pulumi.prod.yaml`);
+  fs.writeFileSync(file, YAML.stringify(doc));
+  return file;
+}
+
+function fmt(x: number | null, digits = 0): string {
+  return x === null ? "" : x.toFixed(digits);
+}
+
+function main(): void {
+  const quick = process.argv.includes("--quick");
+  const sizes = (arg("--sizes") ?? (quick ? "3" : "100,1000")).split(",").map(Number);
+  const outDir = path.resolve(arg("--out") ?? path.join(ROOT, "bench", "results"));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "cmk-bench-"));
+  const rows: Measure[] = [];
+  const log = (m: string): void => void process.stderr.write(`${m}\n`);
+  try {
+    for (const n of sizes) {
+      const dir = fs.mkdtempSync(path.join(work, `n${n}-`));
+      const stackFile = fleetStackFile(dir, n);
+      const json = path.join(dir, "preview.json");
+      log(`N=${n}: preview`);
+      const preview = measure("preview", n, [path.join(ROOT, "scripts", "compiled.js"), "preview/cli", "--stack", "prod", "--stack-file", stackFile, "--json"], { stdoutFile: json });
+      const doc = JSON.parse(fs.readFileSync(json, "utf8")) as { status: string; resources: unknown[] };
+      if (doc.status !== "ok") throw new Error(`the preview of N=${n} ended with status ${doc.status}`);
+      preview.resources = doc.resources.length;
+      preview.msPerResource = preview.wallMs / doc.resources.length;
+      log(`N=${n}: floor`);
+      const floor = measure("floor", n, [path.join(ROOT, ".build", "bench", "floor.js"), json]);
+      floor.msPerResource = floor.wallMs / doc.resources.length;
+      floor.resources = doc.resources.length;
+      log(`N=${n}: policy`);
+      const policy = measure("policy", n, [path.join(ROOT, ".build", "bench", "policyOnly.js"), json, path.join(ROOT, "policy", "config", "prod.json")]);
+      rows.push(floor, preview, policy);
+    }
+    log("program load");
+    rows.push(measure("program load (pulumi up, transpile-only)", null, [path.join(ROOT, "bench", "programLoad.js")]));
+    if (!quick) {
+      log("program load with type checking");
+      rows.push(measure("program load (type-checking, for comparison)", null, [path.join(ROOT, "bench", "programLoad.js")], { env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" } }));
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+
+  const byLabel = (label: string, n: number): Measure | undefined => rows.find((r) => r.label === label && r.n === n);
+  const ratios = sizes.map((n) => {
+    const f = byLabel("floor", n)!;
+    const p = byLabel("preview", n)!;
+    return { n, previewOverFloorWall: p.wallMs / f.wallMs, previewOverFloorCpu: p.cpuMs / f.cpuMs };
+  });
+  const scaling =
+    sizes.length >= 2
+      ? { from: sizes[0]!, to: sizes.at(-1)!, accounts: sizes.at(-1)! / sizes[0]!, previewWall: byLabel("preview", sizes.at(-1)!)!.wallMs / byLabel("preview", sizes[0]!)!.wallMs }
+      : null;
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}`, loadavg: os.loadavg() },
+    quick,
+    rows,
+    ratios,
+    scaling,
+  };
+
+  const lines = [
+    `# Benchmark (${result.date}, ${result.machine.cpus} CPUs, Node ${result.machine.node}, load ${os.loadavg().map((x) => x.toFixed(1)).join(" ")})`,
+    "",
+    "| Measure | N accounts | Resources | Wall (ms) | CPU (ms) | Peak RSS (MiB) | ms / resource |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...rows.map((r) => `| ${r.label} | ${r.n ?? ""} | ${r.resources ?? ""} | ${fmt(r.wallMs)} | ${fmt(r.cpuMs)} | ${fmt(r.maxRssMiB)} | ${fmt(r.msPerResource, 2)} |`),
+    "",
+    ...ratios.map((x) => `- N=${x.n}: preview / floor = ${x.previewOverFloorWall.toFixed(2)}× wall, ${x.previewOverFloorCpu.toFixed(2)}× CPU`),
+    ...(scaling ? [`- ${scaling.accounts}× the accounts (N=${scaling.from} → ${scaling.to}): ${scaling.previewWall.toFixed(2)}× the preview's wall time`] : []),
+    "",
+    "Floor: the preview's resource graph as raw resources under trivial mocks (bench/floor.ts). Preview: `npm run preview -- --stack prod --json` on a fleet",
+    "stack file. Policy: the pack alone over the preview's resources (bench/policyOnly.ts). Program load: ts-node registered as `pulumi up` registers it, until",
+    "stacks/index.ts has loaded (bench/programLoad.js). Wall time measured around each child process; CPU and peak RSS are the child's own.",
+    "",
+  ];
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, "bench.json"), `${JSON.stringify(result, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, "bench.md"), lines.join("\n"));
+  process.stdout.write(`${lines.join("\n")}\nWritten to ${path.relative(process.cwd(), outDir) || "."}/bench.{json,md}\n`);
+}
+
+main();

@@ -16,6 +16,14 @@ import { listStacks, missingPolicyConfigMessage, runPreview } from "./run";
 import { readPrevious, type PreviousDeployment } from "./diff";
 import { renderReport, renderText, toJson } from "./render";
 
+/** The project folder: the nearest folder above `dir` with Pulumi.yaml (preview/ itself, or .build/preview/ compiled). */
+function projectRoot(dir: string): string {
+  for (let d = path.resolve(dir, ".."); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, "Pulumi.yaml"))) return d;
+    if (path.dirname(d) === d) return path.resolve(dir, "..");
+  }
+}
+
 export const EXIT = { ok: 0, policy: 1, azure: 2, program: 3, dataLoss: 4, usage: 64 } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -50,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
     previous?: string;
     allowDataLoss: string[];
   }>();
-  const root = path.resolve(__dirname, "..");
+  const root = projectRoot(__dirname);
   if (!opts.stackFile && !listStacks(path.join(root, "stacks")).includes(opts.stack)) {
     process.stderr.write(`error: no stack file stacks/Pulumi.${opts.stack}.yaml (stacks: ${listStacks(path.join(root, "stacks")).join(", ")})\n`);
     return EXIT.usage;

@@ -34,8 +34,6 @@ export interface PreviewOptions {
   program?: string;
   /** Progress callback (the CLI prints it on stderr when stderr is a TTY). */
   progress?: (msg: string) => void;
-  /** Milliseconds without a new registration after which the program is considered settled. */
-  settleMs?: number;
   /** An earlier deployment (`--previous`): a path (read with readPrevious) or an already read deployment. */
   previous?: string | PreviousDeployment;
   /** URNs whose data-loss findings the run acknowledges (`--allow-data-loss`). */
@@ -199,7 +197,13 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       }
     });
 
-    const entry = opts.program ?? path.join(root, "stacks", "index");
+    // The program beside this module: stacks/index.ts under ts-node, .build/stacks/index.js when compiled.
+    const entry = opts.program ?? path.resolve(__dirname, "..", "stacks", "index");
+    if (/\.tsx?$/.test(entry) && !require.extensions[".ts"]) {
+      // A TypeScript program given to the compiled preview (--program): transpile it on load.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+    }
     progress(`running ${path.relative(root, entry)} for stack ${opts.stack}`);
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -208,7 +212,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       const arm = findArmError(e, result.azureErrors);
       if (!arm) result.programErrors.push(errorText(e));
     }
-    await recorder.settled({ quietMs: opts.settleMs ?? 300, onProgress: (n) => progress(`${n} resources registered`) });
+    await recorder.settled({ onProgress: (n) => progress(`${n} resources registered`) });
     result.resources = [...recorder.resources].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   } finally {
     restore();

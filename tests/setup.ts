@@ -3,6 +3,11 @@
  * vaultUri, key URIs, identity ids, storage endpoints; see preview/armState.ts) and records every registration with
  * its dependency graph (preview/recorder.ts). Specs import `recorder` from tests/support/mocks.ts.
  */
+// Mocha sets Error.stackTraceLimit to Infinity; the Pulumi runtime captures `new Error().stack` for every promise it
+// tracks (runtime/debuggable.js), and ts-node's source-map-support maps each capture frame by frame. Node's default of
+// 10 frames keeps failure stacks readable at a fraction of the cost.
+Error.stackTraceLimit = 10;
+
 import { armMocks } from "../preview/armState";
 import { installRecordingMocks } from "../preview/recorder";
 

@@ -1,29 +1,11 @@
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { type CliRun, ROOT, previewCliRuns } from "../support/previewCli";
 
-/**
- * The offline preview CLI, run in child processes: Pulumi's runtime state is process-global and tests/setup.ts has
- * already installed mocks in this mocha process, so the real program cannot run here.
- */
-const ROOT = path.resolve(__dirname, "..", "..");
+/** The offline preview CLI, run as `npm run preview` runs it, in child processes (tests/support/previewCli.ts). */
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "cmk-preview-"));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["-r", "ts-node/register/transpile-only", "preview/cli.ts", ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 function brokenStackFile(): string {
   const file = path.join(TMP, "Pulumi.dev.yaml");
@@ -41,7 +23,7 @@ function prodStackWithKeySize(bits: number): string {
 
 describe("offline preview CLI (child processes)", function () {
   this.timeout(180_000);
-  const runs: Record<string, Run> = {};
+  let runs: Record<string, CliRun> = {};
   const report = path.join(TMP, "dev-report.md");
 
   before(async () => {
@@ -56,12 +38,7 @@ describe("offline preview CLI (child processes)", function () {
       ["weakKey", ["--stack", "prod", "--json", "--stack-file", prodStackWithKeySize(2048)]],
       ["bothConfigs", ["--stack", "dev", "--policy-config", "policy/config/dev.json", "--policy-defaults"]],
     ];
-    // Two at a time: CI machines have two cores.
-    for (let i = 0; i < jobs.length; i += 2) {
-      const batch = jobs.slice(i, i + 2);
-      const results = await Promise.all(batch.map(([, args]) => cli(...args)));
-      batch.forEach(([name], j) => (runs[name] = results[j]!));
-    }
+    runs = await previewCliRuns(jobs);
   });
 
   after(() => fs.rmSync(TMP, { recursive: true, force: true }));

@@ -1,12 +1,11 @@
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
-import * as path from "node:path";
 import { renderTree } from "../../preview/render";
 import type { PreviewResult } from "../../preview/run";
 import { teamLines, teamViews } from "../../preview/teams";
 import { parseStackConfig } from "../../stacks/config";
 import { deployCmkPlatform } from "../../stacks/program";
 import { recorder, settled } from "../support/mocks";
+import { type CliRun, previewCliRuns } from "../support/previewCli";
 import { STACKS } from "../support/stackFiles";
 
 const KV_LEDGER = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/kv-ledger";
@@ -64,24 +63,10 @@ describe("offline preview shows per-team differences", () => {
 
 describe("offline preview CLI for every stack file (child processes)", function () {
   this.timeout(180_000);
-  const ROOT = path.resolve(__dirname, "..", "..");
-  const runs: Record<string, { code: number; stdout: string; stderr: string }> = {};
+  let runs: Record<string, CliRun> = {};
 
   before(async () => {
-    // Two at a time: CI machines have two cores.
-    for (let i = 0; i < STACKS.length; i += 2) {
-      await Promise.all(
-        STACKS.slice(i, i + 2).map(
-          (stack) =>
-            new Promise<void>((resolve) => {
-              execFile(process.execPath, ["-r", "ts-node/register/transpile-only", "preview/cli.ts", "--stack", stack], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-                runs[stack] = { code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr };
-                resolve();
-              });
-            }),
-        ),
-      );
-    }
+    runs = await previewCliRuns(STACKS.map((stack) => [stack, ["--stack", stack]]));
   });
 
   const onboarded: Record<(typeof STACKS)[number], [string, RegExp, RegExp]> = {

@@ -118,6 +118,8 @@ export class FakeAzure {
   private versionCounter = 0;
   port = 0;
   agent!: https.Agent;
+  /** Milliseconds clock of request records (`at`); the scenarios point it at a clock that includes skipped waits. */
+  elapsedMs: () => number = () => Date.now();
 
   readonly subscriptionId = "00000000-0000-0000-0000-000000000001";
   readonly resourceGroupName = "rg-keys";
@@ -264,7 +266,7 @@ export class FakeAzure {
       method,
       path: url.pathname,
       outcome: "",
-      at: Date.now(),
+      at: this.elapsedMs(),
       authorized: auth.startsWith("Bearer "),
       hadBody: body.length > 0,
     };

@@ -35,6 +35,38 @@ export class TestClock {
   }
 }
 
+/**
+ * A fake clock for long client-side waits (Retry-After): while installed, a timer of at least `thresholdMs` (the SDK
+ * sleeps through `setTimeout` in @azure/core-util's `delay`) fires on the next turn of the event loop instead, and its
+ * duration is added to `elapsedMs()`, the clock the fake Azure stamps requests with. A client that waits the 1 s a
+ * server asked for therefore shows a 1 s gap between its requests without sleeping; one that does not wait shows
+ * none. Shorter timers (retry back-off of a few ms, attempt timeouts) stay real.
+ */
+export class SkippedWaits {
+  /** Durations of the waits skipped, in order. */
+  readonly skipped: number[] = [];
+  private offset = 0;
+  private saved: typeof setTimeout | undefined;
+  constructor(private readonly thresholdMs = 500) {}
+  elapsedMs = (): number => Date.now() + this.offset;
+  install(): void {
+    const real = (this.saved = globalThis.setTimeout);
+    const patched = ((handler: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      if (typeof ms === "number" && ms >= this.thresholdMs) {
+        this.skipped.push(ms);
+        this.offset += ms;
+        return real(handler, 0, ...args);
+      }
+      return real(handler, ms, ...args);
+    }) as typeof setTimeout;
+    globalThis.setTimeout = Object.assign(patched, real);
+  }
+  uninstall(): void {
+    if (this.saved) globalThis.setTimeout = this.saved;
+    this.saved = undefined;
+  }
+}
+
 /** Short retry delays and attempt timeouts so fault scenarios stay fast. */
 export function testTransport(fake: FakeAzure, credential: TokenCredential): AzureTransportOptions {
   return {

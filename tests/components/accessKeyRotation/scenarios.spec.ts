@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { FakeAzure } from "./fakeAzure";
-import { assertInvariants, FakeCredential, LogCapture, MiniEngine, TestClock, testTransport } from "./harness";
+import { assertInvariants, FakeCredential, LogCapture, MiniEngine, SkippedWaits, TestClock, testTransport } from "./harness";
 
 const PERIOD = 30;
 const START = Date.parse("2026-01-10T00:00:00Z");
@@ -17,20 +17,27 @@ interface Ctx {
   clock: TestClock;
   credential: FakeCredential;
   logs: LogCapture;
+  waits: SkippedWaits;
 }
 
 let scenarios = 0;
 
-/** Runs one scenario against a fresh fake, then asserts the invariants. Real sleeping stays around 1 s at most. */
+/**
+ * Runs one scenario against a fresh fake, then asserts the invariants. Waits of 500 ms or more (Retry-After) are skipped
+ * on a fake clock that the fake's request times follow (SkippedWaits); no scenario sleeps for real beyond attempt
+ * timeouts of 250 ms.
+ */
 function scenario(title: string, body: (ctx: Ctx) => Promise<void>): void {
   it(title, async function () {
     this.timeout(15000);
     scenarios += 1;
     const clock = new TestClock(START);
+    const waits = new SkippedWaits();
     const fake = await FakeAzure.start(clock.now, {
       key1: new Date("2026-01-01T00:00:00Z"),
       key2: new Date("2026-01-01T00:00:00.003Z"),
     });
+    fake.elapsedMs = waits.elapsedMs;
     const credential = new FakeCredential();
     const logs = new LogCapture();
     const engine = new MiniEngine(
@@ -45,10 +52,12 @@ function scenario(title: string, body: (ctx: Ctx) => Promise<void>): void {
       clock,
     );
     logs.start();
+    waits.install();
     try {
-      await body({ fake, engine, clock, credential, logs });
+      await body({ fake, engine, clock, credential, logs, waits });
       await assertInvariants(fake, engine, logs);
     } finally {
+      waits.uninstall();
       logs.stop();
       await fake.close();
     }
@@ -249,6 +258,7 @@ describe("access-key rotation scenarios (real SDK clients, TLS fake of ARM and K
       ctx.fake.inject("regenerateKey", { kind: "status", status: 429, headers: { "retry-after": "1" } });
       await ctx.engine.up();
       assert.ok(gapAfterFault(ctx.fake, "regenerateKey") >= 950, "waited the 1 s the server asked for");
+      assert.deepEqual(ctx.waits.skipped, [1000], "one wait, of the Retry-After's 1 s");
       assert.equal(ctx.fake.regenerations.length, 1);
     });
 
@@ -257,6 +267,7 @@ describe("access-key rotation scenarios (real SDK clients, TLS fake of ARM and K
       ctx.fake.inject("setSecret", { kind: "status", status: 429, headers: { "retry-after": "1" } });
       await ctx.engine.up();
       assert.ok(gapAfterFault(ctx.fake, "setSecret") >= 950, "waited the 1 s the server asked for");
+      assert.deepEqual(ctx.waits.skipped, [1000], "one wait, of the Retry-After's 1 s");
     });
 
     scenario("retries a 429 that carries no Retry-After header", async (ctx) => {
