@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { revealSecrets } from "./secrets";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtimeState: { getStore(): { settings: { rpcDone: Promise<unknown> }; leakCandidates?: Set<unknown> } } = require("@pulumi/pulumi/runtime/state");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -23,6 +24,8 @@ export interface RecordedResource {
   propertyDependencies: Record<string, string[]>;
   protect: boolean;
   retainOnDelete: boolean;
+  /** Input property paths that were secrets (their values above are plain; renderings mask them). */
+  secretInputs?: string[];
   /** Alias specs as sent to the engine (empty fields mean "same as the resource"). */
   aliases: RecordedAlias[];
 }
@@ -146,7 +149,10 @@ export function installRecordingMocks(
     req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
       propertyDependencies[key] = deps.getUrnsList();
     });
-    const inputs = rpc.deserializeProperties(req.getObject());
+    // Plain values for the simulated Azure and the policies (ARM sees secrets in plain text); the secret paths are kept
+    // so the rendered output can mask them.
+    const revealed = revealSecrets(rpc.deserializeProperties(req.getObject()));
+    const inputs = revealed.value as Record<string, any>;
     const aliases: RecordedAlias[] = (req.getAliasesList() as any[]).map((a) => {
       if (a.hasSpec && a.hasSpec()) {
         const spec = a.getSpec();
@@ -171,6 +177,7 @@ export function installRecordingMocks(
       protect: req.getProtect() === true,
       retainOnDelete: req.getRetainondelete() === true,
       aliases,
+      ...(revealed.paths.length > 0 ? { secretInputs: revealed.paths } : {}),
     };
     try {
       recorder.runChecks(pending);
@@ -185,7 +192,7 @@ export function installRecordingMocks(
           ...pending,
           urn: resp.getUrn(),
           id: resp.getId() || undefined,
-          outputs: rpc.deserializeProperties(resp.getObject()),
+          outputs: revealSecrets(rpc.deserializeProperties(resp.getObject())).value as Record<string, any>,
         });
       }
       callback(err, resp);

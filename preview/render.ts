@@ -9,6 +9,7 @@ import { T, vaultNameFromKeyVaultUri } from "./simulatedAzure";
 import { teamLines, teamTreeNote, teamViews } from "./teams";
 import { stackHint } from "./stackHints";
 import { OP_MARK, type Step } from "./diff";
+import { maskSecrets } from "./secrets";
 
 export const JSON_FORMAT_VERSION = 1;
 
@@ -268,7 +269,7 @@ export function toJson(result: PreviewResult): unknown {
       parent: r.parent ?? null,
       protect: r.protect,
       retainOnDelete: r.retainOnDelete,
-      inputs: r.inputs,
+      inputs: maskSecrets(r.inputs, r.secretInputs),
       outputs: r.outputs,
       dependencies: [...r.dependencies].sort(),
       propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, [...v].sort()])),

@@ -482,3 +482,22 @@ describe("simulated Azure", () => {
     });
   });
 });
+
+describe("secret inputs", () => {
+  it("are judged by their values, as ARM sees them, and masked in the rendered JSON", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const { SecureVault } = await import("../../components/secureVault");
+    const { recorder, settled } = await import("../support/mocks");
+    const { maskSecrets } = await import("../../preview/secrets");
+    recorder.reset();
+    new SecureVault("kv", { resourceGroupName: "rg", location: "westeurope", tenantId: pulumi.secret("72f988bf-86f1-41af-91ab-2d7cd011db47") });
+    await settled();
+    const vault = recorder.resources.find((r) => r.type === "azure-native:keyvault:Vault")!;
+    assert.equal(vault.inputs.properties.tenantId, "72f988bf-86f1-41af-91ab-2d7cd011db47", "the simulation and the policies see the value");
+    // Pulumi lifts secretness to the top-level property, as `pulumi preview` shows it.
+    assert.deepEqual(vault.secretInputs, ["properties"]);
+    const masked = maskSecrets(vault.inputs, vault.secretInputs) as { properties: unknown; location: string };
+    assert.equal(masked.properties, "[secret]");
+    assert.equal(masked.location, "westeurope");
+  });
+});

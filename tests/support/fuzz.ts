@@ -174,11 +174,8 @@ export async function judge<T>(
   );
   if ((await Promise.race([settled(), timer])) === "hang")
     return `did not settle within ${CASE_TIMEOUT_MS} ms`;
-  // ARM sees secrets in plain text: unwrap the runtime's secret markers so the simulated Azure judges the real values.
-  const resources: RecordedResource[] = recorder.resources.map((r) => ({
-    ...r,
-    inputs: unwrapSecrets(r.inputs) as Record<string, any>,
-  }));
+  // The recorder keeps plain values (secrets revealed, as ARM sees them), so the simulated Azure judges the real values.
+  const resources: RecordedResource[] = [...recorder.resources];
   const errors = await deploymentErrors();
   if (thrown !== undefined) {
     if (!pulumi.InputPropertiesError.isInstance(thrown))
@@ -218,20 +215,6 @@ export async function judge<T>(
       return `accepted, but mandatory policies fail: ${broken.map((v) => `${v.policy}: ${v.message}`).join(" | ")}`;
   }
   return undefined;
-}
-
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-
-/** A copy of deserialized properties with Pulumi's secret wrappers (`{ <sig>: <secret>, value }`) replaced by their values. */
-export function unwrapSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (value !== null && typeof value === "object") {
-    const o = value as Record<string, unknown>;
-    if (o[SECRET_SIG] === SECRET_VALUE) return unwrapSecrets(o["value"]);
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v)]));
-  }
-  return value;
 }
 
 /** Asserts the property over `FUZZ_RUNS` generated argument sets, reporting the smallest failing one. */
