@@ -21,7 +21,11 @@ import * as path from "path";
 import YAML from "yaml";
 import { fleetTeams } from "./fleet";
 
-const ROOT = path.resolve(__dirname, "..", fs.existsSync(path.join(__dirname, "..", "Pulumi.yaml")) ? "." : "..");
+const ROOT = path.resolve(
+  __dirname,
+  "..",
+  fs.existsSync(path.join(__dirname, "..", "Pulumi.yaml")) ? "." : "..",
+);
 
 interface Measure {
   label: string;
@@ -40,7 +44,12 @@ function arg(name: string): string | undefined {
 }
 
 /** Runs `node -r bench/usage.js <args>` in the repository and returns its measurements. */
-function measure(label: string, n: number | null, args: string[], options: { stdoutFile?: string; env?: NodeJS.ProcessEnv } = {}): Measure {
+function measure(
+  label: string,
+  n: number | null,
+  args: string[],
+  options: { stdoutFile?: string; env?: NodeJS.ProcessEnv } = {},
+): Measure {
   const usageFile = path.join(os.tmpdir(), `cmk-bench-${process.pid}-${label}-${n ?? "x"}.json`);
   const out = options.stdoutFile ? fs.openSync(options.stdoutFile, "w") : "ignore";
   const t0 = performance.now();
@@ -52,8 +61,14 @@ function measure(label: string, n: number | null, args: string[], options: { std
   });
   const wallMs = performance.now() - t0;
   if (typeof out === "number") fs.closeSync(out);
-  if (r.status !== 0) throw new Error(`${label} (N=${n}) exited ${r.status}: ${r.stderr?.toString().slice(-2000)}`);
-  const usage = JSON.parse(fs.readFileSync(usageFile, "utf8")) as { cpuMs: number; maxRssBytes: number; marks: Record<string, number> };
+  if (r.status !== 0) {
+    throw new Error(`${label} (N=${n}) exited ${r.status}: ${r.stderr?.toString().slice(-2000)}`);
+  }
+  const usage = JSON.parse(fs.readFileSync(usageFile, "utf8")) as {
+    cpuMs: number;
+    maxRssBytes: number;
+    marks: Record<string, number>;
+  };
   fs.rmSync(usageFile, { force: true });
   const resources = usage.marks["resources"] ?? null;
   return {
@@ -70,7 +85,9 @@ function measure(label: string, n: number | null, args: string[], options: { std
 
 /** prod's stack file with its teams replaced by a fleet of `n` teams with the stack defaults. */
 function fleetStackFile(dir: string, n: number): string {
-  const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
+  const doc = YAML.parse(
+    fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8"),
+  ) as { config: Record<string, unknown> };
   doc.config["cmk-storage:teams"] = fleetTeams(n, "uniform");
   delete doc.config["cmk-storage:accounts"];
   const file = path.join(dir, `Pulumi.prod.yaml`);
@@ -95,9 +112,27 @@ function main(): void {
       const stackFile = fleetStackFile(dir, n);
       const json = path.join(dir, "preview.json");
       log(`N=${n}: preview`);
-      const preview = measure("preview", n, [path.join(ROOT, "scripts", "compiled.js"), "preview/cli", "--stack", "prod", "--stack-file", stackFile, "--json"], { stdoutFile: json });
-      const doc = JSON.parse(fs.readFileSync(json, "utf8")) as { status: string; resources: unknown[] };
-      if (doc.status !== "ok") throw new Error(`the preview of N=${n} ended with status ${doc.status}`);
+      const preview = measure(
+        "preview",
+        n,
+        [
+          path.join(ROOT, "scripts", "compiled.js"),
+          "preview/cli",
+          "--stack",
+          "prod",
+          "--stack-file",
+          stackFile,
+          "--json",
+        ],
+        { stdoutFile: json },
+      );
+      const doc = JSON.parse(fs.readFileSync(json, "utf8")) as {
+        status: string;
+        resources: unknown[];
+      };
+      if (doc.status !== "ok") {
+        throw new Error(`the preview of N=${n} ended with status ${doc.status}`);
+      }
       preview.resources = doc.resources.length;
       preview.msPerResource = preview.wallMs / doc.resources.length;
       log(`N=${n}: floor`);
@@ -105,20 +140,36 @@ function main(): void {
       floor.msPerResource = floor.wallMs / doc.resources.length;
       floor.resources = doc.resources.length;
       log(`N=${n}: policy`);
-      const policy = measure("policy", n, [path.join(ROOT, ".build", "bench", "policyOnly.js"), json, path.join(ROOT, "policy", "config", "prod.json")]);
+      const policy = measure("policy", n, [
+        path.join(ROOT, ".build", "bench", "policyOnly.js"),
+        json,
+        path.join(ROOT, "policy", "config", "prod.json"),
+      ]);
       rows.push(floor, preview, policy);
     }
     log("program load");
-    rows.push(measure("program load (pulumi up, transpile-only)", null, [path.join(ROOT, "bench", "programLoad.js")]));
+    rows.push(
+      measure("program load (pulumi up, transpile-only)", null, [
+        path.join(ROOT, "bench", "programLoad.js"),
+      ]),
+    );
     if (!quick) {
       log("program load with type checking");
-      rows.push(measure("program load (type-checking, for comparison)", null, [path.join(ROOT, "bench", "programLoad.js")], { env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" } }));
+      rows.push(
+        measure(
+          "program load (type-checking, for comparison)",
+          null,
+          [path.join(ROOT, "bench", "programLoad.js")],
+          { env: { PULUMI_NODEJS_TRANSPILE_ONLY: "false" } },
+        ),
+      );
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
 
-  const byLabel = (label: string, n: number): Measure | undefined => rows.find((r) => r.label === label && r.n === n);
+  const byLabel = (label: string, n: number): Measure | undefined =>
+    rows.find((r) => r.label === label && r.n === n);
   const ratios = sizes.map((n) => {
     const f = byLabel("floor", n)!;
     const p = byLabel("preview", n)!;
@@ -126,11 +177,22 @@ function main(): void {
   });
   const scaling =
     sizes.length >= 2
-      ? { from: sizes[0]!, to: sizes.at(-1)!, accounts: sizes.at(-1)! / sizes[0]!, previewWall: byLabel("preview", sizes.at(-1)!)!.wallMs / byLabel("preview", sizes[0]!)!.wallMs }
+      ? {
+          from: sizes[0],
+          to: sizes.at(-1)!,
+          accounts: sizes.at(-1)! / sizes[0],
+          previewWall:
+            byLabel("preview", sizes.at(-1)!)!.wallMs / byLabel("preview", sizes[0])!.wallMs,
+        }
       : null;
   const result = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}`, loadavg: os.loadavg() },
+    machine: {
+      cpus: os.cpus().length,
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      loadavg: os.loadavg(),
+    },
     quick,
     rows,
     ratios,
@@ -138,14 +200,27 @@ function main(): void {
   };
 
   const lines = [
-    `# Benchmark (${result.date}, ${result.machine.cpus} CPUs, Node ${result.machine.node}, load ${os.loadavg().map((x) => x.toFixed(1)).join(" ")})`,
+    `# Benchmark (${result.date}, ${result.machine.cpus} CPUs, Node ${result.machine.node}, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")})`,
     "",
     "| Measure | N accounts | Resources | Wall (ms) | CPU (ms) | Peak RSS (MiB) | ms / resource |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ...rows.map((r) => `| ${r.label} | ${r.n ?? ""} | ${r.resources ?? ""} | ${fmt(r.wallMs)} | ${fmt(r.cpuMs)} | ${fmt(r.maxRssMiB)} | ${fmt(r.msPerResource, 2)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.label} | ${r.n ?? ""} | ${r.resources ?? ""} | ${fmt(r.wallMs)} | ${fmt(r.cpuMs)} | ${fmt(r.maxRssMiB)} | ${fmt(r.msPerResource, 2)} |`,
+    ),
     "",
-    ...ratios.map((x) => `- N=${x.n}: preview / floor = ${x.previewOverFloorWall.toFixed(2)}× wall, ${x.previewOverFloorCpu.toFixed(2)}× CPU`),
-    ...(scaling ? [`- ${scaling.accounts}× the accounts (N=${scaling.from} → ${scaling.to}): ${scaling.previewWall.toFixed(2)}× the preview's wall time`] : []),
+    ...ratios.map(
+      (x) =>
+        `- N=${x.n}: preview / floor = ${x.previewOverFloorWall.toFixed(2)}× wall, ${x.previewOverFloorCpu.toFixed(2)}× CPU`,
+    ),
+    ...(scaling
+      ? [
+          `- ${scaling.accounts}× the accounts (N=${scaling.from} → ${scaling.to}): ${scaling.previewWall.toFixed(2)}× the preview's wall time`,
+        ]
+      : []),
     "",
     "Floor: the preview's resource graph as raw resources under trivial mocks (bench/floor.ts). Preview: `npm run preview -- --stack prod --json` on a fleet",
     "stack file. Policy: the pack alone over the preview's resources (bench/policyOnly.ts). Program load: ts-node registered as `pulumi up` registers it, until",
@@ -155,7 +230,9 @@ function main(): void {
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, "bench.json"), `${JSON.stringify(result, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, "bench.md"), lines.join("\n"));
-  process.stdout.write(`${lines.join("\n")}\nWritten to ${path.relative(process.cwd(), outDir) || "."}/bench.{json,md}\n`);
+  process.stdout.write(
+    `${lines.join("\n")}\nWritten to ${path.relative(process.cwd(), outDir) || "."}/bench.{json,md}\n`,
+  );
 }
 
 main();

@@ -11,20 +11,40 @@ const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";
 /** The override profiles of a mixed fleet, by position; index 0 is a team with the stack defaults. */
 export const MIXED_PROFILES: readonly ((i: number) => TeamSettings)[] = [
   () => ({}),
-  (i) => ({ displayName: `Team ${i}`, owner: `team${i}@example.com`, costCentre: `CC-${1000 + i}`, accountSku: "Standard_GZRS" }),
+  (i) => ({
+    displayName: `Team ${i}`,
+    owner: `team${i}@example.com`,
+    costCentre: `CC-${1000 + i}`,
+    accountSku: "Standard_GZRS",
+  }),
   (i) => ({
     allowedIpRanges: [`198.51.100.${i % 256}/32`],
-    allowedSubnetIds: [`${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/team${i}`],
+    allowedSubnetIds: [
+      `${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/team${i}`,
+    ],
   }),
-  (i) => ({ allowSharedKeyAccess: true, rotateAccessKeys: true, accessKeyRotationPeriodInDays: 30 + (i % 60) }),
-  (i) => ({ key: { vaultId: `${SUB}/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/kv-teamkeys`, keyName: `team${i}-cmk`, permissionModel: "rbac" } }),
+  (i) => ({
+    allowSharedKeyAccess: true,
+    rotateAccessKeys: true,
+    accessKeyRotationPeriodInDays: 30 + (i % 60),
+  }),
+  (i) => ({
+    key: {
+      vaultId: `${SUB}/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/kv-teamkeys`,
+      keyName: `team${i}-cmk`,
+      permissionModel: "rbac",
+    },
+  }),
   () => ({ protect: true, tags: { dataClass: "confidential" } }),
 ];
 
 /** `cmk-storage:teams` for a fleet of `n` teams (ids `f<n>x<i>`, within the 12-character limit up to n = 99999). */
 export function fleetTeams(n: number, mode: FleetMode): Record<string, TeamSettings> {
   return Object.fromEntries(
-    Array.from({ length: n }, (_, i) => [`f${n}x${i}`, mode === "mixed" ? MIXED_PROFILES[i % MIXED_PROFILES.length]!(i) : {}]),
+    Array.from({ length: n }, (_, i) => [
+      `f${n}x${i}`,
+      mode === "mixed" ? MIXED_PROFILES[i % MIXED_PROFILES.length](i) : {},
+    ]),
   );
 }
 

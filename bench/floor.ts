@@ -19,7 +19,12 @@ class Component extends pulumi.ComponentResource {
 
 /** A custom resource of any type, its inputs as given. */
 class Custom extends pulumi.CustomResource {
-  constructor(type: string, name: string, inputs: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
+  constructor(
+    type: string,
+    name: string,
+    inputs: pulumi.Inputs,
+    opts: pulumi.CustomResourceOptions,
+  ) {
     super(type, name, inputs, opts);
   }
 }
@@ -37,7 +42,11 @@ interface GraphNode {
 async function main(file: string): Promise<void> {
   const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { resources: GraphNode[] };
   // Only the graph is kept; the rest of the preview document is dropped before the measured part starts.
-  const nodes = new Map(doc.resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r]));
+  const nodes = new Map(
+    doc.resources
+      .filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"))
+      .map((r) => [r.urn, r]),
+  );
   const t0 = performance.now();
   await pulumi.runtime.setMocks(
     { newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs },
@@ -52,7 +61,9 @@ async function main(file: string): Promise<void> {
     const node = nodes.get(urn);
     if (!node) return undefined;
     const parent = node.parent ? create(node.parent) : undefined;
-    const dependsOn = node.dependencies.map(create).filter((r): r is pulumi.Resource => r !== undefined);
+    const dependsOn = node.dependencies
+      .map(create)
+      .filter((r): r is pulumi.Resource => r !== undefined);
     const opts = { ...(parent ? { parent } : {}), ...(dependsOn.length ? { dependsOn } : {}) };
     let res: pulumi.Resource;
     if (node.custom) {
@@ -64,12 +75,18 @@ async function main(file: string): Promise<void> {
     return res;
   };
   for (const urn of nodes.keys()) create(urn);
+
+  // Internal to Pulumi (declarations stripped), hence the untyped require.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  (globalThis as { __cmkBenchMarks?: Record<string, number> }).__cmkBenchMarks = { registerMs: performance.now() - t0, resources: created.size };
+  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+  await settings.waitForRPCs();
+  (globalThis as { __cmkBenchMarks?: Record<string, number> }).__cmkBenchMarks = {
+    registerMs: performance.now() - t0,
+    resources: created.size,
+  };
 }
 
-main(process.argv[2]!).then(
+main(process.argv[2]).then(
   () => process.exit(0),
   (e: unknown) => {
     console.error(e);

@@ -9,8 +9,18 @@ import { runPolicyAdapter } from "../preview/policyAdapter";
 import type { RecordedResource } from "../preview/recorder";
 
 async function main(file: string, config: string): Promise<void> {
-  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { resources: (Omit<RecordedResource, "id" | "parent" | "aliases"> & { id: string | null; parent: string | null })[] };
-  const resources: RecordedResource[] = doc.resources.map((r) => ({ ...r, id: r.id ?? undefined, parent: r.parent ?? undefined, aliases: [] }));
+  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    resources: (Omit<RecordedResource, "id" | "parent" | "aliases"> & {
+      id: string | null;
+      parent: string | null;
+    })[];
+  };
+  const resources: RecordedResource[] = doc.resources.map((r) => ({
+    ...r,
+    id: r.id ?? undefined,
+    parent: r.parent ?? undefined,
+    aliases: [],
+  }));
   const t0 = performance.now();
   const outcome = await runPolicyAdapter(resources, config);
   (globalThis as { __cmkBenchMarks?: Record<string, number> }).__cmkBenchMarks = {
@@ -20,7 +30,7 @@ async function main(file: string, config: string): Promise<void> {
   };
 }
 
-main(process.argv[2]!, process.argv[3]!).then(
+main(process.argv[2], process.argv[3]).then(
   () => process.exit(0),
   (e: unknown) => {
     console.error(e);

@@ -22,26 +22,48 @@ const tsConfigPath = "tsconfig.json";
 const parsed = ts.readConfigFile(tsConfigPath, ts.sys.readFile).config ?? {};
 const compilerOptions = parsed.compilerOptions ?? {};
 let transpileOnly;
-if (process.env.PULUMI_NODEJS_TRANSPILE_ONLY) transpileOnly = process.env.PULUMI_NODEJS_TRANSPILE_ONLY === "true";
+if (process.env.PULUMI_NODEJS_TRANSPILE_ONLY)
+  transpileOnly = process.env.PULUMI_NODEJS_TRANSPILE_ONLY === "true";
 else transpileOnly = compilerOptions.noCheck;
 require(require.resolve("ts-node", { paths: [root] })).register({
   compiler: require.resolve("typescript", { paths: [root] }),
   transpileOnly,
   project: tsConfigPath,
   skipProject: !fs.existsSync(tsConfigPath),
-  compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...compilerOptions },
+  compilerOptions: {
+    target: "ES2020",
+    module: "nodenext",
+    moduleResolution: "nodenext",
+    sourceMap: "true",
+    ...compilerOptions,
+  },
 });
 const registered = performance.now();
 
 const pulumi = require("@pulumi/pulumi");
 // The ARM-like mocks of the offline preview (compiled by scripts/compiled.js, built before the clock starts), so outputs
 // such as random suffixes resolve.
-void pulumi.runtime.setMocks(require(path.join(root, ".build", "preview", "armState.js")).armMocks(), "cmk-storage", "prod", false);
+void pulumi.runtime.setMocks(
+  require(path.join(root, ".build", "preview", "armState.js")).armMocks(),
+  "cmk-storage",
+  "prod",
+  false,
+);
 const YAML = require("yaml");
-const config = YAML.parse(fs.readFileSync(path.join(root, "stacks", "Pulumi.prod.yaml"), "utf8")).config;
-pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
+const config = YAML.parse(
+  fs.readFileSync(path.join(root, "stacks", "Pulumi.prod.yaml"), "utf8"),
+).config;
+pulumi.runtime.setAllConfig(
+  Object.fromEntries(
+    Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  ),
+);
 const main = require(path.join(root, "package.json")).main;
 require(path.join(root, main));
 const loaded = performance.now();
-globalThis.__cmkBenchMarks = { tsNodeRegisterMs: registered - t0, programLoadMs: loaded - t0, sinceProcessStartMs: loaded };
+globalThis.__cmkBenchMarks = {
+  tsNodeRegisterMs: registered - t0,
+  programLoadMs: loaded - t0,
+  sinceProcessStartMs: loaded,
+};
 setImmediate(() => process.exit(0));

@@ -37,7 +37,7 @@ export function stableAlnum(seed: string, length: number): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
   const bytes = createHash("sha256").update(seed).digest();
   let out = "";
-  for (let i = 0; i < length; i++) out += alphabet[bytes[i % bytes.length]! % alphabet.length];
+  for (let i = 0; i < length; i++) out += alphabet[bytes[i % bytes.length] % alphabet.length];
   return out;
 }
 
@@ -56,7 +56,11 @@ const NAME_INPUT: Record<string, string> = {
 };
 
 /** Physical name azure-native would use: the explicit name input, else an auto-name (logical name + suffix). */
-export function physicalName(type: string, logicalName: string, inputs: Record<string, any>): string {
+export function physicalName(
+  type: string,
+  logicalName: string,
+  inputs: Record<string, any>,
+): string {
   const key = NAME_INPUT[type];
   const explicit = key !== undefined ? inputs[key] : undefined;
   if (typeof explicit === "string") return explicit;
@@ -73,7 +77,12 @@ export interface ArmResult {
  * The state ARM (and the Pulumi provider) returns for a resource created from `inputs`. `lookupUri` resolves a vault
  * name to its URI for keys; unknown types echo their inputs with a generic id.
  */
-export function armState(type: string, logicalName: string, inputs: Record<string, any>, ctx: ArmContext = DEFAULT_ARM_CONTEXT): ArmResult {
+export function armState(
+  type: string,
+  logicalName: string,
+  inputs: Record<string, any>,
+  ctx: ArmContext = DEFAULT_ARM_CONTEXT,
+): ArmResult {
   const name = physicalName(type, logicalName, inputs);
   const rg = inputs.resourceGroupName as string | undefined;
   switch (type) {
@@ -111,8 +120,22 @@ export function armState(type: string, logicalName: string, inputs: Record<strin
           keySize: p.keySize,
           keyOps: p.keyOps,
           curveName: p.curveName,
-          attributes: { ...p.attributes, created: 1767225600, updated: 1767225600, recoveryLevel: "Recoverable+Purgeable" },
-          rotationPolicy: p.rotationPolicy ? { ...p.rotationPolicy, attributes: { ...p.rotationPolicy.attributes, created: 1767225600, updated: 1767225600 } } : undefined,
+          attributes: {
+            ...p.attributes,
+            created: 1767225600,
+            updated: 1767225600,
+            recoveryLevel: "Recoverable+Purgeable",
+          },
+          rotationPolicy: p.rotationPolicy
+            ? {
+                ...p.rotationPolicy,
+                attributes: {
+                  ...p.rotationPolicy.attributes,
+                  created: 1767225600,
+                  updated: 1767225600,
+                },
+              }
+            : undefined,
           keyUri,
           keyUriWithVersion: `${keyUri}/${stableHex32(`${vault}/${name}`)}`,
           // Outputs the engine keeps for stack policies and diffs.
@@ -142,7 +165,15 @@ export function armState(type: string, logicalName: string, inputs: Record<strin
     }
     case "azure-native:authorization:RoleAssignment": {
       const id = `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
-      return { id, state: { ...inputs, name, type: "Microsoft.Authorization/roleAssignments", createdOn: "2026-01-01T00:00:00Z" } };
+      return {
+        id,
+        state: {
+          ...inputs,
+          name,
+          type: "Microsoft.Authorization/roleAssignments",
+          createdOn: "2026-01-01T00:00:00Z",
+        },
+      };
     }
     case "azure-native:storage:StorageAccount": {
       const id = `${rgId(ctx, rg ?? "rg")}/providers/Microsoft.Storage/storageAccounts/${name}`;
@@ -159,7 +190,13 @@ export function armState(type: string, logicalName: string, inputs: Record<strin
             ? {
                 type: inputs.identity.type,
                 userAssignedIdentities: Object.fromEntries(
-                  identities.map((uai) => [uai, { principalId: stableGuid(`principal:${uai}`), clientId: stableGuid(`client:${uai}`) }]),
+                  identities.map((uai) => [
+                    uai,
+                    {
+                      principalId: stableGuid(`principal:${uai}`),
+                      clientId: stableGuid(`client:${uai}`),
+                    },
+                  ]),
                 ),
               }
             : undefined,
@@ -201,7 +238,12 @@ export function armState(type: string, logicalName: string, inputs: Record<strin
 
 /** What `authorization.getClientConfig` returns for the context. */
 export function clientConfig(ctx: ArmContext = DEFAULT_ARM_CONTEXT): Record<string, string> {
-  return { clientId: ctx.clientId, objectId: ctx.objectId, subscriptionId: ctx.subscriptionId, tenantId: ctx.tenantId };
+  return {
+    clientId: ctx.clientId,
+    objectId: ctx.objectId,
+    subscriptionId: ctx.subscriptionId,
+    tenantId: ctx.tenantId,
+  };
 }
 
 /**

@@ -19,11 +19,11 @@ export const SPEC_SOURCES = {
   accountName:
     "learn.microsoft.com azure-resource-manager/management/resource-name-rules#microsoftstorage (storageAccounts: 3-24, lowercase letters and numbers); Azure/azure-rest-api-specs storage.json accountName (minLength 3, maxLength 24, ^[a-z0-9]+$); AccountNameInvalid (Azure/AzureMonitorStarterPacks#171)",
   rotation:
-    "Azure/azure-rest-api-specs keys.json 2024-11-01 (RotationPolicy, LifetimeAction, Trigger: timeAfterCreate / timeBeforeExpiry ISO-8601, action type rotate | notify); learn.microsoft.com key-vault/keys/how-to-configure-key-rotation (\"minimum 7 days from creation\", \"minimum 7 days before expiry\", expiry \"minimum 28 days\"; notify only with timeBeforeExpiry)",
+    'Azure/azure-rest-api-specs keys.json 2024-11-01 (RotationPolicy, LifetimeAction, Trigger: timeAfterCreate / timeBeforeExpiry ISO-8601, action type rotate | notify); learn.microsoft.com key-vault/keys/how-to-configure-key-rotation ("minimum 7 days from creation", "minimum 7 days before expiry", expiry "minimum 28 days"; notify only with timeBeforeExpiry)',
   keySize:
     "learn.microsoft.com key-vault/keys/about-keys (RSA 2048, 3072, 4096); learn.microsoft.com storage/common/customer-managed-keys-overview (RSA and RSA-HSM keys of sizes 2048, 3072 and 4096)",
   roleAssignmentPrincipalType:
-    "learn.microsoft.com role-based-access-control/role-assignments-template#new-service-principal (set principalType to ServicePrincipal for a new managed identity, else PrincipalNotFound during replication); learn.microsoft.com role-based-access-control/troubleshooting (PrincipalNotFound); azure-native RoleAssignment principalType default \"User\"",
+    'learn.microsoft.com role-based-access-control/role-assignments-template#new-service-principal (set principalType to ServicePrincipal for a new managed identity, else PrincipalNotFound during replication); learn.microsoft.com role-based-access-control/troubleshooting (PrincipalNotFound); azure-native RoleAssignment principalType default "User"',
   rbacPropagation:
     "learn.microsoft.com role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected (changes can take up to 10 minutes); Azure/bicep#16601, Azure/bicep-types-az#2452 (KeyVaultAuthenticationFailure right after the role assignment, success on retry)",
 } as const satisfies Record<string, Source>;
@@ -33,18 +33,79 @@ export const SPEC_SOURCES = {
  * Government and Azure China, plus the two early-access (EUAP) regions ARM accepts for enrolled subscriptions.
  */
 export const ARM_REGIONS: readonly string[] = [
-  "eastus", "eastus2", "centralus", "northcentralus", "southcentralus", "westcentralus", "westus", "westus2", "westus3",
-  "canadacentral", "canadaeast", "brazilsouth", "brazilsoutheast", "mexicocentral", "chilecentral",
-  "northeurope", "westeurope", "uksouth", "ukwest", "francecentral", "francesouth", "germanywestcentral", "germanynorth",
-  "switzerlandnorth", "switzerlandwest", "norwayeast", "norwaywest", "swedencentral", "swedensouth", "polandcentral",
-  "italynorth", "spaincentral", "austriaeast", "belgiumcentral", "denmarkeast",
-  "eastasia", "southeastasia", "japaneast", "japanwest", "koreacentral", "koreasouth", "centralindia", "southindia",
-  "westindia", "jioindiacentral", "jioindiawest", "australiaeast", "australiasoutheast", "australiacentral",
-  "australiacentral2", "newzealandnorth", "indonesiacentral", "malaysiawest",
-  "uaenorth", "uaecentral", "qatarcentral", "israelcentral", "southafricanorth", "southafricawest", "saudiarabiacentral",
-  "eastus2euap", "centraluseuap",
-  "usgovvirginia", "usgovarizona", "usgovtexas", "usdodcentral", "usdodeast",
-  "chinaeast", "chinaeast2", "chinaeast3", "chinanorth", "chinanorth2", "chinanorth3",
+  "eastus",
+  "eastus2",
+  "centralus",
+  "northcentralus",
+  "southcentralus",
+  "westcentralus",
+  "westus",
+  "westus2",
+  "westus3",
+  "canadacentral",
+  "canadaeast",
+  "brazilsouth",
+  "brazilsoutheast",
+  "mexicocentral",
+  "chilecentral",
+  "northeurope",
+  "westeurope",
+  "uksouth",
+  "ukwest",
+  "francecentral",
+  "francesouth",
+  "germanywestcentral",
+  "germanynorth",
+  "switzerlandnorth",
+  "switzerlandwest",
+  "norwayeast",
+  "norwaywest",
+  "swedencentral",
+  "swedensouth",
+  "polandcentral",
+  "italynorth",
+  "spaincentral",
+  "austriaeast",
+  "belgiumcentral",
+  "denmarkeast",
+  "eastasia",
+  "southeastasia",
+  "japaneast",
+  "japanwest",
+  "koreacentral",
+  "koreasouth",
+  "centralindia",
+  "southindia",
+  "westindia",
+  "jioindiacentral",
+  "jioindiawest",
+  "australiaeast",
+  "australiasoutheast",
+  "australiacentral",
+  "australiacentral2",
+  "newzealandnorth",
+  "indonesiacentral",
+  "malaysiawest",
+  "uaenorth",
+  "uaecentral",
+  "qatarcentral",
+  "israelcentral",
+  "southafricanorth",
+  "southafricawest",
+  "saudiarabiacentral",
+  "eastus2euap",
+  "centraluseuap",
+  "usgovvirginia",
+  "usgovarizona",
+  "usgovtexas",
+  "usdodcentral",
+  "usdodeast",
+  "chinaeast",
+  "chinaeast2",
+  "chinaeast3",
+  "chinanorth",
+  "chinanorth2",
+  "chinanorth3",
 ];
 
 const REGION_SET = new Set(ARM_REGIONS);
@@ -64,11 +125,11 @@ export function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
     prev = cur;
   }
-  return prev[b.length]!;
+  return prev[b.length];
 }
 
 /** The closest region name, when it is close enough to be a likely typo. */
@@ -119,7 +180,12 @@ export const NAME_RULES = {
 export const RSA_KEY_SIZES: readonly number[] = [2048, 3072, 4096];
 
 /** Rotation-policy limits (days). */
-export const ROTATION = { minAfterCreateDays: 7, minBeforeExpiryDays: 7, minExpiryDays: 28, actions: ["rotate", "notify"] } as const;
+export const ROTATION = {
+  minAfterCreateDays: 7,
+  minBeforeExpiryDays: 7,
+  minExpiryDays: 28,
+  actions: ["rotate", "notify"],
+} as const;
 
 /**
  * Days in an ISO-8601 duration as Key Vault reads rotation triggers (PnYnMnD, PnW; a year counts 365 days, a month
@@ -139,26 +205,64 @@ export function rotationPolicyErrors(policy: any): { path: string; reason: strin
   const out: { path: string; reason: string }[] = [];
   const expiry = policy?.attributes?.expiryTime;
   const expiryDays = expiry === undefined ? undefined : durationDays(expiry);
-  if (expiry !== undefined && expiryDays === undefined) out.push({ path: "attributes.expiryTime", reason: `is not an ISO-8601 duration: ${JSON.stringify(expiry)}` });
-  else if (expiryDays !== undefined && expiryDays < ROTATION.minExpiryDays) out.push({ path: "attributes.expiryTime", reason: `must be at least P28D, got ${expiry}` });
+  if (expiry !== undefined && expiryDays === undefined) {
+    out.push({
+      path: "attributes.expiryTime",
+      reason: `is not an ISO-8601 duration: ${JSON.stringify(expiry)}`,
+    });
+  } else if (expiryDays !== undefined && expiryDays < ROTATION.minExpiryDays) {
+    out.push({ path: "attributes.expiryTime", reason: `must be at least P28D, got ${expiry}` });
+  }
   const actions: any[] = Array.isArray(policy?.lifetimeActions) ? policy.lifetimeActions : [];
   actions.forEach((a, i) => {
     const at = `lifetimeActions[${i}]`;
     const type = a?.action?.type;
-    if (!(ROTATION.actions as readonly string[]).includes(type)) out.push({ path: `${at}.action.type`, reason: `must be "rotate" or "notify", got ${JSON.stringify(type)}` });
+    if (!(ROTATION.actions as readonly string[]).includes(type)) {
+      out.push({
+        path: `${at}.action.type`,
+        reason: `must be "rotate" or "notify", got ${JSON.stringify(type)}`,
+      });
+    }
     const after = a?.trigger?.timeAfterCreate;
     const before = a?.trigger?.timeBeforeExpiry;
-    if (type === "notify" && after !== undefined) out.push({ path: `${at}.trigger.timeAfterCreate`, reason: "is not allowed: a notify action takes only timeBeforeExpiry" });
+    if (type === "notify" && after !== undefined) {
+      out.push({
+        path: `${at}.trigger.timeAfterCreate`,
+        reason: "is not allowed: a notify action takes only timeBeforeExpiry",
+      });
+    }
     if (after !== undefined) {
       const d = durationDays(after);
-      if (d === undefined) out.push({ path: `${at}.trigger.timeAfterCreate`, reason: `is not an ISO-8601 duration: ${JSON.stringify(after)}` });
-      else if (d < ROTATION.minAfterCreateDays) out.push({ path: `${at}.trigger.timeAfterCreate`, reason: `must be at least P7D, got ${after}` });
-      else if (expiryDays !== undefined && expiryDays - d < ROTATION.minBeforeExpiryDays) out.push({ path: `${at}.trigger.timeAfterCreate`, reason: `must be at least 7 days shorter than the expiry ${expiry}, got ${after}` });
+      if (d === undefined) {
+        out.push({
+          path: `${at}.trigger.timeAfterCreate`,
+          reason: `is not an ISO-8601 duration: ${JSON.stringify(after)}`,
+        });
+      } else if (d < ROTATION.minAfterCreateDays) {
+        out.push({
+          path: `${at}.trigger.timeAfterCreate`,
+          reason: `must be at least P7D, got ${after}`,
+        });
+      } else if (expiryDays !== undefined && expiryDays - d < ROTATION.minBeforeExpiryDays) {
+        out.push({
+          path: `${at}.trigger.timeAfterCreate`,
+          reason: `must be at least 7 days shorter than the expiry ${expiry}, got ${after}`,
+        });
+      }
     }
     if (before !== undefined) {
       const d = durationDays(before);
-      if (d === undefined) out.push({ path: `${at}.trigger.timeBeforeExpiry`, reason: `is not an ISO-8601 duration: ${JSON.stringify(before)}` });
-      else if (d < ROTATION.minBeforeExpiryDays) out.push({ path: `${at}.trigger.timeBeforeExpiry`, reason: `must be at least P7D, got ${before}` });
+      if (d === undefined) {
+        out.push({
+          path: `${at}.trigger.timeBeforeExpiry`,
+          reason: `is not an ISO-8601 duration: ${JSON.stringify(before)}`,
+        });
+      } else if (d < ROTATION.minBeforeExpiryDays) {
+        out.push({
+          path: `${at}.trigger.timeBeforeExpiry`,
+          reason: `must be at least P7D, got ${before}`,
+        });
+      }
     }
   });
   return out;
@@ -180,33 +284,76 @@ const AZURE_NATIVE_FORCE_NEW =
 export const CREATE_ONLY: Readonly<Record<string, readonly CreateOnlyProperty[]>> = {
   "azure-native:resources:ResourceGroup": [
     { path: "resourceGroupName", source: AZURE_NATIVE_FORCE_NEW },
-    { path: "location", source: `${AZURE_NATIVE_FORCE_NEW}; learn.microsoft.com azure-resource-manager/management/move-resource-group-and-subscription (a resource group's location cannot change)` },
+    {
+      path: "location",
+      source: `${AZURE_NATIVE_FORCE_NEW}; learn.microsoft.com azure-resource-manager/management/move-resource-group-and-subscription (a resource group's location cannot change)`,
+    },
   ],
   "azure-native:keyvault:Vault": [
     { path: "vaultName", source: AZURE_NATIVE_FORCE_NEW },
     { path: "resourceGroupName", source: AZURE_NATIVE_FORCE_NEW },
-    { path: "location", source: `${AZURE_NATIVE_FORCE_NEW}; learn.microsoft.com key-vault/general/move-region (a vault cannot be moved to another region)` },
+    {
+      path: "location",
+      source: `${AZURE_NATIVE_FORCE_NEW}; learn.microsoft.com key-vault/general/move-region (a vault cannot be moved to another region)`,
+    },
   ],
   "azure-native:keyvault:Key": [
     { path: "vaultName", source: AZURE_NATIVE_FORCE_NEW },
     { path: "keyName", source: AZURE_NATIVE_FORCE_NEW },
     { path: "resourceGroupName", source: AZURE_NATIVE_FORCE_NEW },
-    { path: "properties.kty", source: "Azure/azure-rest-api-specs keys.json 2024-11-01 Keys_CreateIfNotExist (\"If it already exists, then the existing key is returned without any write operations being performed\": kty cannot change on an existing key)" },
-    { path: "properties.keySize", source: "Azure/azure-rest-api-specs keys.json 2024-11-01 Keys_CreateIfNotExist (key size is fixed at creation)" },
-    { path: "properties.curveName", source: "Azure/azure-rest-api-specs keys.json 2024-11-01 Keys_CreateIfNotExist (curve is fixed at creation)" },
+    {
+      path: "properties.kty",
+      source:
+        'Azure/azure-rest-api-specs keys.json 2024-11-01 Keys_CreateIfNotExist ("If it already exists, then the existing key is returned without any write operations being performed": kty cannot change on an existing key)',
+    },
+    {
+      path: "properties.keySize",
+      source:
+        "Azure/azure-rest-api-specs keys.json 2024-11-01 Keys_CreateIfNotExist (key size is fixed at creation)",
+    },
+    {
+      path: "properties.curveName",
+      source:
+        "Azure/azure-rest-api-specs keys.json 2024-11-01 Keys_CreateIfNotExist (curve is fixed at creation)",
+    },
   ],
   "azure-native:keyvault:AccessPolicy": [
-    { path: "vaultName", source: "pulumi/pulumi-azure-native provider/pkg/resources/customresources/custom_keyvault_accesspolicy.go (the policy is addressed by vault and object id)" },
-    { path: "resourceGroupName", source: "pulumi/pulumi-azure-native custom_keyvault_accesspolicy.go" },
-    { path: "policy.objectId", source: "pulumi/pulumi-azure-native custom_keyvault_accesspolicy.go (object id identifies the entry)" },
-    { path: "policy.tenantId", source: "pulumi/pulumi-azure-native custom_keyvault_accesspolicy.go" },
+    {
+      path: "vaultName",
+      source:
+        "pulumi/pulumi-azure-native provider/pkg/resources/customresources/custom_keyvault_accesspolicy.go (the policy is addressed by vault and object id)",
+    },
+    {
+      path: "resourceGroupName",
+      source: "pulumi/pulumi-azure-native custom_keyvault_accesspolicy.go",
+    },
+    {
+      path: "policy.objectId",
+      source:
+        "pulumi/pulumi-azure-native custom_keyvault_accesspolicy.go (object id identifies the entry)",
+    },
+    {
+      path: "policy.tenantId",
+      source: "pulumi/pulumi-azure-native custom_keyvault_accesspolicy.go",
+    },
   ],
   "azure-native:storage:StorageAccount": [
     { path: "accountName", source: AZURE_NATIVE_FORCE_NEW },
     { path: "resourceGroupName", source: AZURE_NATIVE_FORCE_NEW },
-    { path: "location", source: `${AZURE_NATIVE_FORCE_NEW}; learn.microsoft.com storage/common/storage-account-move (moving a storage account to another region means a new account and a data copy)` },
-    { path: "encryption.requireInfrastructureEncryption", source: "learn.microsoft.com storage/common/infrastructure-encryption-enable (\"Infrastructure encryption can be enabled only when the storage account is created\")" },
-    { path: "isHnsEnabled", source: "learn.microsoft.com storage/blobs/upgrade-to-data-lake-storage-gen2 (hierarchical namespace cannot be turned off)" },
+    {
+      path: "location",
+      source: `${AZURE_NATIVE_FORCE_NEW}; learn.microsoft.com storage/common/storage-account-move (moving a storage account to another region means a new account and a data copy)`,
+    },
+    {
+      path: "encryption.requireInfrastructureEncryption",
+      source:
+        'learn.microsoft.com storage/common/infrastructure-encryption-enable ("Infrastructure encryption can be enabled only when the storage account is created")',
+    },
+    {
+      path: "isHnsEnabled",
+      source:
+        "learn.microsoft.com storage/blobs/upgrade-to-data-lake-storage-gen2 (hierarchical namespace cannot be turned off)",
+    },
   ],
   "azure-native:managedidentity:UserAssignedIdentity": [
     { path: "resourceName", source: AZURE_NATIVE_FORCE_NEW },
@@ -214,22 +361,65 @@ export const CREATE_ONLY: Readonly<Record<string, readonly CreateOnlyProperty[]>
     { path: "location", source: AZURE_NATIVE_FORCE_NEW },
   ],
   "azure-native:authorization:RoleAssignment": [
-    { path: "scope", source: `${AZURE_NATIVE_FORCE_NEW}; learn.microsoft.com role-based-access-control/troubleshooting (RoleAssignmentUpdateNotPermitted: a role assignment cannot be updated)` },
+    {
+      path: "scope",
+      source: `${AZURE_NATIVE_FORCE_NEW}; learn.microsoft.com role-based-access-control/troubleshooting (RoleAssignmentUpdateNotPermitted: a role assignment cannot be updated)`,
+    },
     { path: "roleAssignmentName", source: AZURE_NATIVE_FORCE_NEW },
-    { path: "principalId", source: "learn.microsoft.com role-based-access-control/troubleshooting (RoleAssignmentUpdateNotPermitted)" },
-    { path: "roleDefinitionId", source: "learn.microsoft.com role-based-access-control/troubleshooting (RoleAssignmentUpdateNotPermitted)" },
-    { path: "principalType", source: "learn.microsoft.com role-based-access-control/troubleshooting (RoleAssignmentUpdateNotPermitted)" },
+    {
+      path: "principalId",
+      source:
+        "learn.microsoft.com role-based-access-control/troubleshooting (RoleAssignmentUpdateNotPermitted)",
+    },
+    {
+      path: "roleDefinitionId",
+      source:
+        "learn.microsoft.com role-based-access-control/troubleshooting (RoleAssignmentUpdateNotPermitted)",
+    },
+    {
+      path: "principalType",
+      source:
+        "learn.microsoft.com role-based-access-control/troubleshooting (RoleAssignmentUpdateNotPermitted)",
+    },
   ],
   "random:index/randomString:RandomString": [
-    { path: "length", source: "registry.terraform.io/providers/hashicorp/random/latest/docs/resources/string (every argument forces a new value)" },
-    { path: "special", source: "registry.terraform.io hashicorp/random random_string (forces replacement)" },
-    { path: "upper", source: "registry.terraform.io hashicorp/random random_string (forces replacement)" },
-    { path: "lower", source: "registry.terraform.io hashicorp/random random_string (forces replacement)" },
-    { path: "numeric", source: "registry.terraform.io hashicorp/random random_string (forces replacement)" },
-    { path: "keepers", source: "registry.terraform.io hashicorp/random random_string (\"keepers: Arbitrary map of values that, when changed, will trigger recreation of resource\")" },
+    {
+      path: "length",
+      source:
+        "registry.terraform.io/providers/hashicorp/random/latest/docs/resources/string (every argument forces a new value)",
+    },
+    {
+      path: "special",
+      source: "registry.terraform.io hashicorp/random random_string (forces replacement)",
+    },
+    {
+      path: "upper",
+      source: "registry.terraform.io hashicorp/random random_string (forces replacement)",
+    },
+    {
+      path: "lower",
+      source: "registry.terraform.io hashicorp/random random_string (forces replacement)",
+    },
+    {
+      path: "numeric",
+      source: "registry.terraform.io hashicorp/random random_string (forces replacement)",
+    },
+    {
+      path: "keepers",
+      source:
+        'registry.terraform.io hashicorp/random random_string ("keepers: Arbitrary map of values that, when changed, will trigger recreation of resource")',
+    },
   ],
   "time:index/sleep:Sleep": [
-    { path: "createDuration", source: "registry.terraform.io/providers/hashicorp/time/latest/docs/resources/sleep (create_duration forces a new resource)" },
-    { path: "triggers", source: "registry.terraform.io hashicorp/time time_sleep (\"triggers: Arbitrary map of values that, when changed, will run any creation or destroy delays again\")" },
+    {
+      path: "createDuration",
+      source:
+        "registry.terraform.io/providers/hashicorp/time/latest/docs/resources/sleep (create_duration forces a new resource)",
+    },
+    {
+      path: "triggers",
+      source:
+        'registry.terraform.io hashicorp/time time_sleep ("triggers: Arbitrary map of values that, when changed, will run any creation or destroy delays again")',
+    },
   ],
 };

@@ -29,16 +29,35 @@ export const EXIT = { ok: 0, policy: 1, azure: 2, program: 3, dataLoss: 4, usage
 async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name("npm run preview --")
-    .description("Offline preview: the real program and stack config against a simulated Azure, with the policy pack's verdicts.")
+    .description(
+      "Offline preview: the real program and stack config against a simulated Azure, with the policy pack's verdicts.",
+    )
     .option("-s, --stack <name>", "stack to preview (stacks/Pulumi.<name>.yaml)", "dev")
     .option("--json", "print the machine-readable document on stdout instead of the text view")
     .option("--report <file.md>", "also write a Markdown report with a Mermaid diagram")
-    .option("--policy-config <file>", "policy pack config (default: policy/config/<stack>.json; a stack without one is refused)")
-    .option("--policy-defaults", "preview a stack that has no policy config with the pack's schema defaults (they are listed in the output)")
+    .option(
+      "--policy-config <file>",
+      "policy pack config (default: policy/config/<stack>.json; a stack without one is refused)",
+    )
+    .option(
+      "--policy-defaults",
+      "preview a stack that has no policy config with the pack's schema defaults (they are listed in the output)",
+    )
     .option("--stack-file <file>", "stack file to use instead of stacks/Pulumi.<stack>.yaml")
-    .option("--previous <file>", "compare with an earlier deployment: a --json output of this preview or a `pulumi stack export` file")
-    .option("--allow-data-loss <urn>", "acknowledge the data-loss finding for this resource URN (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option("--program <file>", "program entry module (default: stacks/index.ts, the Pulumi.yaml main); for testing the simulator")
+    .option(
+      "--previous <file>",
+      "compare with an earlier deployment: a --json output of this preview or a `pulumi stack export` file",
+    )
+    .option(
+      "--allow-data-loss <urn>",
+      "acknowledge the data-loss finding for this resource URN (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option(
+      "--program <file>",
+      "program entry module (default: stacks/index.ts, the Pulumi.yaml main); for testing the simulator",
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
@@ -60,28 +79,40 @@ async function main(argv: string[]): Promise<number> {
   }>();
   const root = projectRoot(__dirname);
   if (!opts.stackFile && !listStacks(path.join(root, "stacks")).includes(opts.stack)) {
-    process.stderr.write(`error: no stack file stacks/Pulumi.${opts.stack}.yaml (stacks: ${listStacks(path.join(root, "stacks")).join(", ")})\n`);
+    process.stderr.write(
+      `error: no stack file stacks/Pulumi.${opts.stack}.yaml (stacks: ${listStacks(path.join(root, "stacks")).join(", ")})\n`,
+    );
     return EXIT.usage;
   }
   if (opts.policyConfig && opts.policyDefaults) {
     process.stderr.write("error: --policy-config and --policy-defaults exclude each other\n");
     return EXIT.usage;
   }
-  if (!opts.policyConfig && !opts.policyDefaults && !fs.existsSync(path.join(root, "policy", "config", `${opts.stack}.json`))) {
+  if (
+    !opts.policyConfig &&
+    !opts.policyDefaults &&
+    !fs.existsSync(path.join(root, "policy", "config", `${opts.stack}.json`))
+  ) {
     process.stderr.write(`error: ${missingPolicyConfigMessage(opts.stack, root)}\n`);
     return EXIT.usage;
   }
   if (opts.allowDataLoss.length > 0 && !opts.previous) {
-    process.stderr.write("error: --allow-data-loss needs --previous (findings come from the comparison with an earlier deployment)\n");
+    process.stderr.write(
+      "error: --allow-data-loss needs --previous (findings come from the comparison with an earlier deployment)\n",
+    );
     return EXIT.usage;
   }
   let previous: PreviousDeployment | undefined;
   if (opts.previous) {
     try {
       previous = readPrevious(path.resolve(opts.previous));
-      const stacks = [...new Set(previous.resources.map((r) => r.urn.split("::")[0]!.split(":")[2]))];
+      const stacks = [
+        ...new Set(previous.resources.map((r) => r.urn.split("::")[0].split(":")[2])),
+      ];
       if (stacks.length > 0 && !stacks.includes(opts.stack)) {
-        throw new Error(`--previous ${opts.previous} is a deployment of stack ${stacks.join(", ")}, not of ${opts.stack} (URNs name the stack, so nothing would match)`);
+        throw new Error(
+          `--previous ${opts.previous} is a deployment of stack ${stacks.join(", ")}, not of ${opts.stack} (URNs name the stack, so nothing would match)`,
+        );
       }
     } catch (e) {
       process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -98,7 +129,12 @@ async function main(argv: string[]): Promise<number> {
     ...(opts.policyDefaults ? { policyConfig: false as const } : {}),
     ...(opts.program ? { program: path.resolve(opts.program) } : {}),
     ...(previous ? { previous, allowDataLoss: opts.allowDataLoss } : {}),
-    progress: tty ? (m) => process.stderr.write(`\u001b[2m[${((Date.now() - started) / 1000).toFixed(1)}s] ${m}\u001b[0m\n`) : undefined,
+    progress: tty
+      ? (m) =>
+          process.stderr.write(
+            `\u001b[2m[${((Date.now() - started) / 1000).toFixed(1)}s] ${m}\u001b[0m\n`,
+          )
+      : undefined,
   }).catch((e: unknown) => {
     process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
     return undefined;
@@ -115,16 +151,26 @@ async function main(argv: string[]): Promise<number> {
     if (!opts.json) process.stdout.write(`Report written to ${opts.report}\n`);
   }
   if (result.status !== "ok") {
-    const reason = result.status === "program-error"
-      ? `the program failed: ${result.programErrors[0]}`
-      : result.status === "azure-error"
-        ? `the simulated Azure rejected ${result.azureErrors.map((e) => `${e.resource.name} (${e.code})`).join(", ")}`
-        : result.status === "data-loss"
-          ? `data loss against ${opts.previous}: ${result.dataLoss.filter((f) => !f.acknowledged).map((f) => `${f.urn.split("::").pop()} (${f.kind})`).join(", ")}; acknowledge each with --allow-data-loss <urn> only if intended`
-          : `${result.policy!.mandatory.length} mandatory policy violation(s): ${[...new Set(result.policy!.mandatory.map((v) => v.policy))].join(", ")}`;
+    const reason =
+      result.status === "program-error"
+        ? `the program failed: ${result.programErrors[0]}`
+        : result.status === "azure-error"
+          ? `the simulated Azure rejected ${result.azureErrors.map((e) => `${e.resource.name} (${e.code})`).join(", ")}`
+          : result.status === "data-loss"
+            ? `data loss against ${opts.previous}: ${result.dataLoss
+                .filter((f) => !f.acknowledged)
+                .map((f) => `${f.urn.split("::").pop()} (${f.kind})`)
+                .join(", ")}; acknowledge each with --allow-data-loss <urn> only if intended`
+            : `${result.policy!.mandatory.length} mandatory policy violation(s): ${[...new Set(result.policy!.mandatory.map((v) => v.policy))].join(", ")}`;
     process.stderr.write(`preview failed: ${reason}\n`);
   }
-  return { ok: EXIT.ok, "policy-violation": EXIT.policy, "data-loss": EXIT.dataLoss, "azure-error": EXIT.azure, "program-error": EXIT.program }[result.status];
+  return {
+    ok: EXIT.ok,
+    "policy-violation": EXIT.policy,
+    "data-loss": EXIT.dataLoss,
+    "azure-error": EXIT.azure,
+    "program-error": EXIT.program,
+  }[result.status];
 }
 
 main(process.argv).then(

@@ -16,7 +16,13 @@ import type { RecordedResource } from "./recorder";
 export type Operation = "create" | "update" | "replace" | "delete" | "same";
 
 /** Pulumi's marks for each operation. */
-export const OP_MARK: Record<Operation, string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " " };
+export const OP_MARK: Record<Operation, string> = {
+  create: "+",
+  update: "~",
+  replace: "+-",
+  delete: "-",
+  same: " ",
+};
 
 /** A resource of the earlier deployment. */
 export interface PreviousResource {
@@ -62,7 +68,8 @@ export interface DiffResult {
   counts: Record<Operation, number>;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Reads FILE as preview JSON or a stack export; throws with a clear message for anything else. */
 export function readPrevious(file: string): PreviousDeployment {
@@ -70,7 +77,10 @@ export function readPrevious(file: string): PreviousDeployment {
   try {
     doc = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
-    throw new Error(`--previous ${file}: cannot read it as JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(
+      `--previous ${file}: cannot read it as JSON (${e instanceof Error ? e.message : String(e)})`,
+      { cause: e },
+    );
   }
   const norm = (r: Record<string, any>): PreviousResource => ({
     urn: String(r.urn),
@@ -84,19 +94,29 @@ export function readPrevious(file: string): PreviousDeployment {
     retainOnDelete: r.retainOnDelete === true,
   });
   if (isObj(doc) && doc.formatVersion === 1 && Array.isArray(doc.resources)) {
-    return { file, format: "preview-json", resources: (doc.resources as Record<string, any>[]).map(norm) };
+    return {
+      file,
+      format: "preview-json",
+      resources: (doc.resources as Record<string, any>[]).map(norm),
+    };
   }
   if (isObj(doc) && doc.version === 3 && isObj(doc.deployment)) {
-    const list = Array.isArray(doc.deployment.resources) ? (doc.deployment.resources as Record<string, any>[]) : [];
+    const list = Array.isArray(doc.deployment.resources)
+      ? (doc.deployment.resources as Record<string, any>[])
+      : [];
     // The stack resource and provider resources are engine bookkeeping, not part of the program's registrations.
-    const resources = list.filter((r) => !String(r.type).startsWith("pulumi:") && r.delete !== true).map(norm);
+    const resources = list
+      .filter((r) => !String(r.type).startsWith("pulumi:") && r.delete !== true)
+      .map(norm);
     return { file, format: "stack-export", resources };
   }
-  throw new Error(`--previous ${file}: neither a preview --json document (formatVersion 1) nor a pulumi stack export (version 3)`);
+  throw new Error(
+    `--previous ${file}: neither a preview --json document (formatVersion 1) nor a pulumi stack export (version 3)`,
+  );
 }
 
 function urnOf(prefix: string, parentUrn: string | undefined, type: string, name: string): string {
-  const qualified = parentUrn ? `${parentUrn.split("::")[2]!.split("$").pop()}$${type}` : type;
+  const qualified = parentUrn ? `${parentUrn.split("::")[2].split("$").pop()}$${type}` : type;
   return `${prefix}::${qualified}::${name}`;
 }
 
@@ -120,7 +140,9 @@ export function answeredUrns(resources: readonly RecordedResource[]): Map<string
         continue;
       }
       const parents = [spec.noParent ? undefined : (spec.parentUrn ?? r.parent), ...parentAliases];
-      for (const p of parents) result.add(urnOf(prefix, p, spec.type ?? r.type, spec.name ?? r.name));
+      for (const p of parents) {
+        result.add(urnOf(prefix, p, spec.type ?? r.type, spec.name ?? r.name));
+      }
     }
     memo.set(r.urn, result);
     return result;
@@ -136,21 +158,32 @@ export function changedPaths(before: unknown, after: unknown, prefix = ""): stri
   // A secret in a stack export is encrypted (Pulumi's signature key + ciphertext): it cannot be compared offline.
   if (isObj(before) && SECRET_SIG in before) return [];
   if (isObj(before) && isObj(after)) {
-    const keys = new Set([...Object.keys(before), ...Object.keys(after)].filter((k) => !k.startsWith("__")));
-    return [...keys].sort().flatMap((k) => changedPaths(before[k], after[k], prefix ? `${prefix}.${k}` : k));
+    const keys = new Set(
+      [...Object.keys(before), ...Object.keys(after)].filter((k) => !k.startsWith("__")),
+    );
+    return [...keys]
+      .sort()
+      .flatMap((k) => changedPaths(before[k], after[k], prefix ? `${prefix}.${k}` : k));
   }
-  return JSON.stringify(before ?? null) === JSON.stringify(after ?? null) ? [] : [prefix || "(root)"];
+  return JSON.stringify(before ?? null) === JSON.stringify(after ?? null)
+    ? []
+    : [prefix || "(root)"];
 }
 
 /** The create-only entry that a changed path falls under, if any. */
 function createOnlyHit(type: string, path: string): { path: string; source: string } | undefined {
-  return (CREATE_ONLY[type] ?? []).find((c) => path === c.path || path.startsWith(`${c.path}.`) || c.path.startsWith(`${path}.`));
+  return (CREATE_ONLY[type] ?? []).find(
+    (c) => path === c.path || path.startsWith(`${c.path}.`) || c.path.startsWith(`${path}.`),
+  );
 }
 
 const nameOfUrn = (urn: string): string => urn.split("::").pop() ?? urn;
 
 /** Compares the program's registrations with the earlier deployment. */
-export function diffDeployment(current: readonly RecordedResource[], previous: PreviousDeployment): DiffResult {
+export function diffDeployment(
+  current: readonly RecordedResource[],
+  previous: PreviousDeployment,
+): DiffResult {
   const answers = answeredUrns(current);
   const prevByUrn = new Map(previous.resources.map((r) => [r.urn, r]));
   const matched = new Map<string, PreviousResource>(); // current urn → previous
@@ -169,14 +202,33 @@ export function diffDeployment(current: readonly RecordedResource[], previous: P
   for (const r of current) {
     const prev = matched.get(r.urn);
     if (!prev) {
-      steps.set(r.urn, { op: "create", urn: r.urn, type: r.type, name: r.name, changed: [], protectedBefore: false });
+      steps.set(r.urn, {
+        op: "create",
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        changed: [],
+        protectedBefore: false,
+      });
       continue;
     }
-    const base = { urn: r.urn, type: r.type, name: r.name, protectedBefore: prev.protect, ...(prev.urn !== r.urn ? { previousUrn: prev.urn } : {}) };
+    const base = {
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      protectedBefore: prev.protect,
+      ...(prev.urn !== r.urn ? { previousUrn: prev.urn } : {}),
+    };
     const changed = r.custom ? changedPaths(prev.inputs, r.inputs) : [];
     const hit = changed.map((p) => ({ p, c: createOnlyHit(r.type, p) })).find((x) => x.c);
     if (hit) {
-      steps.set(r.urn, { ...base, op: "replace", changed, cause: `${hit.p} changed (create-only: ${show(prev.inputs, hit.p)} → ${show(r.inputs, hit.p)})`, source: hit.c!.source });
+      steps.set(r.urn, {
+        ...base,
+        op: "replace",
+        changed,
+        cause: `${hit.p} changed (create-only: ${show(prev.inputs, hit.p)} → ${show(r.inputs, hit.p)})`,
+        source: hit.c!.source,
+      });
     } else if (changed.length > 0) {
       steps.set(r.urn, { ...base, op: "update", changed, cause: `${changed.join(", ")} changed` });
     } else {
@@ -186,21 +238,31 @@ export function diffDeployment(current: readonly RecordedResource[], previous: P
   // A replacement gives new outputs (a new random value, a new id): dependants whose create-only inputs come from it are
   // replaced too, the others updated. Iterate to a fixed point (registrations are in dependency order, so one pass
   // mostly suffices).
-  for (let changedAny = true; changedAny; ) {
+  for (let changedAny = true; changedAny;) {
     changedAny = false;
     for (const r of current) {
       const step = steps.get(r.urn)!;
       if (step.op === "create" || step.op === "replace" || !r.custom) continue;
       for (const [prop, deps] of Object.entries(r.propertyDependencies)) {
-        const replacedDep = deps.find((d) => steps.get(d)?.op === "replace" || steps.get(d)?.op === "create");
+        const replacedDep = deps.find(
+          (d) => steps.get(d)?.op === "replace" || steps.get(d)?.op === "create",
+        );
         if (!replacedDep) continue;
         const depStep = steps.get(replacedDep)!;
         // Only a property that is itself create-only (or inside one) forces the replacement; which part of a larger
         // object is derived from the dependency is not known.
-        const hit = (CREATE_ONLY[r.type] ?? []).find((c) => prop === c.path || prop.startsWith(`${c.path}.`));
+        const hit = (CREATE_ONLY[r.type] ?? []).find(
+          (c) => prop === c.path || prop.startsWith(`${c.path}.`),
+        );
         const why = `${prop} comes from ${nameOfUrn(replacedDep)}, which is ${depStep.op === "replace" ? "replaced" : "new"}`;
         if (hit) {
-          steps.set(r.urn, { ...step, op: "replace", changed: [...new Set([...step.changed, prop])], cause: `${why} (create-only ${hit.path})`, source: hit.source });
+          steps.set(r.urn, {
+            ...step,
+            op: "replace",
+            changed: [...new Set([...step.changed, prop])],
+            cause: `${why} (create-only ${hit.path})`,
+            source: hit.source,
+          });
           changedAny = true;
           break;
         }
@@ -214,15 +276,31 @@ export function diffDeployment(current: readonly RecordedResource[], previous: P
   const result: Step[] = current.map((r) => steps.get(r.urn)!);
   for (const prev of previous.resources) {
     if (claimed.has(prev.urn)) continue;
-    result.push({ op: "delete", urn: prev.urn, type: prev.type, name: nameOfUrn(prev.urn), changed: [], cause: "no longer registered by the program (removed, or its URN changed without an alias)", protectedBefore: prev.protect });
+    result.push({
+      op: "delete",
+      urn: prev.urn,
+      type: prev.type,
+      name: nameOfUrn(prev.urn),
+      changed: [],
+      cause: "no longer registered by the program (removed, or its URN changed without an alias)",
+      protectedBefore: prev.protect,
+    });
   }
-  const counts: Record<Operation, number> = { create: 0, update: 0, replace: 0, delete: 0, same: 0 };
+  const counts: Record<Operation, number> = {
+    create: 0,
+    update: 0,
+    replace: 0,
+    delete: 0,
+    same: 0,
+  };
   for (const s of result) counts[s.op]++;
   return { file: previous.file, format: previous.format, steps: result, counts };
 }
 
 function show(obj: Record<string, any>, path: string): string {
-  const v = path.split(".").reduce<any>((o, k) => (o === undefined || o === null ? undefined : o[k]), obj);
+  const v = path
+    .split(".")
+    .reduce<any>((o, k) => (o === undefined || o === null ? undefined : o[k]), obj);
   return v === undefined ? "unset" : JSON.stringify(v);
 }
 

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import type { Policies } from "@pulumi/policy";
 import type { RecordedResource } from "./recorder";
+import type * as PolicyEngine from "./policyEngine";
 
 export interface PolicyViolationRecord {
   policy: string;
@@ -25,8 +26,9 @@ export interface PolicyOutcome {
   advisory: PolicyViolationRecord[];
 }
 
+// Loaded on first use: the engine pulls in @pulumi/policy, which a --help or usage error never needs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const loadEngine = (): typeof import("./policyEngine") => require("./policyEngine");
+const loadEngine = (): typeof PolicyEngine => require("./policyEngine") as typeof PolicyEngine;
 
 /** Loads `policies` from policy/policies.ts, with a clear error when the pack is not there. */
 export function loadPolicies(): Policies {
@@ -35,12 +37,20 @@ export function loadPolicies(): Policies {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require("../policy/policies");
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && String((e as Error).message).includes("policy/policies")) {
-      throw new Error("policy/policies.ts not found: the policy pack must export `policies` from policy/policies.ts");
+    if (
+      (e as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" &&
+      String((e as Error).message).includes("policy/policies")
+    ) {
+      throw new Error(
+        "policy/policies.ts not found: the policy pack must export `policies` from policy/policies.ts",
+        { cause: e },
+      );
     }
     throw e;
   }
-  if (!Array.isArray(mod.policies)) throw new Error("policy/policies.ts does not export a `policies` array");
+  if (!Array.isArray(mod.policies)) {
+    throw new Error("policy/policies.ts does not export a `policies` array");
+  }
   return mod.policies;
 }
 
@@ -49,13 +59,18 @@ export function schemaDefaults(policies: Policies): string[] {
   const out: string[] = [];
   for (const p of policies) {
     for (const [k, schema] of Object.entries(p.configSchema?.properties ?? {})) {
-      if (schema && typeof schema === "object" && "default" in schema) out.push(`${p.name}.${k}=${JSON.stringify(schema.default)}`);
+      if (schema && typeof schema === "object" && "default" in schema) {
+        out.push(`${p.name}.${k}=${JSON.stringify(schema.default)}`);
+      }
     }
   }
   return out;
 }
 
-export async function runPolicyAdapter(resources: readonly RecordedResource[], configFile: string | undefined): Promise<PolicyOutcome> {
+export async function runPolicyAdapter(
+  resources: readonly RecordedResource[],
+  configFile: string | undefined,
+): Promise<PolicyOutcome> {
   const engine = loadEngine();
   const policies = loadPolicies();
   let config: Record<string, any> | undefined;
@@ -63,7 +78,9 @@ export async function runPolicyAdapter(resources: readonly RecordedResource[], c
     try {
       config = JSON.parse(fs.readFileSync(configFile, "utf8"));
     } catch (e) {
-      throw new Error(`cannot read policy config ${configFile}: ${(e as Error).message}`);
+      throw new Error(`cannot read policy config ${configFile}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
   const result = await engine.runPolicyPack(
@@ -87,7 +104,13 @@ export async function runPolicyAdapter(resources: readonly RecordedResource[], c
   for (const p of policies) {
     const level = effective.get(p.name)?.enforcementLevel ?? "advisory";
     if (level === "disabled") disabled.push(p.name);
-    else listed.push({ name: p.name, level: level === "remediate" ? "mandatory" : level, kind: engine.isStackPolicy(p) ? "stack" : "resource" });
+    else {
+      listed.push({
+        name: p.name,
+        level: level === "remediate" ? "mandatory" : level,
+        kind: engine.isStackPolicy(p) ? "stack" : "resource",
+      });
+    }
   }
   const violations: PolicyViolationRecord[] = result.violations
     .map((v) => ({
@@ -98,7 +121,11 @@ export async function runPolicyAdapter(resources: readonly RecordedResource[], c
       ...(v.urn ? { urn: v.urn } : {}),
       ...(v.previewUnknown ? { previewUnknown: true } : {}),
     }))
-    .sort((a, b) => `${a.policy}\u0000${a.urn ?? ""}\u0000${a.message}`.localeCompare(`${b.policy}\u0000${b.urn ?? ""}\u0000${b.message}`));
+    .sort((a, b) =>
+      `${a.policy}\u0000${a.urn ?? ""}\u0000${a.message}`.localeCompare(
+        `${b.policy}\u0000${b.urn ?? ""}\u0000${b.message}`,
+      ),
+    );
   return {
     policies: listed,
     disabled,

@@ -21,16 +21,16 @@
  * - Any other error propagates (the real server fails the whole analysis).
  */
 import {
-  EnforcementLevel,
-  Policies,
-  Policy,
-  PolicyResource,
-  PolicyResourceOptions,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  Severity,
-  StackValidationArgs,
-  StackValidationPolicy,
+  type EnforcementLevel,
+  type Policies,
+  type Policy,
+  type PolicyResource,
+  type PolicyResourceOptions,
+  type ResourceValidationArgs,
+  type ResourceValidationPolicy,
+  type Severity,
+  type StackValidationArgs,
+  type StackValidationPolicy,
   UnknownValueError,
   unknownCheckingProxy,
 } from "@pulumi/policy";
@@ -42,11 +42,11 @@ const proxyModule = require("@pulumi/policy/proxy") as Record<string, string>;
 
 /** Sentinel values the policy runtime uses for values unknown during preview. */
 export const UNKNOWN = {
-  boolean: proxyModule["unknownBooleanValue"] as string,
-  number: proxyModule["unknownNumberValue"] as string,
-  string: proxyModule["unknownStringValue"] as string,
-  array: proxyModule["unknownArrayValue"] as string,
-  object: proxyModule["unknownObjectValue"] as string,
+  boolean: proxyModule["unknownBooleanValue"],
+  number: proxyModule["unknownNumberValue"],
+  string: proxyModule["unknownStringValue"],
+  array: proxyModule["unknownArrayValue"],
+  object: proxyModule["unknownObjectValue"],
 } as const;
 
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../policy/lib/constants";
@@ -57,7 +57,10 @@ export { PACK_ENFORCEMENT_LEVEL, PACK_NAME };
 const PACK_VERSION: string = (require("../policy/package.json") as { version: string }).version;
 
 /** A policy config file (`policy/config/<env>.json`): `{ "<policy>": level | { enforcementLevel?, …props } }`. */
-export type PolicyConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PolicyConfigFile = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 /** The effective configuration of one policy after reconciliation. */
 export interface EffectivePolicyConfig {
@@ -131,7 +134,13 @@ const DEFAULT_OPTS: PolicyResourceOptions = {
 };
 
 /** Builds a URN the way the engine does (`parentType$type` for children of a component). */
-export function makeUrn(type: string, name: string, stack = "dev", project = "project", parentType?: string): string {
+export function makeUrn(
+  type: string,
+  name: string,
+  stack = "dev",
+  project = "project",
+  parentType?: string,
+): string {
   const qualified = parentType ? `${parentType}$${type}` : type;
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
@@ -161,8 +170,10 @@ function isTypeOf(type: string, resourceClass: unknown): boolean {
 }
 
 export function isResourcePolicy(p: Policy): p is ResourceValidationPolicy {
-  return typeof (p as ResourceValidationPolicy).validateResource === "function" ||
-    Array.isArray((p as ResourceValidationPolicy).validateResource);
+  return (
+    typeof (p as ResourceValidationPolicy).validateResource === "function" ||
+    Array.isArray((p as ResourceValidationPolicy).validateResource)
+  );
 }
 
 export function isStackPolicy(p: Policy): p is StackValidationPolicy {
@@ -217,7 +228,12 @@ function effectiveLevel(level: EnforcementLevel): EnforcementLevel {
   return level === "remediate" ? "mandatory" : level;
 }
 
-function makeReporter(policy: Policy, level: EnforcementLevel, violations: Violation[], defaultUrn?: string) {
+function makeReporter(
+  policy: Policy,
+  level: EnforcementLevel,
+  violations: Violation[],
+  defaultUrn?: string,
+) {
   return (message: string, urn?: string): void => {
     violations.push({
       policyName: policy.name,
@@ -271,7 +287,8 @@ export function makeResourceArgs(
     opts: { ...DEFAULT_OPTS, ...spec.opts },
     stackTags,
     isType: (cls: unknown) => isTypeOf(type, cls),
-    asType: ((cls: unknown) => (isTypeOf(type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
+    asType: ((cls: unknown) =>
+      isTypeOf(type, cls) ? props : undefined) as ResourceValidationArgs["asType"],
     getConfig: <T extends object>() => ({ ...config }) as T,
     notApplicable: throwNotApplicable,
   } as ResourceValidationArgs;
@@ -292,7 +309,8 @@ export function makePolicyResources(specs: readonly StackResourceSpec[]): Policy
       dependencies: [],
       propertyDependencies: {},
       isType: (cls: unknown) => isTypeOf(type, cls),
-      asType: ((cls: unknown) => (isTypeOf(type, cls) ? props : undefined)) as PolicyResource["asType"],
+      asType: ((cls: unknown) =>
+        isTypeOf(type, cls) ? props : undefined) as PolicyResource["asType"],
     } as PolicyResource;
     byUrn.set(resource.urn, resource);
     return { spec, resource };
@@ -325,19 +343,30 @@ export async function runResourcePolicies(
   const urn = resource.urn ?? makeUrn(resource.type, resource.name);
   for (const p of policies) {
     const cfg = configs.get(p.name);
-    if (!cfg || cfg.enforcementLevel === "disabled" || !isResourcePolicy(p) || !p.validateResource) {
+    if (
+      !cfg ||
+      cfg.enforcementLevel === "disabled" ||
+      !isResourcePolicy(p) ||
+      !p.validateResource
+    ) {
       continue;
     }
     const level = effectiveLevel(cfg.enforcementLevel);
     if (!Array.isArray(p.validateResource)) {
       const t = pulumiTypeOf(p.validateResource);
       if (t !== undefined && t !== resource.type) {
-        result.notApplicable.push({ policyName: p.name, urn, reason: `Policy only applies to resources of type '${t}'` });
+        result.notApplicable.push({
+          policyName: p.name,
+          urn,
+          reason: `Policy only applies to resources of type '${t}'`,
+        });
         continue;
       }
     }
     const report = makeReporter(p, level, result.violations, urn);
-    const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+    const validations = Array.isArray(p.validateResource)
+      ? p.validateResource
+      : [p.validateResource];
     for (const validate of validations) {
       try {
         const args = makeResourceArgs({ ...resource, urn }, cfg.properties, options.stackTags);
@@ -366,7 +395,10 @@ export async function runStackPolicies(
     const level = effectiveLevel(cfg.enforcementLevel);
     const t = pulumiTypeOf(p.validateStack);
     if (t !== undefined && !resources.some((r) => r.type === t)) {
-      result.notApplicable.push({ policyName: p.name, reason: `Policy only applies to resources of type '${t}'` });
+      result.notApplicable.push({
+        policyName: p.name,
+        reason: `Policy only applies to resources of type '${t}'`,
+      });
       continue;
     }
     try {
@@ -404,7 +436,11 @@ export async function runPolicyPack(
   const result: PolicyRunResult = { violations: [], notApplicable: [] };
   const withUrns = resources.map((r) => ({ ...r, urn: r.urn ?? makeUrn(r.type, r.name) }));
   for (const r of withUrns) {
-    const one = await runResourcePolicies(policies, { type: r.type, name: r.name, urn: r.urn, props: r.inputs, opts: r.opts }, options);
+    const one = await runResourcePolicies(
+      policies,
+      { type: r.type, name: r.name, urn: r.urn, props: r.inputs, opts: r.opts },
+      options,
+    );
     result.violations.push(...one.violations);
     result.notApplicable.push(...one.notApplicable);
   }

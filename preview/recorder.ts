@@ -1,9 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { revealSecrets } from "./secrets";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const runtimeState: { getStore(): { settings: { rpcDone: Promise<unknown> }; leakCandidates?: Set<unknown> } } = require("@pulumi/pulumi/runtime/state");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const debuggable: { debuggablePromise: <T>(p: Promise<T>, ctx?: unknown) => Promise<T> } = require("@pulumi/pulumi/runtime/debuggable");
+
+// Pulumi's runtime state and promise tracking are internal (their declarations are stripped), so they are required
+// untyped and given the shape used here.
+const runtimeState: {
+  getStore(): { settings: { rpcDone: Promise<unknown> }; leakCandidates?: Set<unknown> };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+} = require("@pulumi/pulumi/runtime/state");
+
+const debuggable: {
+  debuggablePromise: <T>(p: Promise<T>, ctx?: unknown) => Promise<T>;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+} = require("@pulumi/pulumi/runtime/debuggable");
 
 /**
  * Records what the Pulumi engine would see for every resource a program registers under mocks: URN, parent, inputs,
@@ -40,7 +48,9 @@ export interface RecordedAlias {
 }
 
 /** A hook that sees each registration request before the mocks answer it; throwing rejects the registration. */
-export type RegistrationCheck = (pending: Omit<RecordedResource, "urn" | "id" | "outputs"> & { urn: string }) => void;
+export type RegistrationCheck = (
+  pending: Omit<RecordedResource, "urn" | "id" | "outputs"> & { urn: string },
+) => void;
 
 export class Recorder {
   readonly resources: RecordedResource[] = [];
@@ -71,12 +81,18 @@ export class Recorder {
    * `maxMs` guards against a program that keeps making progress (a timer loop); `onProgress` sees the count whenever
    * it changed.
    */
-  async settled(options: { maxMs?: number; onProgress?: (count: number) => void } = {}): Promise<RecordedResource[]> {
+  async settled(
+    options: { maxMs?: number; onProgress?: (count: number) => void } = {},
+  ): Promise<RecordedResource[]> {
     const { maxMs = 60_000, onProgress } = options;
     const start = Date.now();
     const snapshot = (): [unknown, number, number] => {
       const store = runtimeState.getStore();
-      return [store.settings.rpcDone, store.leakCandidates?.size ?? 0, this.resources.length + this.rejected];
+      return [
+        store.settings.rpcDone,
+        store.leakCandidates?.size ?? 0,
+        this.resources.length + this.rejected,
+      ];
     };
     let before = snapshot();
     for (;;) {
@@ -84,7 +100,9 @@ export class Recorder {
       const after = snapshot();
       if (after[2] !== before[2]) onProgress?.(this.resources.length);
       if (after.every((v, i) => v === before[i])) return this.resources;
-      if (Date.now() - start > maxMs) throw new Error(`the program was still registering resources after ${maxMs} ms`);
+      if (Date.now() - start > maxMs) {
+        throw new Error(`the program was still registering resources after ${maxMs} ms`);
+      }
       before = after;
     }
   }
@@ -109,7 +127,7 @@ function urnFor(parent: string, type: string, name: string): string {
   const stack = pulumi.getStack();
   let qualified = type;
   if (parent) {
-    const parentType = parent.split("::")[2]!.split("$").pop();
+    const parentType = parent.split("::")[2].split("$").pop();
     qualified = `${parentType}$${type}`;
   }
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
@@ -133,7 +151,12 @@ export function installRecordingMocks(
     debuggable.debuggablePromise = <T>(p: Promise<T>): Promise<T> => p;
   }
   // setMocks is declared async but installs the mock monitor synchronously.
-  void pulumi.runtime.setMocks(mocks, options.project ?? "project", options.stack ?? "stack", options.preview ?? false);
+  void pulumi.runtime.setMocks(
+    mocks,
+    options.project ?? "project",
+    options.stack ?? "stack",
+    options.preview ?? false,
+  );
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const settings = require("@pulumi/pulumi/runtime/settings");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -192,7 +215,10 @@ export function installRecordingMocks(
           ...pending,
           urn: resp.getUrn(),
           id: resp.getId() || undefined,
-          outputs: revealSecrets(rpc.deserializeProperties(resp.getObject())).value as Record<string, any>,
+          outputs: revealSecrets(rpc.deserializeProperties(resp.getObject())).value as Record<
+            string,
+            any
+          >,
         });
       }
       callback(err, resp);

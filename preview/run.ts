@@ -10,7 +10,12 @@ import YAML from "yaml";
 import { armMocks, DEFAULT_ARM_CONTEXT, type ArmContext } from "./armState";
 import { installRecordingMocks, type RecordedResource } from "./recorder";
 import { ArmError, checkRegistration, type AzureState } from "./simulatedAzure";
-import { loadPolicies, runPolicyAdapter, schemaDefaults, type PolicyOutcome } from "./policyAdapter";
+import {
+  loadPolicies,
+  runPolicyAdapter,
+  schemaDefaults,
+  type PolicyOutcome,
+} from "./policyAdapter";
 import { diffDeployment, readPrevious, type DiffResult, type PreviousDeployment } from "./diff";
 import { dataLossFindings, type DataLossFinding } from "./dataLoss";
 
@@ -40,7 +45,8 @@ export interface PreviewOptions {
   allowDataLoss?: readonly string[];
 }
 
-export type PreviewStatus = "ok" | "policy-violation" | "data-loss" | "azure-error" | "program-error";
+export type PreviewStatus =
+  "ok" | "policy-violation" | "data-loss" | "azure-error" | "program-error";
 
 export interface PreviewResult {
   project: string;
@@ -67,10 +73,12 @@ export function toRuntimeConfig(config: Record<string, unknown>): Record<string,
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(config ?? {})) {
     if (v === null || v === undefined) continue;
-    if (typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
-      throw new Error(`${k} is an encrypted secret; the offline preview cannot decrypt it (no Pulumi CLI). Use a plain value in a test stack.`);
+    if (typeof v === "object" && !Array.isArray(v) && "secure" in v) {
+      throw new Error(
+        `${k} is an encrypted secret; the offline preview cannot decrypt it (no Pulumi CLI). Use a plain value in a test stack.`,
+      );
     }
-    out[k] = typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
+    out[k] = typeof v === "string" ? v : JSON.stringify(v);
   }
   return out;
 }
@@ -81,16 +89,24 @@ export function readStackFile(file: string): Record<string, unknown> {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch {
-    throw new Error(`Stack file ${file} not found (stacks available: ${listStacks(path.dirname(file)).join(", ") || "none"})`);
+    throw new Error(
+      `Stack file ${file} not found (stacks available: ${listStacks(path.dirname(file)).join(", ") || "none"})`,
+    );
   }
   const doc = YAML.parse(text) as { config?: Record<string, unknown> } | null;
-  if (!doc || typeof doc !== "object") throw new Error(`Stack file ${file} is empty or not a YAML map`);
+  if (!doc || typeof doc !== "object") {
+    throw new Error(`Stack file ${file} is empty or not a YAML map`);
+  }
   return doc.config ?? {};
 }
 
 export function listStacks(dir: string): string[] {
   try {
-    return fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+    return fs
+      .readdirSync(dir)
+      .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+      .filter((s): s is string => !!s)
+      .sort();
   } catch {
     return [];
   }
@@ -99,7 +115,13 @@ export function listStacks(dir: string): string[] {
 /** The error for a stack without policy/config/<stack>.json: what is missing and the three ways forward. */
 export function missingPolicyConfigMessage(stack: string, root: string): string {
   const dir = path.join(root, "policy", "config");
-  const envs = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort() : [];
+  const envs = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => f.slice(0, -5))
+        .sort()
+    : [];
   const from = envs.includes("dev") ? "dev" : (envs[0] ?? "dev");
   return (
     `stack "${stack}" has no policy config policy/config/${stack}.json (policy configs exist for: ${envs.join(", ") || "none"}). ` +
@@ -118,10 +140,15 @@ function parseExistingVaults(raw: string | undefined): string[] {
     list = raw.split(",");
   }
   if (!Array.isArray(list)) list = [list];
-  return (list as unknown[]).map((v) => String(v).trim()).filter(Boolean).map((v) => {
-    const m = /^https:\/\/([^./]+)\.vault\./i.exec(v) ?? /\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)/i.exec(v);
-    return (m ? m[1]! : v).toLowerCase();
-  });
+  return (list as unknown[])
+    .map((v) => String(v).trim())
+    .filter(Boolean)
+    .map((v) => {
+      const m =
+        /^https:\/\/([^./]+)\.vault\./i.exec(v) ??
+        /\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)/i.exec(v);
+      return (m ? m[1] : v).toLowerCase();
+    });
 }
 
 function errorText(e: unknown): string {
@@ -146,7 +173,9 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   let policyConfigFile: string | undefined;
   if (opts.policyConfig === undefined) {
     policyConfigFile = path.join(root, "policy", "config", `${opts.stack}.json`);
-    if (!fs.existsSync(policyConfigFile)) throw new Error(missingPolicyConfigMessage(opts.stack, root));
+    if (!fs.existsSync(policyConfigFile)) {
+      throw new Error(missingPolicyConfigMessage(opts.stack, root));
+    }
   } else if (opts.policyConfig !== false) {
     policyConfigFile = opts.policyConfig;
   }
@@ -169,7 +198,9 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   const previous = typeof opts.previous === "string" ? readPrevious(opts.previous) : opts.previous;
 
   if (policyConfigFile === undefined) {
-    result.diagnostics.push(`warning: no policy config; the pack's schema defaults apply: ${schemaDefaults(loadPolicies()).join(", ")}`);
+    result.diagnostics.push(
+      `warning: no policy config; the pack's schema defaults apply: ${schemaDefaults(loadPolicies()).join(", ")}`,
+    );
   }
 
   const config = toRuntimeConfig(readStackFile(stackFile));
@@ -185,9 +216,16 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   process.on("uncaughtException", onRejection);
 
   try {
-    const recorder = installRecordingMocks(armMocks(ctx), { project: PROJECT, stack: opts.stack, preview: false });
+    const recorder = installRecordingMocks(armMocks(ctx), {
+      project: PROJECT,
+      stack: opts.stack,
+      preview: false,
+    });
     pulumi.runtime.setAllConfig(config);
-    const state: AzureState = { created: recorder.resources, existingVaults: new Set(result.existingVaults) };
+    const state: AzureState = {
+      created: recorder.resources,
+      existingVaults: new Set(result.existingVaults),
+    };
     recorder.addCheck((pending) => {
       const err = checkRegistration(pending, state);
       if (err) {
@@ -202,7 +240,10 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     if (/\.tsx?$/.test(entry) && !require.extensions[".ts"]) {
       // A TypeScript program given to the compiled preview (--program): transpile it on load.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+      require("ts-node").register({
+        transpileOnly: true,
+        project: path.join(root, "tsconfig.json"),
+      });
     }
     progress(`running ${path.relative(root, entry)} for stack ${opts.stack}`);
     try {
@@ -213,7 +254,9 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       if (!arm) result.programErrors.push(errorText(e));
     }
     await recorder.settled({ onProgress: (n) => progress(`${n} resources registered`) });
-    result.resources = [...recorder.resources].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+    result.resources = [...recorder.resources].sort((a, b) =>
+      a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0,
+    );
   } finally {
     restore();
   }
@@ -233,29 +276,45 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     const allowed = new Set(opts.allowDataLoss ?? []);
     result.dataLoss = dataLossFindings(result.diff, result.resources, previous, allowed);
     for (const urn of allowed) {
-      if (!result.dataLoss.some((f) => f.urn === urn)) result.diagnostics.push(`warning: --allow-data-loss ${urn}: no data-loss finding names this resource`);
+      if (!result.dataLoss.some((f) => f.urn === urn)) {
+        result.diagnostics.push(
+          `warning: --allow-data-loss ${urn}: no data-loss finding names this resource`,
+        );
+      }
     }
   }
-  result.status = result.programErrors.length > 0
-    ? "program-error"
-    : result.azureErrors.length > 0
-      ? "azure-error"
-      : result.dataLoss.some((f) => !f.acknowledged)
-        ? "data-loss"
-        : result.policy && result.policy.mandatory.length > 0
-        ? "policy-violation"
-        : "ok";
+  result.status =
+    result.programErrors.length > 0
+      ? "program-error"
+      : result.azureErrors.length > 0
+        ? "azure-error"
+        : result.dataLoss.some((f) => !f.acknowledged)
+          ? "data-loss"
+          : result.policy && result.policy.mandatory.length > 0
+            ? "policy-violation"
+            : "ok";
   process.off("unhandledRejection", onRejection);
   return result;
 }
 
 /** Redirects console output (Pulumi log messages under mocks) into `sink`; returns a function that restores it. */
 function captureConsole(sink: string[]): () => void {
-  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
-  const push = (level: string) => (...args: unknown[]): void => {
-    const text = args.map((a) => (typeof a === "string" ? a : errorText(a))).join(" ").trim();
-    sink.push(text.toLowerCase().startsWith(`${level}:`) ? text : `${level}: ${text}`);
+  const saved = {
+    log: console.log,
+    info: console.info,
+    warn: console.warn,
+    error: console.error,
+    debug: console.debug,
   };
+  const push =
+    (level: string) =>
+    (...args: unknown[]): void => {
+      const text = args
+        .map((a) => (typeof a === "string" ? a : errorText(a)))
+        .join(" ")
+        .trim();
+      sink.push(text.toLowerCase().startsWith(`${level}:`) ? text : `${level}: ${text}`);
+    };
   console.log = push("info");
   console.info = push("info");
   console.warn = push("warning");

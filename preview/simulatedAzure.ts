@@ -12,7 +12,15 @@
  * `state.created`, so each rule is O(1) or O(k) in the resources it looks at: a 1,000-account fleet stays linear.
  * Names of accepted registrations count as taken at once ("in flight"), before the provider answers.
  */
-import { closestRegion, isArmRegion, NAME_RULES, RSA_KEY_SIZES, rotationPolicyErrors, SPEC_SOURCES, type NameRule } from "./azureSpec";
+import {
+  closestRegion,
+  isArmRegion,
+  NAME_RULES,
+  RSA_KEY_SIZES,
+  rotationPolicyErrors,
+  SPEC_SOURCES,
+  type NameRule,
+} from "./azureSpec";
 import { physicalName } from "./armState";
 import type { RecordedResource, RegistrationCheck } from "./recorder";
 
@@ -71,7 +79,13 @@ export interface ArmRule {
   check(pending: PendingResource, state: AzureState): string | undefined;
 }
 
-const lc = (s: unknown): string => String(s ?? "").toLowerCase();
+const lc = (s: unknown): string =>
+  (typeof s === "string"
+    ? s
+    : s === undefined || s === null
+      ? ""
+      : JSON.stringify(s)
+  ).toLowerCase();
 const trimSlash = (s: string): string => s.replace(/\/+$/, "");
 
 function nameOf(p: { type: string; name: string; inputs: Record<string, any> }): string {
@@ -80,17 +94,27 @@ function nameOf(p: { type: string; name: string; inputs: Record<string, any> }):
 
 /** The vault name in a Key Vault URI (`https://<name>.vault.azure.net/`), lowercased. */
 export function vaultNameFromKeyVaultUri(uri: string): string | undefined {
-  const m = /^https:\/\/([^./]+)\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)(\/|$)/i.exec(uri);
-  return m ? m[1]!.toLowerCase() : undefined;
+  const m =
+    /^https:\/\/([^./]+)\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)(\/|$)/i.exec(
+      uri,
+    );
+  return m ? m[1].toLowerCase() : undefined;
 }
 
 /** The CMK wiring of a storage account request, or undefined when it does not use a customer-managed key. */
-export function cmkOf(p: PendingResource): { keyName?: string; keyVaultUri?: string; keyVersion?: string; vaultName?: string } | undefined {
+export function cmkOf(
+  p: PendingResource,
+): { keyName?: string; keyVaultUri?: string; keyVersion?: string; vaultName?: string } | undefined {
   const enc = p.inputs.encryption;
   if (p.type !== T.account || !enc || lc(enc.keySource) !== "microsoft.keyvault") return undefined;
   const kvp = enc.keyVaultProperties ?? {};
   const uri = typeof kvp.keyVaultUri === "string" ? kvp.keyVaultUri : undefined;
-  return { keyName: kvp.keyName, keyVaultUri: uri, keyVersion: kvp.keyVersion, vaultName: uri ? vaultNameFromKeyVaultUri(uri) : undefined };
+  return {
+    keyName: kvp.keyName,
+    keyVaultUri: uri,
+    keyVersion: kvp.keyVersion,
+    vaultName: uri ? vaultNameFromKeyVaultUri(uri) : undefined,
+  };
 }
 
 type Deps = { dependencies: string[]; propertyDependencies: Record<string, string[]> };
@@ -122,7 +146,7 @@ export class AzureIndex {
 
   sync(created: readonly RecordedResource[]): this {
     if (created.length < this.synced) this.synced = 0; // the list was reset (a new run)
-    for (; this.synced < created.length; this.synced++) this.add(created[this.synced]!);
+    for (; this.synced < created.length; this.synced++) this.add(created[this.synced]);
     return this;
   }
 
@@ -153,7 +177,11 @@ export class AzureIndex {
         if (r.outputs.principalId) this.identitiesByPrincipal.set(lc(r.outputs.principalId), r);
         break;
       case T.accessPolicy:
-        this.push(this.accessPolicies, `${lc(r.inputs.vaultName)}|${lc(r.inputs.policy?.objectId)}`, r);
+        this.push(
+          this.accessPolicies,
+          `${lc(r.inputs.vaultName)}|${lc(r.inputs.policy?.objectId)}`,
+          r,
+        );
         break;
       case T.roleAssignment:
         this.push(this.roleAssignments, lc(r.inputs.principalId), r);
@@ -244,7 +272,12 @@ export interface FoundGrant {
 }
 
 /** Finds every created grant for the principal on the vault/key that matches the vault's permission model. */
-export function grantsFor(vault: RecordedResource, keyName: string, principalId: string, state: AzureState): FoundGrant[] {
+export function grantsFor(
+  vault: RecordedResource,
+  keyName: string,
+  principalId: string,
+  state: AzureState,
+): FoundGrant[] {
   const idx = indexOf(state);
   const rbac = vault.inputs.properties?.enableRbacAuthorization === true;
   const vaultName = lc(vault.outputs.name ?? nameOf(vault));
@@ -257,22 +290,41 @@ export function grantsFor(vault: RecordedResource, keyName: string, principalId:
   if (!rbac) {
     for (const entry of vault.inputs.properties?.accessPolicies ?? []) {
       if (lc(entry.objectId) === lc(principalId) && hasPerms(entry.permissions?.keys)) {
-        found.push({ kind: "inlineAccessPolicy", urn: vault.urn, detail: "inline access policy on the vault" });
+        found.push({
+          kind: "inlineAccessPolicy",
+          urn: vault.urn,
+          detail: "inline access policy on the vault",
+        });
       }
     }
     for (const r of idx.accessPolicies.get(`${vaultName}|${lc(principalId)}`) ?? []) {
       const pol = r.inputs.policy ?? {};
       if (hasPerms(pol.permissions?.keys)) {
-        found.push({ kind: "accessPolicy", urn: r.urn, detail: `access policy keys ${(pol.permissions.keys as string[]).join(", ")}` });
+        found.push({
+          kind: "accessPolicy",
+          urn: r.urn,
+          detail: `access policy keys ${(pol.permissions.keys as string[]).join(", ")}`,
+        });
       }
     }
   } else {
     for (const r of idx.roleAssignments.get(lc(principalId)) ?? []) {
-      const roleGuid = lc(String(r.inputs.roleDefinitionId ?? "").split("/").pop());
+      const roleGuid = lc(
+        String(r.inputs.roleDefinitionId ?? "")
+          .split("/")
+          .pop(),
+      );
       const scope = trimSlash(lc(r.inputs.scope));
-      const scopeOk = vaultId.startsWith(scope + "/") || scope === vaultId || scope === `${vaultId}/keys/${lc(keyName)}`;
+      const scopeOk =
+        vaultId.startsWith(scope + "/") ||
+        scope === vaultId ||
+        scope === `${vaultId}/keys/${lc(keyName)}`;
       if (roleGuid in KEY_USE_ROLE_IDS && scopeOk) {
-        found.push({ kind: "roleAssignment", urn: r.urn, detail: `role ${KEY_USE_ROLE_IDS[roleGuid]} at ${scope === vaultId ? "vault" : scope.includes("/keys/") ? "key" : "parent"} scope` });
+        found.push({
+          kind: "roleAssignment",
+          urn: r.urn,
+          detail: `role ${KEY_USE_ROLE_IDS[roleGuid]} at ${scope === vaultId ? "vault" : scope.includes("/keys/") ? "key" : "parent"} scope`,
+        });
       }
     }
   }
@@ -293,18 +345,29 @@ export function waitSeconds(r: RecordedResource): number {
 }
 
 const SOURCES = {
-  vaultTaken: "learn.microsoft.com key-vault/general/common-error-codes (VaultAlreadyExists); pulumi/pulumi-azure-native#2722",
-  accountTaken: "https://github.com/OfficeDev/microsoft-teams-apps-timetally/issues/50 and hashicorp/terraform#11485 (StorageAccountAlreadyTaken, HTTP 409); learn.microsoft.com storage/common/storage-account-overview#storage-account-name (unique within Azure)",
-  purge: "Azure/azure-rest-api-specs keyvault.json 2024-11-01 (enablePurgeProtection: \"does not accept false\"); Azure/ai-hub#241 (message)",
-  retention: "Azure/azure-rest-api-specs keyvault.json 2024-11-01 (softDeleteRetentionInDays \"accepts >=7 and <=90\")",
-  hsm: "https://github.com/Azure/azure-sdk-for-net/issues/6551 (\"Hardware key operation not allowed on standard vault\"); learn.microsoft.com key-vault/keys/about-keys",
-  keyOps: "MicrosoftDocs/azure-docs articles/storage/common/customer-managed-keys-configure-new-account.md (the key must allow wrapKey and unwrapKey); MicrosoftDocs/azure-docs#61015 (error text)",
-  kvProps: "https://github.com/hashicorp/terraform-provider-azurerm/issues/658 (MissingKeyvaultProperties)",
-  identity: "hashicorp/terraform-provider-azurerm#16374 (InvalidValuesForRequestParameters: properties.encryption.identity); MicrosoftDocs includes/storage-customer-managed-keys-key-vault-user-assigned-identity-include.md",
-  grant: "Azure/bicep#16601, Azure/bicep-types-az#2452 (KeyVaultAuthenticationFailure on create, succeeds on retry); Azure/terraform-azurerm-avm-res-storage-storageaccount#391",
-  firewall: "MicrosoftDocs/azure-docs articles/key-vault/general/overview-vnet-service-endpoints.md (trusted services); MicrosoftDocs/azure-docs#61015 (\"Client address is not authorized and caller is not a trusted service\")",
-  recoverable: "https://github.com/Azure/azure-cli/issues/12346 (KeyVaultPolicyError: \"Keyvault policy recoverable is not set\"); learn.microsoft.com storage/common/customer-managed-keys-configure-new-account",
-  unknownVault: "https://github.com/Azure/azure-service-operator/issues/4122 (\"Missing pre-requisites to enable EncryptionAtRest/Customer Managed Key\"); hashicorp/terraform-provider-azurerm#27735",
+  vaultTaken:
+    "learn.microsoft.com key-vault/general/common-error-codes (VaultAlreadyExists); pulumi/pulumi-azure-native#2722",
+  accountTaken:
+    "https://github.com/OfficeDev/microsoft-teams-apps-timetally/issues/50 and hashicorp/terraform#11485 (StorageAccountAlreadyTaken, HTTP 409); learn.microsoft.com storage/common/storage-account-overview#storage-account-name (unique within Azure)",
+  purge:
+    'Azure/azure-rest-api-specs keyvault.json 2024-11-01 (enablePurgeProtection: "does not accept false"); Azure/ai-hub#241 (message)',
+  retention:
+    'Azure/azure-rest-api-specs keyvault.json 2024-11-01 (softDeleteRetentionInDays "accepts >=7 and <=90")',
+  hsm: 'https://github.com/Azure/azure-sdk-for-net/issues/6551 ("Hardware key operation not allowed on standard vault"); learn.microsoft.com key-vault/keys/about-keys',
+  keyOps:
+    "MicrosoftDocs/azure-docs articles/storage/common/customer-managed-keys-configure-new-account.md (the key must allow wrapKey and unwrapKey); MicrosoftDocs/azure-docs#61015 (error text)",
+  kvProps:
+    "https://github.com/hashicorp/terraform-provider-azurerm/issues/658 (MissingKeyvaultProperties)",
+  identity:
+    "hashicorp/terraform-provider-azurerm#16374 (InvalidValuesForRequestParameters: properties.encryption.identity); MicrosoftDocs includes/storage-customer-managed-keys-key-vault-user-assigned-identity-include.md",
+  grant:
+    "Azure/bicep#16601, Azure/bicep-types-az#2452 (KeyVaultAuthenticationFailure on create, succeeds on retry); Azure/terraform-azurerm-avm-res-storage-storageaccount#391",
+  firewall:
+    'MicrosoftDocs/azure-docs articles/key-vault/general/overview-vnet-service-endpoints.md (trusted services); MicrosoftDocs/azure-docs#61015 ("Client address is not authorized and caller is not a trusted service")',
+  recoverable:
+    'https://github.com/Azure/azure-cli/issues/12346 (KeyVaultPolicyError: "Keyvault policy recoverable is not set"); learn.microsoft.com storage/common/customer-managed-keys-configure-new-account',
+  unknownVault:
+    'https://github.com/Azure/azure-service-operator/issues/4122 ("Missing pre-requisites to enable EncryptionAtRest/Customer Managed Key"); hashicorp/terraform-provider-azurerm#27735',
   parent: "learn.microsoft.com azure-resource-manager/troubleshooting/error-parent-resource",
 } as const;
 
@@ -341,7 +404,12 @@ export const ARM_RULES: readonly ArmRule[] = [
     title: "Vault, storage account or identity in a location that is not an Azure region",
     source: `${SPEC_SOURCES.regions}; ${SPEC_SOURCES.locationError}`,
     check(p) {
-      const armType = { [T.vault]: "Microsoft.KeyVault/vaults", [T.account]: "Microsoft.Storage/storageAccounts", [T.identity]: "Microsoft.ManagedIdentity/userAssignedIdentities" }[p.type as string] ?? p.type;
+      const armType =
+        {
+          [T.vault]: "Microsoft.KeyVault/vaults",
+          [T.account]: "Microsoft.Storage/storageAccounts",
+          [T.identity]: "Microsoft.ManagedIdentity/userAssignedIdentities",
+        }[p.type] ?? p.type;
       return locationRule(armType)(p);
     },
   },
@@ -362,7 +430,8 @@ export const ARM_RULES: readonly ArmRule[] = [
     id: "vault-name-taken",
     code: "VaultAlreadyExists",
     types: [T.vault],
-    title: "Two vaults with the same (globally unique) name, created or still in flight in the same run",
+    title:
+      "Two vaults with the same (globally unique) name, created or still in flight in the same run",
     source: SOURCES.vaultTaken,
     check(p, s) {
       const name = nameOf(p);
@@ -455,7 +524,8 @@ export const ARM_RULES: readonly ArmRule[] = [
     id: "key-rotation-policy",
     code: "BadParameter",
     types: [T.key],
-    title: "Rotation policy: rotate < 7 days after creation or < 7 days before expiry, expiry < P28D, notify with timeAfterCreate, action other than rotate/notify",
+    title:
+      "Rotation policy: rotate < 7 days after creation or < 7 days before expiry, expiry < P28D, notify with timeAfterCreate, action other than rotate/notify",
     source: SPEC_SOURCES.rotation,
     check(p) {
       const policy = p.inputs.properties?.rotationPolicy;
@@ -480,7 +550,8 @@ export const ARM_RULES: readonly ArmRule[] = [
     id: "storage-account-name-taken",
     code: "StorageAccountAlreadyTaken",
     types: [T.account],
-    title: "Two storage accounts with the same (globally unique) name, created or still in flight in the same run",
+    title:
+      "Two storage accounts with the same (globally unique) name, created or still in flight in the same run",
     source: SOURCES.accountTaken,
     check(p, s) {
       const name = nameOf(p);
@@ -507,7 +578,8 @@ export const ARM_RULES: readonly ArmRule[] = [
     id: "storage-cmk-identity",
     code: "InvalidValuesForRequestParameters",
     types: [T.account],
-    title: "CMK at creation without a user-assigned identity, or an encryption identity that is not one of the account's identities",
+    title:
+      "CMK at creation without a user-assigned identity, or an encryption identity that is not one of the account's identities",
     source: SOURCES.identity,
     check(p) {
       if (!cmkOf(p)) return undefined;
@@ -529,12 +601,15 @@ export const ARM_RULES: readonly ArmRule[] = [
     id: "storage-cmk-vault-unknown",
     code: "KeyVaultNotFound",
     types: [T.account],
-    title: "Key URI pointing at a vault (or key) that is neither in the stack nor declared as existing",
+    title:
+      "Key URI pointing at a vault (or key) that is neither in the stack nor declared as existing",
     source: SOURCES.unknownVault,
     check(p, s) {
       const cmk = cmkOf(p);
       if (!cmk?.keyVaultUri || !cmk.keyName) return undefined;
-      if (!cmk.vaultName) return `The key vault URI '${cmk.keyVaultUri}' is not a Key Vault URI (https://<vault>.vault.azure.net). Fix: set properties.encryption.keyvaultproperties.keyvaulturi to the vault's URI.`;
+      if (!cmk.vaultName) {
+        return `The key vault URI '${cmk.keyVaultUri}' is not a Key Vault URI (https://<vault>.vault.azure.net). Fix: set properties.encryption.keyvaultproperties.keyvaulturi to the vault's URI.`;
+      }
       if (s.existingVaults.has(cmk.vaultName)) return undefined;
       const idx = indexOf(s);
       if (!idx.vault(cmk.vaultName)) {
@@ -569,7 +644,8 @@ export const ARM_RULES: readonly ArmRule[] = [
     source: SOURCES.keyOps,
     check(p, s) {
       const cmk = cmkOf(p);
-      const key = cmk?.vaultName && cmk.keyName ? indexOf(s).key(cmk.vaultName, cmk.keyName) : undefined;
+      const key =
+        cmk?.vaultName && cmk.keyName ? indexOf(s).key(cmk.vaultName, cmk.keyName) : undefined;
       const ops: unknown = key?.inputs.properties?.keyOps;
       if (!key || !Array.isArray(ops)) return undefined;
       const missing = ["wrapKey", "unwrapKey"].filter((op) => !ops.map(lc).includes(lc(op)));
@@ -582,7 +658,8 @@ export const ARM_RULES: readonly ArmRule[] = [
     id: "storage-cmk-grant",
     code: "KeyVaultAuthenticationFailure",
     types: [T.account],
-    title: "Encryption identity without a grant on the key at creation time (no dependency path from the grant to the account)",
+    title:
+      "Encryption identity without a grant on the key at creation time (no dependency path from the grant to the account)",
     source: SOURCES.grant,
     check(p, s) {
       const cmk = cmkOf(p);
@@ -611,24 +688,46 @@ export const ARM_RULES: readonly ArmRule[] = [
     id: "storage-cmk-rbac-propagation",
     code: "KeyVaultAuthenticationFailure",
     types: [T.account],
-    title: "Account whose key grant is a role assignment it depends on with no propagation wait (time:Sleep with a non-zero createDuration) in between",
+    title:
+      "Account whose key grant is a role assignment it depends on with no propagation wait (time:Sleep with a non-zero createDuration) in between",
     source: SPEC_SOURCES.rbacPropagation,
     check(p, s) {
       const cmk = cmkOf(p);
       const idx = indexOf(s);
       const vault = cmk?.vaultName ? idx.vault(cmk.vaultName) : undefined;
       const encId = p.inputs.encryption?.encryptionIdentity?.encryptionUserAssignedIdentity;
-      if (!vault || !cmk?.keyName || !encId || vault.inputs.properties?.enableRbacAuthorization !== true) return undefined;
+      if (
+        !vault ||
+        !cmk?.keyName ||
+        !encId ||
+        vault.inputs.properties?.enableRbacAuthorization !== true
+      ) {
+        return undefined;
+      }
       const identity = idx.identitiesById.get(lc(encId));
       if (!identity) return undefined;
-      const grants = grantsFor(vault, cmk.keyName, String(identity.outputs.principalId ?? ""), s).filter((g) => g.kind === "roleAssignment");
+      const grants = grantsFor(
+        vault,
+        cmk.keyName,
+        String(identity.outputs.principalId ?? ""),
+        s,
+      ).filter((g) => g.kind === "roleAssignment");
       const reach = idx.reachable(p);
       const ordered = grants.filter((g) => reach.has(g.urn));
       if (ordered.length === 0) return undefined; // no grant or not ordered: storage-cmk-grant reports it
-      const waits = [...reach].map((u) => idx.byUrn.get(u)).filter((r): r is RecordedResource => r !== undefined && (r.type === T.sleep || r.type === T.legacyWait));
-      const waited = waits.some((w) => waitSeconds(w) > 0 && ordered.some((g) => idx.reachable(w).has(g.urn)));
+      const waits = [...reach]
+        .map((u) => idx.byUrn.get(u))
+        .filter(
+          (r): r is RecordedResource =>
+            r !== undefined && (r.type === T.sleep || r.type === T.legacyWait),
+        );
+      const waited = waits.some(
+        (w) => waitSeconds(w) > 0 && ordered.some((g) => idx.reachable(w).has(g.urn)),
+      );
       if (waited) return undefined;
-      const zero = waits.find((w) => waitSeconds(w) === 0 && ordered.some((g) => idx.reachable(w).has(g.urn)));
+      const zero = waits.find(
+        (w) => waitSeconds(w) === 0 && ordered.some((g) => idx.reachable(w).has(g.urn)),
+      );
       return `The operation failed because of authentication issue on the keyvault: role assignment ${ordered.map((g) => g.urn).join(", ")} for identity ${identity.name} is created right before the account, and role assignments take minutes to propagate${zero ? ` (the wait ${zero.urn} has createDuration ${JSON.stringify(zero.inputs.createDuration ?? zero.inputs.seconds)})` : " (no wait between them)"}. Fix: put a time:Sleep with createDuration of at least 60s between the role assignment and the account.`;
     },
   },
@@ -636,7 +735,8 @@ export const ARM_RULES: readonly ArmRule[] = [
     id: "storage-cmk-vault-firewall",
     code: "KeyVaultAuthenticationFailure",
     types: [T.account],
-    title: "Vault firewall on (or public access disabled) without the AzureServices bypass while a storage account uses its key",
+    title:
+      "Vault firewall on (or public access disabled) without the AzureServices bypass while a storage account uses its key",
     source: SOURCES.firewall,
     check(p, s) {
       const cmk = cmkOf(p);
@@ -644,7 +744,8 @@ export const ARM_RULES: readonly ArmRule[] = [
       if (!vault) return undefined;
       const props = vault.inputs.properties ?? {};
       const acls = props.networkAcls ?? {};
-      const closed = lc(acls.defaultAction) === "deny" || lc(props.publicNetworkAccess) === "disabled";
+      const closed =
+        lc(acls.defaultAction) === "deny" || lc(props.publicNetworkAccess) === "disabled";
       return closed && lc(acls.bypass) !== "azureservices"
         ? `Client address is not authorized and caller is not a trusted service: vault '${cmk!.vaultName}' has its firewall on (properties.networkAcls.defaultAction ${acls.defaultAction ?? "Allow"}, properties.publicNetworkAccess ${props.publicNetworkAccess ?? "enabled"}) with properties.networkAcls.bypass ${JSON.stringify(acls.bypass ?? "None")}, so Azure Storage cannot reach the key. Fix: set properties.networkAcls.bypass to AzureServices.`
         : undefined;
@@ -668,12 +769,22 @@ export const ARM_RULES: readonly ArmRule[] = [
  * Runs every rule for the pending registration; returns the first rejection as an ArmError (as ARM stops at one). An
  * accepted registration's globally unique name counts as taken from now on (names in flight).
  */
-export function checkRegistration(pending: PendingResource, state: AzureState, rules: readonly ArmRule[] = ARM_RULES): ArmError | undefined {
+export function checkRegistration(
+  pending: PendingResource,
+  state: AzureState,
+  rules: readonly ArmRule[] = ARM_RULES,
+): ArmError | undefined {
   for (const rule of rules) {
     if (!rule.types.includes(pending.type)) continue;
     const message = rule.check(pending, state);
     if (message !== undefined) {
-      return new ArmError(rule.code, message, rule.id, { urn: pending.urn, type: pending.type, name: pending.name }, physicalName(pending.type, pending.name, pending.inputs));
+      return new ArmError(
+        rule.code,
+        message,
+        rule.id,
+        { urn: pending.urn, type: pending.type, name: pending.name },
+        physicalName(pending.type, pending.name, pending.inputs),
+      );
     }
   }
   indexOf(state).reserve(pending);
@@ -681,7 +792,11 @@ export function checkRegistration(pending: PendingResource, state: AzureState, r
 }
 
 /** Every rule that rejects the pending registration (for tests and diagnostics). */
-export function allRejections(pending: PendingResource, state: AzureState, rules: readonly ArmRule[] = ARM_RULES): { rule: string; code: string; message: string }[] {
+export function allRejections(
+  pending: PendingResource,
+  state: AzureState,
+  rules: readonly ArmRule[] = ARM_RULES,
+): { rule: string; code: string; message: string }[] {
   const out: { rule: string; code: string; message: string }[] = [];
   for (const rule of rules) {
     if (!rule.types.includes(pending.type)) continue;

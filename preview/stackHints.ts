@@ -5,26 +5,43 @@
 export const STACK_HINTS: Readonly<Record<string, string>> = {
   "resource-group-location-unknown": "location comes from cmk-storage:location in the stack file",
   "location-unknown": "location comes from cmk-storage:location in the stack file",
-  "vault-name-invalid": "vaultName comes from cmk-storage:vaultName (or is derived from cmk-storage:namePrefix when that is empty)",
-  "vault-name-taken": "vaultName comes from cmk-storage:vaultName; leave it empty to derive a name with a random suffix",
-  "vault-purge-protection-false": "the SecureVault component always sets purge protection; a raw keyvault.Vault must too",
-  "vault-soft-delete-retention": "properties.softDeleteRetentionInDays comes from cmk-storage:vaultSoftDeleteRetentionInDays",
-  "key-name-invalid": "the key name is cmk-storage:namePrefix + \"-storage-cmk\"",
-  "key-vault-missing": "a team key's vault comes from cmk-storage:teams.<team>.key.vaultId; declare vaults outside the stack in cmk-preview:existingVaults",
-  "key-hsm-standard-vault": "properties.kty comes from cmk-storage:keyType, the vault SKU from cmk-storage:vaultSku",
+  "vault-name-invalid":
+    "vaultName comes from cmk-storage:vaultName (or is derived from cmk-storage:namePrefix when that is empty)",
+  "vault-name-taken":
+    "vaultName comes from cmk-storage:vaultName; leave it empty to derive a name with a random suffix",
+  "vault-purge-protection-false":
+    "the SecureVault component always sets purge protection; a raw keyvault.Vault must too",
+  "vault-soft-delete-retention":
+    "properties.softDeleteRetentionInDays comes from cmk-storage:vaultSoftDeleteRetentionInDays",
+  "key-name-invalid": 'the key name is cmk-storage:namePrefix + "-storage-cmk"',
+  "key-vault-missing":
+    "a team key's vault comes from cmk-storage:teams.<team>.key.vaultId; declare vaults outside the stack in cmk-preview:existingVaults",
+  "key-hsm-standard-vault":
+    "properties.kty comes from cmk-storage:keyType, the vault SKU from cmk-storage:vaultSku",
   "key-rsa-size": "properties.keySize comes from cmk-storage:keySize",
-  "key-rotation-policy": "the rotation policy comes from cmk-storage:keyRotateAfter, cmk-storage:keyExpiresAfter and cmk-storage:keyNotifyBefore",
-  "storage-account-name-invalid": "the account name is cmk-storage:namePrefix + the team id + a random suffix",
-  "storage-account-name-taken": "the account name is cmk-storage:namePrefix + the team id + a random suffix; two teams or stacks must not produce the same name",
-  "storage-cmk-key-properties": "the CmkStorageAccount component sets the key properties from its key reference",
-  "storage-cmk-identity": "the CmkStorageAccount component creates the identity; a raw account must set identity and encryption identity",
-  "storage-cmk-vault-unknown": "a team key is cmk-storage:teams.<team>.key; declare vaults outside the stack in cmk-preview:existingVaults",
-  "storage-cmk-vault-recoverable": "the SecureVault component turns both on; an external vault (cmk-storage:teams.<team>.key.vaultId) must have them",
+  "key-rotation-policy":
+    "the rotation policy comes from cmk-storage:keyRotateAfter, cmk-storage:keyExpiresAfter and cmk-storage:keyNotifyBefore",
+  "storage-account-name-invalid":
+    "the account name is cmk-storage:namePrefix + the team id + a random suffix",
+  "storage-account-name-taken":
+    "the account name is cmk-storage:namePrefix + the team id + a random suffix; two teams or stacks must not produce the same name",
+  "storage-cmk-key-properties":
+    "the CmkStorageAccount component sets the key properties from its key reference",
+  "storage-cmk-identity":
+    "the CmkStorageAccount component creates the identity; a raw account must set identity and encryption identity",
+  "storage-cmk-vault-unknown":
+    "a team key is cmk-storage:teams.<team>.key; declare vaults outside the stack in cmk-preview:existingVaults",
+  "storage-cmk-vault-recoverable":
+    "the SecureVault component turns both on; an external vault (cmk-storage:teams.<team>.key.vaultId) must have them",
   "storage-cmk-key-operations": "the ManagedKeyRotation component sets keyOps wrapKey/unwrapKey",
-  "storage-cmk-grant": "the grant follows cmk-storage:vaultPermissionModel (or cmk-storage:teams.<team>.key.permissionModel)",
-  "storage-cmk-rbac-propagation": "the wait is cmk-storage:rbacPropagationSeconds (RBAC vaults; must be more than 0)",
-  "storage-cmk-vault-firewall": "the vault firewall comes from cmk-storage:vaultPublicNetworkAccess, vaultAllowedIpRanges and vaultAllowedSubnetIds",
-  "role-assignment-principal-type": "the components set principalType ServicePrincipal for identities; a raw authorization.RoleAssignment must too",
+  "storage-cmk-grant":
+    "the grant follows cmk-storage:vaultPermissionModel (or cmk-storage:teams.<team>.key.permissionModel)",
+  "storage-cmk-rbac-propagation":
+    "the wait is cmk-storage:rbacPropagationSeconds (RBAC vaults; must be more than 0)",
+  "storage-cmk-vault-firewall":
+    "the vault firewall comes from cmk-storage:vaultPublicNetworkAccess, vaultAllowedIpRanges and vaultAllowedSubnetIds",
+  "role-assignment-principal-type":
+    "the components set principalType ServicePrincipal for identities; a raw authorization.RoleAssignment must too",
 };
 
 /** The stack-config hint for an ARM error, if the rule has one. */

@@ -24,7 +24,8 @@ export interface TeamView {
   differs: TeamSetting[];
 }
 
-const isTeamComponent = (r: RecordedResource): boolean => !r.custom && /:CmkStorageAccount$/.test(r.type);
+const isTeamComponent = (r: RecordedResource): boolean =>
+  !r.custom && /:CmkStorageAccount$/.test(r.type);
 
 /** Every resource below `urn` in the parent tree. */
 function descendants(resources: readonly RecordedResource[], urn: string): RecordedResource[] {
@@ -32,7 +33,11 @@ function descendants(resources: readonly RecordedResource[], urn: string): Recor
   return below.flatMap((r) => [r, ...descendants(resources, r.urn)]);
 }
 
-function settingsOf(component: RecordedResource, account: RecordedResource, below: readonly RecordedResource[]): Record<TeamSetting, string> {
+function settingsOf(
+  component: RecordedResource,
+  account: RecordedResource,
+  below: readonly RecordedResource[],
+): Record<TeamSetting, string> {
   const rules = account.inputs.networkRuleSet ?? {};
   const ips = (rules.ipRules ?? []).length as number;
   const subnets = (rules.virtualNetworkRules ?? []).length as number;
@@ -41,8 +46,16 @@ function settingsOf(component: RecordedResource, account: RecordedResource, belo
   const kvp = account.inputs.encryption?.keyVaultProperties ?? {};
   return {
     sku: String(account.inputs.sku?.name ?? "?"),
-    network: ips + subnets === 0 ? "private only" : `${ips} IP range${ips === 1 ? "" : "s"}, ${subnets} subnet${subnets === 1 ? "" : "s"}`,
-    sharedKeys: account.inputs.allowSharedKeyAccess !== true ? "off" : rotated ? `ON, rotated every ${days} days` : "ON, not rotated",
+    network:
+      ips + subnets === 0
+        ? "private only"
+        : `${ips} IP range${ips === 1 ? "" : "s"}, ${subnets} subnet${subnets === 1 ? "" : "s"}`,
+    sharedKeys:
+      account.inputs.allowSharedKeyAccess !== true
+        ? "off"
+        : rotated
+          ? `ON, rotated every ${days} days`
+          : "ON, not rotated",
     key: `${kvp.keyName ?? "?"} in ${vaultNameFromKeyVaultUri(String(kvp.keyVaultUri ?? "")) ?? "?"}`,
     protection: component.protect ? "protected" : "unprotected",
   };
@@ -68,23 +81,35 @@ export function teamViews(resources: readonly RecordedResource[]): TeamView[] {
   }
   for (const setting of TEAM_SETTINGS) {
     const counts = new Map<string, number>();
-    for (const v of views) counts.set(v.settings[setting], (counts.get(v.settings[setting]) ?? 0) + 1);
+    for (const v of views) {
+      counts.set(v.settings[setting], (counts.get(v.settings[setting]) ?? 0) + 1);
+    }
     const most = Math.max(...counts.values());
     // A value shared by the most teams is the stack's norm; with a tie no value is singled out.
     const norm = [...counts].filter(([, n]) => n === most);
     if (norm.length !== 1) continue;
-    for (const v of views) if (v.settings[setting] !== norm[0]![0]) v.differs.push(setting);
+    for (const v of views) if (v.settings[setting] !== norm[0][0]) v.differs.push(setting);
   }
   return views;
 }
 
-const LABEL: Record<TeamSetting, string> = { sku: "SKU", network: "firewall", sharedKeys: "shared keys", key: "key", protection: "protection" };
+const LABEL: Record<TeamSetting, string> = {
+  sku: "SKU",
+  network: "firewall",
+  sharedKeys: "shared keys",
+  key: "key",
+  protection: "protection",
+};
 
 /** One security-summary line per team; settings that differ from most teams are marked "(differs)". */
 export function teamLines(views: readonly TeamView[]): string[] {
   return views.map((v) => {
-    const who = [v.owner && `owner ${v.owner}`, v.costCentre && `cost centre ${v.costCentre}`].filter(Boolean).join(", ");
-    const settings = TEAM_SETTINGS.map((s) => `${LABEL[s]} ${v.settings[s]}${v.differs.includes(s) ? " (differs)" : ""}`).join(", ");
+    const who = [v.owner && `owner ${v.owner}`, v.costCentre && `cost centre ${v.costCentre}`]
+      .filter(Boolean)
+      .join(", ");
+    const settings = TEAM_SETTINGS.map(
+      (s) => `${LABEL[s]} ${v.settings[s]}${v.differs.includes(s) ? " (differs)" : ""}`,
+    ).join(", ");
     return `Team ${v.id}${v.displayName ? ` "${v.displayName}"` : ""}${who ? ` (${who})` : ""}: account ${v.accountName}, ${settings}`;
   });
 }

@@ -66,15 +66,22 @@ function writeAtomic(file, text) {
 /** Rebuilds components/bin with the package's own build when its sources changed since the last build. */
 function ensureComponentsBuilt(root, log) {
   const stampFile = path.join(root, OUT, "components.json");
-  const files = walk(root, "components", []).filter((f) => f.endsWith(".ts") || /components\/(package|tsconfig)\.json$/.test(f));
-  const sources = hash(files.map((f) => `${f}\0${fs.readFileSync(path.join(root, f), "utf8")}`).join("\0"));
+  const files = walk(root, "components", []).filter(
+    (f) => f.endsWith(".ts") || /components\/(package|tsconfig)\.json$/.test(f),
+  );
+  const sources = hash(
+    files.map((f) => `${f}\0${fs.readFileSync(path.join(root, f), "utf8")}`).join("\0"),
+  );
   const stamp = readJson(stampFile);
   const bin = path.join(root, "components", "bin", "index.js");
   if (fs.existsSync(bin)) {
     // Current when it was built from these sources, or (after `npm ci`/`npm run build`, which leave no stamp) when it is
     // newer than every source.
     const built = fs.statSync(bin).mtimeMs;
-    if (stamp?.sources === sources || files.every((f) => fs.statSync(path.join(root, f)).mtimeMs <= built)) {
+    if (
+      stamp?.sources === sources ||
+      files.every((f) => fs.statSync(path.join(root, f)).mtimeMs <= built)
+    ) {
       if (stamp?.sources !== sources) writeAtomic(stampFile, JSON.stringify({ sources }));
       return false;
     }
@@ -83,7 +90,11 @@ function ensureComponentsBuilt(root, log) {
   const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
   // As the package's `npm run build` does: a clean bin/ (no output of deleted sources), then tsc.
   fs.rmSync(path.join(root, "components", "bin"), { recursive: true, force: true });
-  const r = spawnSync(process.execPath, [tsc, "-p", path.join(root, "components", "tsconfig.json")], { cwd: root, encoding: "utf8" });
+  const r = spawnSync(
+    process.execPath,
+    [tsc, "-p", path.join(root, "components", "tsconfig.json")],
+    { cwd: root, encoding: "utf8" },
+  );
   if (r.status !== 0) throw new Error(`building components/ failed:\n${r.stdout}${r.stderr}`);
   writeAtomic(stampFile, JSON.stringify({ sources }));
   return true;
@@ -94,14 +105,32 @@ function ensureComponentsBuilt(root, log) {
  * build was current).
  */
 function ensureBuilt(root = ROOT, options = {}) {
-  const log = options.log ?? ((m) => process.stderr.isTTY && process.stderr.write(`\u001b[2m${m}\u001b[0m\n`));
+  const log =
+    options.log ??
+    ((m) => process.stderr.isTTY && process.stderr.write(`\u001b[2m${m}\u001b[0m\n`));
   const componentsRebuilt = ensureComponentsBuilt(root, log);
   const ts = require(require.resolve("typescript", { paths: [root] }));
   const tsconfig = ts.readConfigFile(path.join(root, "tsconfig.json"), ts.sys.readFile);
-  if (tsconfig.error) throw new Error(ts.flattenDiagnosticMessageText(tsconfig.error.messageText, "\n"));
-  const { options: compilerOptions } = ts.convertCompilerOptionsFromJson(tsconfig.config.compilerOptions, root);
-  Object.assign(compilerOptions, { sourceMap: false, inlineSourceMap: false, declaration: false, noEmit: false, isolatedModules: true });
-  const settings = hash(JSON.stringify({ ts: ts.version, compilerOptions: tsconfig.config.compilerOptions, builder: fs.readFileSync(__filename, "utf8") }));
+  if (tsconfig.error)
+    throw new Error(ts.flattenDiagnosticMessageText(tsconfig.error.messageText, "\n"));
+  const { options: compilerOptions } = ts.convertCompilerOptionsFromJson(
+    tsconfig.config.compilerOptions,
+    root,
+  );
+  Object.assign(compilerOptions, {
+    sourceMap: false,
+    inlineSourceMap: false,
+    declaration: false,
+    noEmit: false,
+    isolatedModules: true,
+  });
+  const settings = hash(
+    JSON.stringify({
+      ts: ts.version,
+      compilerOptions: tsconfig.config.compilerOptions,
+      builder: fs.readFileSync(__filename, "utf8"),
+    }),
+  );
 
   const manifestFile = path.join(root, OUT, "manifest.json");
   const previous = readJson(manifestFile);
@@ -117,17 +146,26 @@ function ensureBuilt(root = ROOT, options = {}) {
     if (rel.endsWith(".json")) {
       writeAtomic(out, text);
     } else {
-      const r = ts.transpileModule(text, { compilerOptions, fileName: path.join(root, rel), reportDiagnostics: true });
-      const errors = (r.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+      const r = ts.transpileModule(text, {
+        compilerOptions,
+        fileName: path.join(root, rel),
+        reportDiagnostics: true,
+      });
+      const errors = (r.diagnostics ?? []).filter(
+        (d) => d.category === ts.DiagnosticCategory.Error,
+      );
       if (errors.length) {
-        throw new Error(`${rel}: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("; ")}`);
+        throw new Error(
+          `${rel}: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("; ")}`,
+        );
       }
       writeAtomic(out, r.outputText);
     }
     transpiled.push(rel);
   }
   const removed = Object.keys(previous?.files ?? {}).filter((rel) => !(rel in files));
-  for (const rel of removed) fs.rmSync(path.join(root, OUT, rel.replace(/\.ts$/, ".js")), { force: true });
+  for (const rel of removed)
+    fs.rmSync(path.join(root, OUT, rel.replace(/\.ts$/, ".js")), { force: true });
   if (transpiled.length || removed.length || !previous || previous.settings !== settings) {
     if (transpiled.length) log(`compiled ${transpiled.length} file(s) into ${OUT}/`);
     writeAtomic(manifestFile, JSON.stringify({ settings, files }, null, 1));
@@ -154,7 +192,8 @@ if (require.main === module) {
     process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(3);
   }
-  Error.stackTraceLimit = process.env.CMK_STACK_TRACE_LIMIT !== undefined ? Number(process.env.CMK_STACK_TRACE_LIMIT) : 0;
+  Error.stackTraceLimit =
+    process.env.CMK_STACK_TRACE_LIMIT !== undefined ? Number(process.env.CMK_STACK_TRACE_LIMIT) : 0;
   process.argv = [process.argv[0], compiledPath(entry), ...args];
   require(compiledPath(entry));
 }

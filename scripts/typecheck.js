@@ -12,7 +12,10 @@ const ROOT = path.resolve(__dirname, "..");
 const tsc = require.resolve("typescript/bin/tsc", { paths: [ROOT] });
 const run = (project) =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, [tsc, "-p", project, "--noEmit"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [tsc, "-p", project, "--noEmit"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));

@@ -3,7 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { isoDurationDays, parseIsoDuration, regionProblem } from "@cmk-platform/azure-cmk-storage";
 import { CONFIG_KEYS, RESERVED_TEAM_TAGS } from "./configSchema";
 
-type StorageSku = "Standard_LRS" | "Standard_ZRS" | "Standard_GRS" | "Standard_GZRS" | "Standard_RAGRS" | "Standard_RAGZRS";
+type StorageSku =
+  | "Standard_LRS"
+  | "Standard_ZRS"
+  | "Standard_GRS"
+  | "Standard_GZRS"
+  | "Standard_RAGRS"
+  | "Standard_RAGZRS";
 
 /**
  * One team's overrides of the stack defaults, as written under `cmk-storage:teams.<team id>` (validated; see
@@ -70,11 +76,16 @@ export interface StackSettings {
 
 // coerceTypes: `pulumi config set --path 'cmk-storage:teams.x.protect' true` may store scalars inside objects as text.
 const ajv = new Ajv({ allErrors: true, verbose: true, coerceTypes: true });
-ajv.addFormat("iso8601-duration", { type: "string", validate: (s: string) => parseIsoDuration(s) !== undefined });
+ajv.addFormat("iso8601-duration", {
+  type: "string",
+  validate: (s: string) => parseIsoDuration(s) !== undefined,
+});
 const validate = ajv.compile({
   type: "object",
   properties: Object.fromEntries(Object.entries(CONFIG_KEYS).map(([k, spec]) => [k, spec.schema])),
-  required: Object.entries(CONFIG_KEYS).filter(([, s]) => s.required).map(([k]) => k),
+  required: Object.entries(CONFIG_KEYS)
+    .filter(([, s]) => s.required)
+    .map(([k]) => k),
 });
 
 /** Converts a raw config string (as the Pulumi runtime stores it) to the key's declared type, or leaves it as is. */
@@ -98,7 +109,12 @@ function convert(type: string, raw: string): unknown {
 
 /** Decodes a JSON pointer (Ajv's instancePath) into its segments. */
 function pointer(instancePath: string): string[] {
-  return instancePath === "" ? [] : instancePath.slice(1).split("/").map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return instancePath === ""
+    ? []
+    : instancePath
+        .slice(1)
+        .split("/")
+        .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
 /** `cmk-storage:teams.payments.allowedIpRanges[0]`: a config path as `pulumi config set --path` spells it. */
@@ -107,22 +123,35 @@ function configPath(project: string, segments: readonly string[], root: unknown)
   let value: unknown = (root as Record<string, unknown>)[segments[0] ?? ""];
   for (const s of segments.slice(1)) {
     text += Array.isArray(value) ? `[${s}]` : `.${s}`;
-    value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[s] : undefined;
+    value =
+      value !== null && typeof value === "object"
+        ? (value as Record<string, unknown>)[s]
+        : undefined;
   }
   return text;
 }
 
 /** One Ajv error as "<config path> <rule>; got <value>", or undefined for errors another message already covers. */
-function describe(e: ErrorObject, project: string, values: Record<string, unknown>): string | undefined {
+function describe(
+  e: ErrorObject,
+  project: string,
+  values: Record<string, unknown>,
+): string | undefined {
   const segments = pointer(e.instancePath);
   const at = (extra: string[]) => configPath(project, [...segments, ...extra], values);
-  const valueAt = (extra: string[]) => [...segments, ...extra].reduce<unknown>((v, p) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[p] : undefined), values);
+  const valueAt = (extra: string[]) =>
+    [...segments, ...extra].reduce<unknown>(
+      (v, p) =>
+        v !== null && typeof v === "object" ? (v as Record<string, unknown>)[p] : undefined,
+      values,
+    );
   if (e.keyword === "propertyNames") return undefined;
   if (e.propertyName !== undefined) {
     const name = e.propertyName;
-    const rule = segments.length === 1 && segments[0] === "teams"
-      ? "is not a valid team id: team ids are 2-12 lowercase letters and digits, starting with a letter"
-      : "is not a valid tag name: 1-512 characters without < > % & \\ ? /";
+    const rule =
+      segments.length === 1 && segments[0] === "teams"
+        ? "is not a valid team id: team ids are 2-12 lowercase letters and digits, starting with a letter"
+        : "is not a valid tag name: 1-512 characters without < > % & \\ ? /";
     return `${at([name])} ${rule}; got ${JSON.stringify(name)}`;
   }
   if (e.keyword === "required") {
@@ -131,12 +160,17 @@ function describe(e: ErrorObject, project: string, values: Record<string, unknow
   }
   if (e.keyword === "additionalProperties") {
     const extra = (e.params as { additionalProperty: string }).additionalProperty;
-    const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+    const known = Object.keys(
+      (e.parentSchema as { properties?: object } | undefined)?.properties ?? {},
+    );
     return `${at([extra])} is not a known setting (known: ${known.join(", ")}); got ${JSON.stringify(valueAt([extra]))}`;
   }
-  const rule = e.keyword === "enum" ? `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`
-    : e.keyword === "format" ? "must be an ISO-8601 duration such as P90D or P1Y"
-      : e.message ?? "is invalid";
+  const rule =
+    e.keyword === "enum"
+      ? `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`
+      : e.keyword === "format"
+        ? "must be an ISO-8601 duration such as P90D or P1Y"
+        : (e.message ?? "is invalid");
   return `${at([])} ${rule}; got ${JSON.stringify(valueAt([]))}`;
 }
 
@@ -145,30 +179,54 @@ function teamProblems(project: string, id: string, team: TeamSettings): string[]
   const at = (field: string) => `${project}:teams.${id}.${field}`;
   const problems: string[] = [];
   if (team.rotateAccessKeys === true && team.allowSharedKeyAccess !== true) {
-    problems.push(`${at("rotateAccessKeys")} needs ${at("allowSharedKeyAccess")}: true (with shared keys off there are no usable keys to rotate); got true`);
+    problems.push(
+      `${at("rotateAccessKeys")} needs ${at("allowSharedKeyAccess")}: true (with shared keys off there are no usable keys to rotate); got true`,
+    );
   }
-  for (const field of ["accessKeyRotationPeriodInDays", "accessKeySecretVaultId", "accessKeySecretVaultPermissionModel"] as const) {
+  for (const field of [
+    "accessKeyRotationPeriodInDays",
+    "accessKeySecretVaultId",
+    "accessKeySecretVaultPermissionModel",
+  ] as const) {
     if (team[field] !== undefined && team.rotateAccessKeys !== true) {
-      problems.push(`${at(field)} only applies with ${at("rotateAccessKeys")}: true; got ${JSON.stringify(team[field])}`);
+      problems.push(
+        `${at(field)} only applies with ${at("rotateAccessKeys")}: true; got ${JSON.stringify(team[field])}`,
+      );
     }
   }
-  if (team.accessKeySecretVaultPermissionModel !== undefined && team.accessKeySecretVaultId === undefined) {
-    problems.push(`${at("accessKeySecretVaultPermissionModel")} needs ${at("accessKeySecretVaultId")} (without it the access key is stored in the key's vault, whose model is known); got ${JSON.stringify(team.accessKeySecretVaultPermissionModel)}`);
+  if (
+    team.accessKeySecretVaultPermissionModel !== undefined &&
+    team.accessKeySecretVaultId === undefined
+  ) {
+    problems.push(
+      `${at("accessKeySecretVaultPermissionModel")} needs ${at("accessKeySecretVaultId")} (without it the access key is stored in the key's vault, whose model is known); got ${JSON.stringify(team.accessKeySecretVaultPermissionModel)}`,
+    );
   }
   if (team.decommissioned === true && team.protect === true) {
-    problems.push(`${at("protect")} cannot be true for a decommissioned team (decommissioning removes the protection so the account can be deleted); got true`);
+    problems.push(
+      `${at("protect")} cannot be true for a decommissioned team (decommissioning removes the protection so the account can be deleted); got true`,
+    );
   }
   for (const [tag, value] of Object.entries(team.tags ?? {})) {
     if ((RESERVED_TEAM_TAGS as readonly string[]).includes(tag)) {
-      const instead = ["displayName", "owner", "costCentre"].includes(tag) ? `set ${at(tag)} instead` : "the program sets it";
-      problems.push(`${at(`tags.${tag}`)} is a reserved tag (${instead}); got ${JSON.stringify(value)}`);
+      const instead = ["displayName", "owner", "costCentre"].includes(tag)
+        ? `set ${at(tag)} instead`
+        : "the program sets it";
+      problems.push(
+        `${at(`tags.${tag}`)} is a reserved tag (${instead}); got ${JSON.stringify(value)}`,
+      );
     }
   }
   return problems;
 }
 
 /** Azure's rotation-policy limits in days (learn.microsoft.com key-vault/keys/how-to-configure-key-rotation). */
-const ROTATION_LIMIT_DAYS = { rotateAfter: 7, beforeExpiry: 7, expiresAfter: 28, notifyBefore: 7 } as const;
+const ROTATION_LIMIT_DAYS = {
+  rotateAfter: 7,
+  beforeExpiry: 7,
+  expiresAfter: 28,
+  notifyBefore: 7,
+} as const;
 /** Least RBAC propagation wait the program accepts (role assignments take up to 10 minutes to apply). */
 export const MIN_RBAC_PROPAGATION_SECONDS = 30;
 
@@ -183,50 +241,90 @@ export interface ProviderConfig {
  * purge-protected vault and then fail): region, rotation limits, HSM key vs vault SKU, network, RBAC propagation and
  * tenant. Each names the config key(s) as `pulumi config set` spells them.
  */
-function crossFieldProblems(project: string, v: Record<string, unknown>, provider: ProviderConfig): string[] {
+function crossFieldProblems(
+  project: string,
+  v: Record<string, unknown>,
+  provider: ProviderConfig,
+): string[] {
   const k = (key: string) => `${project}:${key}`;
   const problems: string[] = [];
   if (typeof v.location === "string") {
     const p = regionProblem(v.location);
     if (p !== undefined) problems.push(`${k("location")} ${p}`);
   }
-  const days = (key: string): number | undefined => (typeof v[key] === "string" ? isoDurationDays(v[key] as string) : undefined);
+  const days = (key: string): number | undefined =>
+    typeof v[key] === "string" ? isoDurationDays(v[key]) : undefined;
   const rotate = days("keyRotateAfter");
   const expires = days("keyExpiresAfter");
   const notify = days("keyNotifyBefore");
   if (rotate !== undefined && rotate < ROTATION_LIMIT_DAYS.rotateAfter) {
-    problems.push(`${k("keyRotateAfter")} must be at least P7D (Key Vault rotates at the earliest 7 days after a version is created); got ${JSON.stringify(v.keyRotateAfter)}`);
+    problems.push(
+      `${k("keyRotateAfter")} must be at least P7D (Key Vault rotates at the earliest 7 days after a version is created); got ${JSON.stringify(v.keyRotateAfter)}`,
+    );
   }
   if (expires !== undefined && expires < ROTATION_LIMIT_DAYS.expiresAfter) {
-    problems.push(`${k("keyExpiresAfter")} must be at least P28D (Key Vault's minimum key-version lifetime in a rotation policy); got ${JSON.stringify(v.keyExpiresAfter)}`);
+    problems.push(
+      `${k("keyExpiresAfter")} must be at least P28D (Key Vault's minimum key-version lifetime in a rotation policy); got ${JSON.stringify(v.keyExpiresAfter)}`,
+    );
   }
   if (notify !== undefined && notify < ROTATION_LIMIT_DAYS.notifyBefore) {
-    problems.push(`${k("keyNotifyBefore")} must be at least P7D (Key Vault notifies at the earliest 7 days before expiry); got ${JSON.stringify(v.keyNotifyBefore)}`);
+    problems.push(
+      `${k("keyNotifyBefore")} must be at least P7D (Key Vault notifies at the earliest 7 days before expiry); got ${JSON.stringify(v.keyNotifyBefore)}`,
+    );
   }
-  if (rotate !== undefined && expires !== undefined && expires >= ROTATION_LIMIT_DAYS.expiresAfter && expires - rotate < ROTATION_LIMIT_DAYS.beforeExpiry) {
-    problems.push(`${k("keyRotateAfter")} must be at least 7 days shorter than ${k("keyExpiresAfter")} (a version must be rotated before it expires); got ${JSON.stringify(v.keyRotateAfter)} with ${JSON.stringify(v.keyExpiresAfter)}`);
+  if (
+    rotate !== undefined &&
+    expires !== undefined &&
+    expires >= ROTATION_LIMIT_DAYS.expiresAfter &&
+    expires - rotate < ROTATION_LIMIT_DAYS.beforeExpiry
+  ) {
+    problems.push(
+      `${k("keyRotateAfter")} must be at least 7 days shorter than ${k("keyExpiresAfter")} (a version must be rotated before it expires); got ${JSON.stringify(v.keyRotateAfter)} with ${JSON.stringify(v.keyExpiresAfter)}`,
+    );
   }
   if (notify !== undefined && expires !== undefined && notify >= expires) {
-    problems.push(`${k("keyNotifyBefore")} must be shorter than ${k("keyExpiresAfter")}; got ${JSON.stringify(v.keyNotifyBefore)} with ${JSON.stringify(v.keyExpiresAfter)}`);
+    problems.push(
+      `${k("keyNotifyBefore")} must be shorter than ${k("keyExpiresAfter")}; got ${JSON.stringify(v.keyNotifyBefore)} with ${JSON.stringify(v.keyExpiresAfter)}`,
+    );
   }
   if (v.keyType === "RSA-HSM" && v.vaultSku !== "premium") {
-    problems.push(`${k("keyType")} RSA-HSM needs ${k("vaultSku")}: premium (a standard vault cannot hold HSM-backed keys); got ${k("vaultSku")} ${JSON.stringify(v.vaultSku ?? "standard")}`);
+    problems.push(
+      `${k("keyType")} RSA-HSM needs ${k("vaultSku")}: premium (a standard vault cannot hold HSM-backed keys); got ${k("vaultSku")} ${JSON.stringify(v.vaultSku ?? "standard")}`,
+    );
   }
   if (v.vaultPublicNetworkAccess === "Disabled") {
     for (const key of ["vaultAllowedIpRanges", "vaultAllowedSubnetIds"]) {
       if (Array.isArray(v[key]) && (v[key] as unknown[]).length > 0) {
-        problems.push(`${k(key)} has no effect while ${k("vaultPublicNetworkAccess")} is Disabled (only private endpoints and trusted Azure services get through); set ${k("vaultPublicNetworkAccess")}: Enabled or remove the list; got ${JSON.stringify(v[key])}`);
+        problems.push(
+          `${k(key)} has no effect while ${k("vaultPublicNetworkAccess")} is Disabled (only private endpoints and trusted Azure services get through); set ${k("vaultPublicNetworkAccess")}: Enabled or remove the list; got ${JSON.stringify(v[key])}`,
+        );
       }
     }
   }
-  const teams = v.teams !== null && typeof v.teams === "object" && !Array.isArray(v.teams) ? (v.teams as Record<string, TeamSettings | null>) : {};
-  const rbacUsed = v.vaultPermissionModel === "rbac" || Object.values(teams).some((t) => t?.key?.permissionModel === "rbac" || t?.accessKeySecretVaultPermissionModel === "rbac");
+  const teams =
+    v.teams !== null && typeof v.teams === "object" && !Array.isArray(v.teams)
+      ? (v.teams as Record<string, TeamSettings | null>)
+      : {};
+  const rbacUsed =
+    v.vaultPermissionModel === "rbac" ||
+    Object.values(teams).some(
+      (t) =>
+        t?.key?.permissionModel === "rbac" || t?.accessKeySecretVaultPermissionModel === "rbac",
+    );
   const wait = typeof v.rbacPropagationSeconds === "number" ? v.rbacPropagationSeconds : 60;
   if (rbacUsed && wait < MIN_RBAC_PROPAGATION_SECONDS) {
-    problems.push(`${k("rbacPropagationSeconds")} must be at least ${MIN_RBAC_PROPAGATION_SECONDS} when a vault uses the rbac permission model (role assignments take minutes to apply; a storage account created before that fails with KeyVaultAuthenticationFailure); got ${wait}`);
+    problems.push(
+      `${k("rbacPropagationSeconds")} must be at least ${MIN_RBAC_PROPAGATION_SECONDS} when a vault uses the rbac permission model (role assignments take minutes to apply; a storage account created before that fails with KeyVaultAuthenticationFailure); got ${wait}`,
+    );
   }
-  if (typeof v.tenantId === "string" && provider.tenantId !== undefined && provider.tenantId.toLowerCase() !== v.tenantId.toLowerCase()) {
-    problems.push(`${k("tenantId")} (${v.tenantId}) differs from azure-native:tenantId (${provider.tenantId}): the vault would live in another Entra ID tenant than the storage accounts' identities, and cross-tenant customer-managed keys need a federated multi-tenant application this program does not configure; use the same tenant`);
+  if (
+    typeof v.tenantId === "string" &&
+    provider.tenantId !== undefined &&
+    provider.tenantId.toLowerCase() !== v.tenantId.toLowerCase()
+  ) {
+    problems.push(
+      `${k("tenantId")} (${v.tenantId}) differs from azure-native:tenantId (${provider.tenantId}): the vault would live in another Entra ID tenant than the storage accounts' identities, and cross-tenant customer-managed keys need a federated multi-tenant application this program does not configure; use the same tenant`,
+    );
   }
   return problems;
 }
@@ -236,40 +334,68 @@ function crossFieldProblems(project: string, v: Record<string, unknown>, provide
  * Every problem names the full config path (`cmk-storage:teams.payments.accountSku`) and the stack file, with the
  * value received and the rule; all are reported at once.
  */
-export function parseStackConfig(raw: Record<string, string | undefined>, project: string, stackFile: string, provider: ProviderConfig = {}): StackSettings {
+export function parseStackConfig(
+  raw: Record<string, string | undefined>,
+  project: string,
+  stackFile: string,
+  provider: ProviderConfig = {},
+): StackSettings {
   const unknownKeys = Object.keys(raw).filter((k) => !(k in CONFIG_KEYS) && raw[k] !== undefined);
   const values: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
     const r = raw[key];
     values[key] = r === undefined ? structuredClone(spec.default) : convert(spec.type, r);
     // Optional keys without a natural default use "" for "unset" (Pulumi requires a default for optional keys).
-    if (values[key] === undefined || (spec.default === "" && values[key] === "")) delete values[key];
+    if (values[key] === undefined || (spec.default === "" && values[key] === "")) {
+      delete values[key];
+    }
   }
   // A team written with no value in YAML (`payments:`) is a team with the stack defaults, like `payments: {}`.
   if (values.teams !== null && typeof values.teams === "object" && !Array.isArray(values.teams)) {
-    for (const [id, team] of Object.entries(values.teams)) if (team === null) (values.teams as Record<string, unknown>)[id] = {};
+    for (const [id, team] of Object.entries(values.teams)) {
+      if (team === null) (values.teams as Record<string, unknown>)[id] = {};
+    }
   }
-  const problems: string[] = unknownKeys.map((k) => `${project}:${k} is not a known config key (known: ${Object.keys(CONFIG_KEYS).join(", ")})`);
+  const problems: string[] = unknownKeys.map(
+    (k) =>
+      `${project}:${k} is not a known config key (known: ${Object.keys(CONFIG_KEYS).join(", ")})`,
+  );
   if (!validate(values)) {
     for (const e of validate.errors ?? []) {
       const text = describe(e, project, values);
       if (text !== undefined) problems.push(text);
     }
   }
-  const teams = values.teams !== null && typeof values.teams === "object" && !Array.isArray(values.teams) ? (values.teams as Record<string, TeamSettings>) : {};
+  const teams =
+    values.teams !== null && typeof values.teams === "object" && !Array.isArray(values.teams)
+      ? (values.teams as Record<string, TeamSettings>)
+      : {};
   const accounts = Array.isArray(values.accounts) ? (values.accounts as string[]) : [];
   const teamCount = Object.keys(teams).length;
   if (teamCount > 0 && accounts.length > 0) {
-    problems.push(`${project}:teams and ${project}:accounts are both set; set one: move each name of ${project}:accounts to a key of ${project}:teams (e.g. \`pulumi config set --path '${project}:teams.${accounts[0]}.displayName' ${accounts[0]}\`) and remove ${project}:accounts, or keep the older list form only`);
-  } else if (teamCount === 0 && accounts.length === 0 && (values.teams === undefined || (typeof values.teams === "object" && !Array.isArray(values.teams)))) {
-    problems.push(`${project}:teams is required: a map of team id to settings (or the older list form ${project}:accounts); got nothing`);
+    problems.push(
+      `${project}:teams and ${project}:accounts are both set; set one: move each name of ${project}:accounts to a key of ${project}:teams (e.g. \`pulumi config set --path '${project}:teams.${accounts[0]}.displayName' ${accounts[0]}\`) and remove ${project}:accounts, or keep the older list form only`,
+    );
+  } else if (
+    teamCount === 0 &&
+    accounts.length === 0 &&
+    (values.teams === undefined ||
+      (typeof values.teams === "object" && !Array.isArray(values.teams)))
+  ) {
+    problems.push(
+      `${project}:teams is required: a map of team id to settings (or the older list form ${project}:accounts); got nothing`,
+    );
   }
   for (const [id, team] of Object.entries(teams)) {
-    if (team !== null && typeof team === "object") problems.push(...teamProblems(project, id, team));
+    if (team !== null && typeof team === "object") {
+      problems.push(...teamProblems(project, id, team));
+    }
   }
   problems.push(...crossFieldProblems(project, values, provider));
   if (problems.length > 0) {
-    throw new Error(`Invalid stack configuration in ${stackFile}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    throw new Error(
+      `Invalid stack configuration in ${stackFile}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   }
   delete values.accounts;
   values.teams = teamCount > 0 ? teams : Object.fromEntries(accounts.map((id) => [id, {}]));
@@ -284,5 +410,10 @@ export function readStackSettings(): StackSettings {
     if (key.startsWith(`${project}:`)) raw[key.slice(project.length + 1)] = value;
   }
   const providerTenant = pulumi.runtime.allConfig()["azure-native:tenantId"];
-  return parseStackConfig(raw, project, `stacks/Pulumi.${pulumi.getStack()}.yaml`, providerTenant !== undefined ? { tenantId: providerTenant } : {});
+  return parseStackConfig(
+    raw,
+    project,
+    `stacks/Pulumi.${pulumi.getStack()}.yaml`,
+    providerTenant !== undefined ? { tenantId: providerTenant } : {},
+  );
 }

@@ -21,8 +21,10 @@ export interface ConfigKeySpec {
 
 const GUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 const IPV4_OR_CIDR = "^\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?$";
-const SUBNET_ID = "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Network/virtualNetworks/[^/]+/subnets/[^/]+$";
-const VAULT_ID = "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$";
+const SUBNET_ID =
+  "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Network/virtualNetworks/[^/]+/subnets/[^/]+$";
+const VAULT_ID =
+  "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$";
 
 /**
  * A team id: the stable identity of a team in a stack. Resource names, URNs and the derived storage account name come
@@ -34,7 +36,14 @@ export const TEAM_ID_PATTERN = "^[a-z][a-z0-9]{1,11}$";
  * Tags the program sets on every team's identity and account (and the component adds `managedBy`, `component`); a
  * team's free-form `tags` may not redefine them.
  */
-export const RESERVED_TEAM_TAGS = ["team", "displayName", "owner", "costCentre", "managedBy", "component"] as const;
+export const RESERVED_TEAM_TAGS = [
+  "team",
+  "displayName",
+  "owner",
+  "costCentre",
+  "managedBy",
+  "component",
+] as const;
 
 /**
  * One entry of `cmk-storage:teams` (key: the team id). Every field is optional; an empty entry `{}` gets the stack
@@ -131,13 +140,15 @@ export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
   },
   namePrefix: {
     type: "string",
-    description: "Prefix of derived resource names (vault and storage account names get a random suffix).",
+    description:
+      "Prefix of derived resource names (vault and storage account names get a random suffix).",
     default: "cmk",
     schema: { type: "string", pattern: "^[a-z][a-z0-9]{1,9}$" },
   },
   vaultName: {
     type: "string",
-    description: "Explicit vault name (3-24 letters, digits, hyphens). Empty: a derived name with a random suffix.",
+    description:
+      "Explicit vault name (3-24 letters, digits, hyphens). Empty: a derived name with a random suffix.",
     default: "",
     schema: { type: "string", pattern: "^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$" },
   },
@@ -149,7 +160,8 @@ export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
   },
   vaultPermissionModel: {
     type: "string",
-    description: "Vault data-plane permission model: accessPolicy (grants take effect at once) or rbac.",
+    description:
+      "Vault data-plane permission model: accessPolicy (grants take effect at once) or rbac.",
     default: "accessPolicy",
     schema: { enum: ["accessPolicy", "rbac"] },
   },
@@ -161,7 +173,8 @@ export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
   },
   vaultPublicNetworkAccess: {
     type: "string",
-    description: "Disabled (private endpoints and trusted Azure services only) or Enabled (firewall deny by default with the allow-lists).",
+    description:
+      "Disabled (private endpoints and trusted Azure services only) or Enabled (firewall deny by default with the allow-lists).",
     default: "Disabled",
     schema: { enum: ["Disabled", "Enabled"] },
   },
@@ -179,13 +192,15 @@ export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
   },
   vaultAdministratorObjectIds: {
     type: "array",
-    description: "Entra ID object ids that administer keys (access policy or Key Vault Crypto Officer role).",
+    description:
+      "Entra ID object ids that administer keys (access policy or Key Vault Crypto Officer role).",
     default: [],
     schema: { type: "array", items: { type: "string", pattern: GUID } },
   },
   vaultAdministratorPrincipalType: {
     type: "string",
-    description: "Principal type of the administrators: User, Group or ServicePrincipal (RBAC assignments must state it).",
+    description:
+      "Principal type of the administrators: User, Group or ServicePrincipal (RBAC assignments must state it).",
     default: "Group",
     schema: { enum: ["User", "Group", "ServicePrincipal"] },
   },
@@ -203,7 +218,8 @@ export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
   },
   keyRotateAfter: {
     type: "string",
-    description: "Rotate the key this long after each version is created (ISO-8601 duration, at least P7D).",
+    description:
+      "Rotate the key this long after each version is created (ISO-8601 duration, at least P7D).",
     default: "P90D",
     schema: { type: "string", format: "iso8601-duration" },
   },
@@ -215,13 +231,15 @@ export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
   },
   keyNotifyBefore: {
     type: "string",
-    description: "Near-expiry notification this long before expiry (ISO-8601 duration, at least P7D).",
+    description:
+      "Near-expiry notification this long before expiry (ISO-8601 duration, at least P7D).",
     default: "P30D",
     schema: { type: "string", format: "iso8601-duration" },
   },
   keyEnabled: {
     type: "boolean",
-    description: "false disables the key: every account encrypted with it answers HTTP 403 until it is enabled again.",
+    description:
+      "false disables the key: every account encrypted with it answers HTTP 403 until it is enabled again.",
     default: true,
     schema: { type: "boolean" },
   },
@@ -233,21 +251,40 @@ export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
   },
   teams: {
     type: "object",
-    description: "Teams, each with a CMK-encrypted storage account: a map from a stable team id (2-12 lowercase letters and digits, never renamed) to optional overrides of the stack defaults (displayName, owner, costCentre, tags, accountSku, allowedIpRanges, allowedSubnetIds, allowSharedKeyAccess, rotateAccessKeys, accessKeyRotationPeriodInDays, accessKeySecretVaultId, accessKeySecretVaultPermissionModel, protect, key, decommissioned). See README.md and stacks/configSchema.ts.",
+    description:
+      "Teams, each with a CMK-encrypted storage account: a map from a stable team id (2-12 lowercase letters and digits, never renamed) to optional overrides of the stack defaults (displayName, owner, costCentre, tags, accountSku, allowedIpRanges, allowedSubnetIds, allowSharedKeyAccess, rotateAccessKeys, accessKeyRotationPeriodInDays, accessKeySecretVaultId, accessKeySecretVaultPermissionModel, protect, key, decommissioned). See README.md and stacks/configSchema.ts.",
     default: {},
-    schema: { type: "object", propertyNames: { pattern: TEAM_ID_PATTERN }, additionalProperties: TEAM_SCHEMA },
+    schema: {
+      type: "object",
+      propertyNames: { pattern: TEAM_ID_PATTERN },
+      additionalProperties: TEAM_SCHEMA,
+    },
   },
   accounts: {
     type: "array",
-    description: "Older list form of teams (team ids only, stack defaults for all); still read, but a stack sets either teams or accounts.",
+    description:
+      "Older list form of teams (team ids only, stack defaults for all); still read, but a stack sets either teams or accounts.",
     default: [],
-    schema: { type: "array", uniqueItems: true, items: { type: "string", pattern: TEAM_ID_PATTERN } },
+    schema: {
+      type: "array",
+      uniqueItems: true,
+      items: { type: "string", pattern: TEAM_ID_PATTERN },
+    },
   },
   accountSku: {
     type: "string",
     description: "Storage redundancy SKU for the accounts.",
     default: "Standard_ZRS",
-    schema: { enum: ["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS", "Standard_RAGRS", "Standard_RAGZRS"] },
+    schema: {
+      enum: [
+        "Standard_LRS",
+        "Standard_ZRS",
+        "Standard_GRS",
+        "Standard_GZRS",
+        "Standard_RAGRS",
+        "Standard_RAGZRS",
+      ],
+    },
   },
   accountAllowedIpRanges: {
     type: "array",
@@ -257,7 +294,8 @@ export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
   },
   rbacPropagationSeconds: {
     type: "integer",
-    description: "RBAC model only: seconds to wait after a key role assignment before creating its storage account.",
+    description:
+      "RBAC model only: seconds to wait after a key role assignment before creating its storage account.",
     default: 60,
     schema: { type: "integer", minimum: 0, maximum: 900 },
   },

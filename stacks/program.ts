@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
-import { CmkStorageAccount, ManagedKeyRotation, SecureVault } from "@cmk-platform/azure-cmk-storage";
+import {
+  CmkStorageAccount,
+  ManagedKeyRotation,
+  SecureVault,
+} from "@cmk-platform/azure-cmk-storage";
 import type { StackSettings, TeamSettings } from "./config";
 
 /** What the stack exports for operators. */
@@ -60,7 +64,11 @@ export function teamProtection(team: TeamSettings, s: StackSettings): boolean {
 export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
   const opts: pulumi.ComponentResourceOptions = { protect: s.protect };
   const resourceGroupName: pulumi.Output<string> = s.createResourceGroup
-    ? new resources.ResourceGroup("platform-rg", { resourceGroupName: s.resourceGroupName, location: s.location }, { protect: s.protect }).name
+    ? new resources.ResourceGroup(
+        "platform-rg",
+        { resourceGroupName: s.resourceGroupName, location: s.location },
+        { protect: s.protect },
+      ).name
     : pulumi.output(s.resourceGroupName);
 
   const vault = new SecureVault(
@@ -69,14 +77,19 @@ export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
       resourceGroupName,
       location: s.location,
       ...(s.tenantId !== undefined ? { tenantId: s.tenantId } : {}),
-      ...(s.vaultName !== undefined ? { vaultName: s.vaultName } : { namePrefix: `${s.namePrefix}-kv` }),
+      ...(s.vaultName !== undefined
+        ? { vaultName: s.vaultName }
+        : { namePrefix: `${s.namePrefix}-kv` }),
       sku: s.vaultSku,
       permissionModel: s.vaultPermissionModel,
       softDeleteRetentionInDays: s.vaultSoftDeleteRetentionInDays,
       publicNetworkAccess: s.vaultPublicNetworkAccess,
       allowedIpRanges: s.vaultAllowedIpRanges,
       allowedSubnetIds: s.vaultAllowedSubnetIds,
-      administrators: s.vaultAdministratorObjectIds.map((objectId) => ({ objectId, principalType: s.vaultAdministratorPrincipalType })),
+      administrators: s.vaultAdministratorObjectIds.map((objectId) => ({
+        objectId,
+        principalType: s.vaultAdministratorPrincipalType,
+      })),
     },
     opts,
   );
@@ -114,18 +127,31 @@ export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
         resourceGroupName,
         location: s.location,
         namePrefix: `${s.namePrefix}${team}`,
-        key: t.key !== undefined
-          ? { vault: { vaultId: t.key.vaultId, permissionModel: t.key.permissionModel }, keyName: t.key.keyName }
-          : stackKey,
+        key:
+          t.key !== undefined
+            ? {
+                vault: { vaultId: t.key.vaultId, permissionModel: t.key.permissionModel },
+                keyName: t.key.keyName,
+              }
+            : stackKey,
         ...(s.tenantId !== undefined ? { tenantId: s.tenantId } : {}),
         skuName: t.accountSku ?? s.accountSku,
         allowedIpRanges: t.allowedIpRanges ?? s.accountAllowedIpRanges,
         ...(t.allowedSubnetIds !== undefined ? { allowedSubnetIds: t.allowedSubnetIds } : {}),
-        ...(t.allowSharedKeyAccess !== undefined ? { allowSharedKeyAccess: t.allowSharedKeyAccess } : {}),
+        ...(t.allowSharedKeyAccess !== undefined
+          ? { allowSharedKeyAccess: t.allowSharedKeyAccess }
+          : {}),
         ...(t.rotateAccessKeys !== undefined ? { rotateAccessKeys: t.rotateAccessKeys } : {}),
-        ...(t.accessKeyRotationPeriodInDays !== undefined ? { accessKeyRotationPeriodInDays: t.accessKeyRotationPeriodInDays } : {}),
+        ...(t.accessKeyRotationPeriodInDays !== undefined
+          ? { accessKeyRotationPeriodInDays: t.accessKeyRotationPeriodInDays }
+          : {}),
         ...(t.accessKeySecretVaultId !== undefined
-          ? { accessKeySecretVault: { vaultId: t.accessKeySecretVaultId, permissionModel: t.accessKeySecretVaultPermissionModel ?? s.vaultPermissionModel } }
+          ? {
+              accessKeySecretVault: {
+                vaultId: t.accessKeySecretVaultId,
+                permissionModel: t.accessKeySecretVaultPermissionModel ?? s.vaultPermissionModel,
+              },
+            }
           : {}),
         rbacPropagationSeconds: s.rbacPropagationSeconds,
         tags: teamTags(team, t),

@@ -11,7 +11,10 @@ Error.stackTraceLimit = 10;
 import { armMocks } from "../preview/armState";
 import { installRecordingMocks } from "../preview/recorder";
 
-export const recorder = installRecordingMocks(armMocks(), { project: "cmk-storage", stack: "test" });
+export const recorder = installRecordingMocks(armMocks(), {
+  project: "cmk-storage",
+  stack: "test",
+});
 
 /**
  * Errors that fail a deployment after construction: an input output that rejects (e.g. a value checked when it
@@ -32,7 +35,25 @@ process.on("unhandledRejection", (reason) => {
  */
 export const mochaHooks = {
   afterAll(): void {
+    // Internal to Pulumi (declarations stripped), hence the untyped require.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): unknown }).leakedPromises();
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+      leakedPromises(): unknown;
+    };
+    debuggable.leakedPromises();
   },
+};
+
+/**
+ * Pulumi's log under mocks writes `warning: [runtime] …` to the console. The components' warnings are part of their
+ * behaviour (a weakened default is always announced), so they are collected here instead of printed, and specs that
+ * are about them assert them through `runtimeWarnings()` in tests/support/mocks.ts.
+ */
+export const collectedWarnings: string[] = [];
+const consoleWarn = console.warn.bind(console);
+console.warn = (...args: unknown[]): void => {
+  const text = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
+  if (text.startsWith("warning: [runtime] ")) {
+    collectedWarnings.push(text.slice("warning: [runtime] ".length));
+  } else consoleWarn(...args);
 };

@@ -16,9 +16,18 @@ describe("bench (quick mode)", function () {
 
   before(async () => {
     run = await new Promise((resolve) => {
-      execFile(process.execPath, ["scripts/compiled.js", "bench/bench", "--quick", "--out", out], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
-      });
+      execFile(
+        process.execPath,
+        ["scripts/compiled.js", "bench/bench", "--quick", "--out", out],
+        { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          resolve({
+            code: err ? (typeof err.code === "number" ? err.code : 1) : 0,
+            stdout,
+            stderr,
+          });
+        },
+      );
     });
   });
 
@@ -28,27 +37,54 @@ describe("bench (quick mode)", function () {
     assert.equal(run.code, 0, run.stderr);
     const result = JSON.parse(fs.readFileSync(path.join(out, "bench.json"), "utf8")) as {
       quick: boolean;
-      rows: { label: string; n: number | null; resources: number | null; wallMs: number; cpuMs: number; maxRssMiB: number }[];
+      rows: {
+        label: string;
+        n: number | null;
+        resources: number | null;
+        wallMs: number;
+        cpuMs: number;
+        maxRssMiB: number;
+      }[];
       ratios: { n: number; previewOverFloorWall: number }[];
     };
     assert.equal(result.quick, true);
     assert.deepEqual(
       result.rows.map((r) => [r.label, r.n]),
-      [["floor", 3], ["preview", 3], ["policy", 3], ["program load (pulumi up, transpile-only)", null]],
+      [
+        ["floor", 3],
+        ["preview", 3],
+        ["policy", 3],
+        ["program load (pulumi up, transpile-only)", null],
+      ],
     );
     const [floor, preview, policy] = result.rows;
-    assert.equal(preview!.resources, floor!.resources);
-    assert.equal(policy!.resources, preview!.resources);
+    assert.equal(preview.resources, floor.resources);
+    assert.equal(policy.resources, preview.resources);
     for (const r of result.rows) {
-      for (const k of ["wallMs", "cpuMs", "maxRssMiB"] as const) assert.ok(Number.isFinite(r[k]) && r[k] > 0, `${r.label} ${k} = ${r[k]}`);
+      for (const k of ["wallMs", "cpuMs", "maxRssMiB"] as const) {
+        assert.ok(Number.isFinite(r[k]) && r[k] > 0, `${r.label} ${k} = ${r[k]}`);
+      }
     }
-    assert.deepEqual(result.ratios.map((x) => x.n), [3]);
+    assert.deepEqual(
+      result.ratios.map((x) => x.n),
+      [3],
+    );
   });
 
   it("writes the Markdown table with one line per measurement", () => {
     const md = fs.readFileSync(path.join(out, "bench.md"), "utf8");
-    assert.match(md, /\| Measure \| N accounts \| Resources \| Wall \(ms\) \| CPU \(ms\) \| Peak RSS \(MiB\) \| ms \/ resource \|/);
-    for (const label of ["floor", "preview", "policy", "program load \\(pulumi up, transpile-only\\)"]) assert.match(md, new RegExp(`^\\| ${label} \\|`, "m"));
+    assert.match(
+      md,
+      /\| Measure \| N accounts \| Resources \| Wall \(ms\) \| CPU \(ms\) \| Peak RSS \(MiB\) \| ms \/ resource \|/,
+    );
+    for (const label of [
+      "floor",
+      "preview",
+      "policy",
+      "program load \\(pulumi up, transpile-only\\)",
+    ]) {
+      assert.match(md, new RegExp(`^\\| ${label} \\|`, "m"));
+    }
     assert.match(md, /N=3: preview \/ floor = [\d.]+× wall/);
   });
 });

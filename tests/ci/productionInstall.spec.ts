@@ -37,8 +37,15 @@ describe("production install (npm ci --omit=dev) for pulumi up", function () {
 
   before(async () => {
     dir = copyRepo("cmk-prod-install-", { install: true });
-    const r = await sh("npm ci --omit=dev --dry-run --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error", dir);
-    assert.equal(r.code, 0, `npm ci --omit=dev refuses the copy's package.json and lockfile:\n${r.stderr}`);
+    const r = await sh(
+      "npm ci --omit=dev --dry-run --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error",
+      dir,
+    );
+    assert.equal(
+      r.code,
+      0,
+      `npm ci --omit=dev refuses the copy's package.json and lockfile:\n${r.stderr}`,
+    );
     layOutProductionTree(dir);
   });
 
@@ -47,7 +54,8 @@ describe("production install (npm ci --omit=dev) for pulumi up", function () {
   });
 
   it("leaves out the dev tools (mocha, @types/mocha) but keeps typescript and ts-node", () => {
-    const has = (pkg: string): boolean => fs.existsSync(path.join(dir, "node_modules", pkg, "package.json"));
+    const has = (pkg: string): boolean =>
+      fs.existsSync(path.join(dir, "node_modules", pkg, "package.json"));
     assert.equal(has("mocha"), false);
     assert.equal(has("@types/mocha"), false);
     assert.equal(has("typescript"), true);
@@ -57,7 +65,11 @@ describe("production install (npm ci --omit=dev) for pulumi up", function () {
   it("starts the program with the installed TypeScript 5.9 and ts-node, not Pulumi's bundled 3.8.3, and it runs", async () => {
     fs.writeFileSync(path.join(dir, "host.js"), HOST);
     const r = await sh("node host.js", dir);
-    const host = JSON.parse(/^HOST (.*)$/m.exec(r.stderr)?.[1] ?? "null") as { tsnodeRequire: string; typescriptRequire: string; typescript: string } | null;
+    const host = JSON.parse(/^HOST (.*)$/m.exec(r.stderr)?.[1] ?? "null") as {
+      tsnodeRequire: string;
+      typescriptRequire: string;
+      typescript: string;
+    } | null;
     assert.ok(host, r.stderr);
     assert.equal(host.typescriptRequire, "typescript");
     assert.equal(host.tsnodeRequire, "ts-node");
@@ -65,18 +77,31 @@ describe("production install (npm ci --omit=dev) for pulumi up", function () {
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as { status: string; resources: unknown[] };
     assert.equal(doc.status, "ok");
-    assert.equal(doc.resources.length, 28, "the dev stack: platform, three teams, the ledger team's access-key rotation");
+    assert.equal(
+      doc.resources.length,
+      28,
+      "the dev stack: platform, three teams, the ledger team's access-key rotation",
+    );
   });
 
   it("fails when typescript is missing (a devDependency under --omit=dev): the host's bundled TypeScript 3.8.3 rejects the tsconfig", async () => {
-    fs.renameSync(path.join(dir, "node_modules", "typescript"), path.join(dir, "node_modules", "typescript-hidden"));
+    fs.renameSync(
+      path.join(dir, "node_modules", "typescript"),
+      path.join(dir, "node_modules", "typescript-hidden"),
+    );
     try {
       const r = await sh("node host.js", dir);
       assert.notEqual(r.code, 0);
-      assert.match(r.stderr, /error TS6046: Argument for '--target' option must be: 'es3', .*'es2020', 'esnext'\./);
+      assert.match(
+        r.stderr,
+        /error TS6046: Argument for '--target' option must be: 'es3', .*'es2020', 'esnext'\./,
+      );
       assert.doesNotMatch(r.stderr, /^HOST /m, "the program never starts");
     } finally {
-      fs.renameSync(path.join(dir, "node_modules", "typescript-hidden"), path.join(dir, "node_modules", "typescript"));
+      fs.renameSync(
+        path.join(dir, "node_modules", "typescript-hidden"),
+        path.join(dir, "node_modules", "typescript"),
+      );
     }
   });
 });

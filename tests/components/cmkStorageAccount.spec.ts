@@ -514,16 +514,18 @@ describe("CmkStorageAccount", () => {
       });
       assert.equal(secrets.inputs.vaultName, vaultId.split("/").pop());
       const rotationComponent = one(ROTATION_COMPONENT, "legacy-access-keys");
-      for (const g of [...roles, secrets])
+      for (const g of [...roles, secrets]) {
         assert.equal(g.parent, rotationComponent.urn, `${g.name} belongs to the rotation`);
+      }
       // 0.1.0 created these grants as children of the account component, named <account>-deployer-<role>.
       assert.deepEqual(
         secrets.aliases.map((a) => [a.name, a.parentUrn]),
         [["legacy-deployer-secrets", `urn:pulumi:test::cmk-storage::${COMPONENT}::legacy`]],
       );
       const wait = one(SLEEP, "legacy-access-keys-deployer-rbac-propagation");
-      for (const g of [...roles, secrets, wait])
+      for (const g of [...roles, secrets, wait]) {
         assert.ok(rotation.dependencies.includes(g.urn), g.name);
+      }
       assert.notEqual(
         secretId,
         "",
@@ -669,9 +671,7 @@ describe("CmkStorageAccount", () => {
     ];
     for (const [when, override, message] of failures) {
       it(`fails when ${when}`, async () => {
-        const err = errorOf(
-          () => new CmkStorageAccount("sa", { ...byKey, ...override } as CmkStorageAccountArgs),
-        );
+        const err = errorOf(() => new CmkStorageAccount("sa", { ...byKey, ...override }));
         assert.ok(err.message.includes(message), `${err.message}\n  does not include\n${message}`);
         assert.equal((await settled()).length, 0);
       });
@@ -896,9 +896,7 @@ describe("CmkStorageAccount", () => {
     ];
     for (const [when, override, message] of cases) {
       it(`fails when ${when}`, async () => {
-        const err = errorOf(
-          () => new CmkStorageAccount("sa", { ...byUri, ...override } as CmkStorageAccountArgs),
-        );
+        const err = errorOf(() => new CmkStorageAccount("sa", { ...byUri, ...override }));
         assert.ok(pulumi.InputPropertiesError.isInstance(err));
         assert.ok(err.message.includes(message), `${err.message}\n  does not include\n${message}`);
         assert.equal((await settled()).length, 0, "nothing registered");

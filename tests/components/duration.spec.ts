@@ -9,7 +9,20 @@ describe("ISO-8601 durations (rotation policies)", () => {
     );
   });
 
-  for (const text of ["", "P", "PT", "P1Y-300D", "P-7D", "P1.5D", "P99999999999999999999D", "P1234567D", "90D", "p90d", "P90DT", " P90D"]) {
+  for (const text of [
+    "",
+    "P",
+    "PT",
+    "P1Y-300D",
+    "P-7D",
+    "P1.5D",
+    "P99999999999999999999D",
+    "P1234567D",
+    "90D",
+    "p90d",
+    "P90DT",
+    " P90D",
+  ]) {
     it(`fails when the duration is ${JSON.stringify(text)}`, () => {
       assert.equal(parseIsoDuration(text), undefined);
       assert.equal(isoDurationDays(text), undefined);
@@ -17,6 +30,8 @@ describe("ISO-8601 durations (rotation policies)", () => {
   }
 
   it("fails when the value is not a string at all", () => {
-    for (const value of [90, null, undefined, { days: 90 }]) assert.equal(parseIsoDuration(value as unknown as string), undefined);
+    for (const value of [90, null, undefined, { days: 90 }]) {
+      assert.equal(parseIsoDuration(value as unknown as string), undefined);
+    }
   });
 });

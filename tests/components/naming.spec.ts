@@ -22,23 +22,34 @@ describe("naming", () => {
       ["my--vault", /consecutive hyphens/],
     ];
     for (const [name, message] of bad) {
-      it(`fails when the vault name is ${JSON.stringify(name)}`, () => assert.match(vaultNameProblem(name) ?? "", message));
+      it(`fails when the vault name is ${JSON.stringify(name)}`, () =>
+        assert.match(vaultNameProblem(name) ?? "", message));
     }
   });
 
   describe("storageAccountNameProblem", () => {
-    it("accepts 3-24 lowercase letters and digits", () => assert.equal(storageAccountNameProblem("cmkpayments01"), undefined));
+    it("accepts 3-24 lowercase letters and digits", () =>
+      assert.equal(storageAccountNameProblem("cmkpayments01"), undefined));
     it("fails when the account name has uppercase letters", () =>
-      assert.match(storageAccountNameProblem("CmkPayments") ?? "", /only lowercase letters and digits, got "CmkPayments"/));
-    it("fails when the account name has hyphens", () => assert.match(storageAccountNameProblem("cmk-pay") ?? "", /only lowercase/));
-    it("fails when the account name is 2 characters", () => assert.match(storageAccountNameProblem("ab") ?? "", /3-24 characters long, got 2/));
-    it("fails when the account name is 25 characters", () => assert.match(storageAccountNameProblem("a".repeat(25)) ?? "", /got 25/));
+      assert.match(
+        storageAccountNameProblem("CmkPayments") ?? "",
+        /only lowercase letters and digits, got "CmkPayments"/,
+      ));
+    it("fails when the account name has hyphens", () =>
+      assert.match(storageAccountNameProblem("cmk-pay") ?? "", /only lowercase/));
+    it("fails when the account name is 2 characters", () =>
+      assert.match(storageAccountNameProblem("ab") ?? "", /3-24 characters long, got 2/));
+    it("fails when the account name is 25 characters", () =>
+      assert.match(storageAccountNameProblem("a".repeat(25)) ?? "", /got 25/));
   });
 
   describe("keyNameProblem", () => {
-    it("accepts letters, digits and hyphens", () => assert.equal(keyNameProblem("storage-cmk-1"), undefined));
-    it("fails when the key name has an underscore", () => assert.match(keyNameProblem("storage_cmk") ?? "", /1-127 characters/));
-    it("fails when the key name is 128 characters", () => assert.match(keyNameProblem("k".repeat(128)) ?? "", /1-127 characters/));
+    it("accepts letters, digits and hyphens", () =>
+      assert.equal(keyNameProblem("storage-cmk-1"), undefined));
+    it("fails when the key name has an underscore", () =>
+      assert.match(keyNameProblem("storage_cmk") ?? "", /1-127 characters/));
+    it("fails when the key name is 128 characters", () =>
+      assert.match(keyNameProblem("k".repeat(128)) ?? "", /1-127 characters/));
   });
 
   describe("derived names", () => {
@@ -47,7 +58,8 @@ describe("naming", () => {
       assert.equal(n, "platform-key-vaul-a1b2c3");
       assert.equal(vaultNameProblem(n), undefined);
     });
-    it("prefixes kv- when the base starts with a digit", () => assert.equal(deriveVaultName("1st", "x9y8z7"), "kv-1st-x9y8z7"));
+    it("prefixes kv- when the base starts with a digit", () =>
+      assert.equal(deriveVaultName("1st", "x9y8z7"), "kv-1st-x9y8z7"));
     it("never produces consecutive hyphens when cutting at a hyphen", () => {
       const n = deriveVaultName("abcdefghijklmnop-qrstuvwxyz", "a1b2c3");
       assert.equal(vaultNameProblem(n), undefined);

@@ -198,8 +198,9 @@ describe(`components for any arguments an untyped caller may send (fast-check, $
   this.timeout(Math.max(60_000, FUZZ_RUNS * 3_000));
   after(() => {
     // The large run (`npm run fuzz`) reports what the generated sets did; npm test stays quiet.
-    if (FUZZ_RUNS >= 100)
+    if (FUZZ_RUNS >= 100) {
       console.log(`fuzz outcome over ${4 * FUZZ_RUNS} argument sets: ${JSON.stringify(tally)}`);
+    }
   });
 
   it("SecureVault either builds a vault Azure accepts and the policies pass, or fails with one clear error and nothing registered", async () => {

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TYPES } from "../../policy/lib/constants";
 import {
-  DeploymentResource,
-  PolicyConfigFile,
+  type DeploymentResource,
+  type PolicyConfigFile,
   mandatoryViolations,
   policies,
   runPolicyPack,
@@ -12,7 +12,9 @@ import {
 import { cmkStack, keyInputs, storageInputs, vaultInputs } from "./fixtures";
 
 function config(env: string): PolicyConfigFile {
-  return JSON.parse(readFileSync(join(__dirname, `../../policy/config/${env}.json`), "utf8")) as PolicyConfigFile;
+  return JSON.parse(
+    readFileSync(join(__dirname, `../../policy/config/${env}.json`), "utf8"),
+  ) as PolicyConfigFile;
 }
 
 /** The compliant fixtures as a deployment: inputs for resource policies, outputs + graph for stack policies. */
@@ -43,19 +45,43 @@ describe("runPolicyPack", () => {
     const result = await runPolicyPack(policies, deployment(), { config: config("prod") });
     assert.deepEqual(
       mandatoryViolations(result).map((v) => [v.policyName, v.message]),
-      [["kv-key-hsm-backed", 'properties.kty is "RSA"; use an HSM-backed type ("RSA-HSM" or "EC-HSM").']],
+      [
+        [
+          "kv-key-hsm-backed",
+          'properties.kty is "RSA"; use an HSM-backed type ("RSA-HSM" or "EC-HSM").',
+        ],
+      ],
     );
   });
 
   it("skips disabled policies and records type mismatches as not applicable", async () => {
-    const result = await runPolicyPack(policies, deployment(), { config: { "kv-key-hsm-backed": "disabled" } });
+    const result = await runPolicyPack(policies, deployment(), {
+      config: { "kv-key-hsm-backed": "disabled" },
+    });
     assert.deepEqual(result.violations, []);
-    assert.ok(result.notApplicable.some((n) => n.policyName === "kv-purge-protection-enabled" && n.reason === "Policy only applies to resources of type 'azure-native:keyvault:Vault'"));
+    assert.ok(
+      result.notApplicable.some(
+        (n) =>
+          n.policyName === "kv-purge-protection-enabled" &&
+          n.reason === "Policy only applies to resources of type 'azure-native:keyvault:Vault'",
+      ),
+    );
   });
 
   it("reports each violation with the policy name, level, severity and resource URN", async () => {
     const broken = deployment().map((r) =>
-      r.type === TYPES.vault ? { ...r, inputs: { ...r.inputs, properties: { ...(r.inputs["properties"] as object), enablePurgeProtection: undefined } } } : r,
+      r.type === TYPES.vault
+        ? {
+            ...r,
+            inputs: {
+              ...r.inputs,
+              properties: {
+                ...(r.inputs["properties"] as object),
+                enablePurgeProtection: undefined,
+              },
+            },
+          }
+        : r,
     );
     const result = await runPolicyPack(policies, broken, { config: config("dev") });
     const v = mandatoryViolations(result);

@@ -5,7 +5,7 @@
  * stack of OUTPUTS plus dependency graph for stack policies.
  */
 import { TYPES } from "../../policy/lib/constants";
-import { StackResourceSpec, clone, stackResource } from "../support/policyHarness";
+import { type StackResourceSpec, clone, stackResource } from "../support/policyHarness";
 
 export const TENANT = "11111111-2222-3333-4444-555555555555";
 export const OTHER_TENANT = "99999999-8888-7777-6666-555555555555";
@@ -47,7 +47,11 @@ export function vaultInputs(): Record<string, unknown> {
       enablePurgeProtection: true,
       publicNetworkAccess: "enabled",
       softDeleteRetentionInDays: 90,
-      networkAcls: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [{ value: "203.0.113.0/28" }] },
+      networkAcls: {
+        defaultAction: "Deny",
+        bypass: "AzureServices",
+        ipRules: [{ value: "203.0.113.0/28" }],
+      },
     },
   };
 }
@@ -127,7 +131,13 @@ export function cmkStackProps(): CmkStackProps {
       keyOps: ["wrapKey", "unwrapKey"],
       keyUri: `${VAULT_URI}keys/${KEY_NAME}`,
       keyUriWithVersion: `${VAULT_URI}keys/${KEY_NAME}/0123456789abcdef`,
-      attributes: { enabled: true, exportable: false, created: 1, updated: 1, recoveryLevel: "Recoverable" },
+      attributes: {
+        enabled: true,
+        exportable: false,
+        created: 1,
+        updated: 1,
+        recoveryLevel: "Recoverable",
+      },
       rotationPolicy: clone(ROTATION_POLICY),
     },
     identity: {
@@ -141,7 +151,11 @@ export function cmkStackProps(): CmkStackProps {
     accessPolicy: {
       vaultName: VAULT_NAME,
       resourceGroupName: "rg-cmk",
-      policy: { objectId: PRINCIPAL, tenantId: TENANT, permissions: { keys: ["get", "wrapKey", "unwrapKey"] } },
+      policy: {
+        objectId: PRINCIPAL,
+        tenantId: TENANT,
+        permissions: { keys: ["get", "wrapKey", "unwrapKey"] },
+      },
     },
     roleAssignment: {
       principalId: PRINCIPAL,
@@ -161,7 +175,9 @@ export function cmkStackProps(): CmkStackProps {
       },
       identity: {
         type: "UserAssigned",
-        userAssignedIdentities: { [UAI_ID]: { principalId: PRINCIPAL, clientId: "cccccccc-0000-0000-0000-000000000000" } },
+        userAssignedIdentities: {
+          [UAI_ID]: { principalId: PRINCIPAL, clientId: "cccccccc-0000-0000-0000-000000000000" },
+        },
       },
     },
   };
@@ -227,10 +243,19 @@ export function cmkStack(options: CmkStackOptions = {}): StackResourceSpec[] {
     ["account", account],
   ];
   const more = (options.moreAccounts ?? []).map((name) =>
-    stackResource(TYPES.storageAccount, name, { ...clone(props.account), name, id: `${RG_ID}/providers/Microsoft.Storage/storageAccounts/${name}` }, {
-      propertyDependencies: g({ encryption: [key, vault, identity], identity: [identity] }),
-      dependencies: [grant],
-    }),
+    stackResource(
+      TYPES.storageAccount,
+      name,
+      {
+        ...clone(props.account),
+        name,
+        id: `${RG_ID}/providers/Microsoft.Storage/storageAccounts/${name}`,
+      },
+      {
+        propertyDependencies: g({ encryption: [key, vault, identity], identity: [identity] }),
+        dependencies: [grant],
+      },
+    ),
   );
   return [...all.filter(([k]) => !omit.has(k)).map(([, spec]) => spec), ...more];
 }

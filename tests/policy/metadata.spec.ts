@@ -2,8 +2,14 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv";
-import { Policy } from "@pulumi/policy";
-import { configDefaults, isResourcePolicy, isStackPolicy, policies, reconcileConfig } from "../support/policyHarness";
+import { type Policy } from "@pulumi/policy";
+import {
+  configDefaults,
+  isResourcePolicy,
+  isStackPolicy,
+  policies,
+  reconcileConfig,
+} from "../support/policyHarness";
 
 const CONFIG_DIR = join(__dirname, "../../policy/config");
 const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
@@ -12,7 +18,10 @@ const LEVELS = ["advisory", "mandatory", "remediate", "disabled"];
 function cliSchema(p: Policy): object {
   return {
     type: "object",
-    properties: { ...(p.configSchema?.properties ?? {}), enforcementLevel: { type: "string", enum: LEVELS } },
+    properties: {
+      ...(p.configSchema?.properties ?? {}),
+      enforcementLevel: { type: "string", enum: LEVELS },
+    },
     ...(p.configSchema?.required ? { required: p.configSchema.required } : {}),
     additionalProperties: false,
   };
@@ -59,7 +68,10 @@ describe("policy pack metadata", () => {
         assert.ok(s.description, `${p.name}.${k} has no description`);
       }
       const validate = ajv.compile(cliSchema(p));
-      assert.ok(validate(configDefaults(p)), `${p.name} defaults: ${ajv.errorsText(validate.errors)}`);
+      assert.ok(
+        validate(configDefaults(p)),
+        `${p.name} defaults: ${ajv.errorsText(validate.errors)}`,
+      );
     }
   });
 
@@ -79,7 +91,10 @@ describe("policy pack metadata", () => {
       }
       for (const p of policies) {
         const given = config[p.name];
-        const props = typeof given === "string" ? { enforcementLevel: given } : ((given as object | undefined) ?? {});
+        const props =
+          typeof given === "string"
+            ? { enforcementLevel: given }
+            : ((given as object | undefined) ?? {});
         const merged = { ...configDefaults(p), ...props };
         const validate = ajv.compile(cliSchema(p));
         assert.ok(validate(merged), `${file} ${p.name}: ${ajv.errorsText(validate.errors)}`);
@@ -95,7 +110,8 @@ describe("policy pack metadata", () => {
   });
 
   it("makes HSM-backed keys and key deletion protection mandatory in prod only", () => {
-    const level = (file: string, name: string) => reconcileConfig(policies, loadConfig(file) as never).get(name)?.enforcementLevel;
+    const level = (file: string, name: string) =>
+      reconcileConfig(policies, loadConfig(file) as never).get(name)?.enforcementLevel;
     assert.equal(level("prod.json", "kv-key-hsm-backed"), "mandatory");
     assert.equal(level("prod.json", "cmk-key-deletion-protected"), "mandatory");
     for (const env of ["dev.json", "staging.json"]) {
@@ -107,9 +123,19 @@ describe("policy pack metadata", () => {
 
 describe("reconcileConfig", () => {
   it("merges schema defaults, the 'all' level and per-policy settings like the CLI", () => {
-    const cfg = reconcileConfig(policies, { all: "advisory", "kv-soft-delete-retention": { minRetentionDays: 30 }, "kv-key-hsm-backed": "mandatory" });
-    assert.deepEqual(cfg.get("kv-soft-delete-retention"), { enforcementLevel: "advisory", properties: { minRetentionDays: 30 } });
+    const cfg = reconcileConfig(policies, {
+      all: "advisory",
+      "kv-soft-delete-retention": { minRetentionDays: 30 },
+      "kv-key-hsm-backed": "mandatory",
+    });
+    assert.deepEqual(cfg.get("kv-soft-delete-retention"), {
+      enforcementLevel: "advisory",
+      properties: { minRetentionDays: 30 },
+    });
     assert.equal(cfg.get("kv-key-hsm-backed")?.enforcementLevel, "mandatory");
-    assert.deepEqual(cfg.get("kv-key-type-and-size")?.properties, { allowedKeyTypes: ["RSA", "RSA-HSM"], minRsaKeySize: 2048 });
+    assert.deepEqual(cfg.get("kv-key-type-and-size")?.properties, {
+      allowedKeyTypes: ["RSA", "RSA-HSM"],
+      minRsaKeySize: 2048,
+    });
   });
 });

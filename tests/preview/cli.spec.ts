@@ -9,14 +9,18 @@ const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "cmk-preview-"));
 
 function brokenStackFile(): string {
   const file = path.join(TMP, "Pulumi.dev.yaml");
-  const text = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("vaultSoftDeleteRetentionInDays: 7", "vaultSoftDeleteRetentionInDays: 5");
+  const text = fs
+    .readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8")
+    .replace("vaultSoftDeleteRetentionInDays: 7", "vaultSoftDeleteRetentionInDays: 5");
   fs.writeFileSync(file, text);
   return file;
 }
 
 function prodStackWithKeySize(bits: number): string {
   const file = path.join(TMP, "Pulumi.prod.yaml");
-  const text = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8").replace(/^(\s*cmk-storage:keySize:) \d+$/m, `$1 ${bits}`);
+  const text = fs
+    .readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8")
+    .replace(/^(\s*cmk-storage:keySize:) \d+$/m, `$1 ${bits}`);
   fs.writeFileSync(file, text);
   return file;
 }
@@ -36,7 +40,10 @@ describe("offline preview CLI (child processes)", function () {
       ["ungranted", ["--program", "tests/preview/fixtures/ungrantedAccount.ts", "--json"]],
       ["missing", ["--stack", "nosuchstack"]],
       ["weakKey", ["--stack", "prod", "--json", "--stack-file", prodStackWithKeySize(2048)]],
-      ["bothConfigs", ["--stack", "dev", "--policy-config", "policy/config/dev.json", "--policy-defaults"]],
+      [
+        "bothConfigs",
+        ["--stack", "dev", "--policy-config", "policy/config/dev.json", "--policy-defaults"],
+      ],
     ];
     runs = await previewCliRuns(jobs);
   });
@@ -44,19 +51,25 @@ describe("offline preview CLI (child processes)", function () {
   after(() => fs.rmSync(TMP, { recursive: true, force: true }));
 
   it("previews dev with exit code 0, the resource tree and a clean policy result", () => {
-    const r = runs["dev"]!;
+    const r = runs["dev"];
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /pulumi:pulumi:Stack\s+cmk-storage-dev/);
     assert.match(r.stdout, /├─ azure-cmk-storage:index:SecureVault\s+platform/);
-    assert.match(r.stdout, /│  ├─ azure-native:keyvault:Vault\s+platform-vault/);
-    assert.match(r.stdout, /Vault cmkdev-kv-\w+ \(standard, westeurope\): soft delete on, retention 7 days, purge protection on, permission model access policies/);
-    assert.match(r.stdout, /grant: access policy payments-key-access \(keys get, wrapKey, unwrapKey; account depends on it\)/);
+    assert.match(r.stdout, /│ {2}├─ azure-native:keyvault:Vault\s+platform-vault/);
+    assert.match(
+      r.stdout,
+      /Vault cmkdev-kv-\w+ \(standard, westeurope\): soft delete on, retention 7 days, purge protection on, permission model access policies/,
+    );
+    assert.match(
+      r.stdout,
+      /grant: access policy payments-key-access \(keys get, wrapKey, unwrapKey; account depends on it\)/,
+    );
     assert.match(r.stdout, /Summary: PASS: 28 resources .*0 mandatory/);
     assert.equal(r.stderr, "", "no progress output when stderr is not a terminal");
   });
 
   it("previews prod with exit code 0 and no policy violations", () => {
-    const r = runs["prod"]!;
+    const r = runs["prod"];
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Key cmkprd-storage-cmk in cmkprd-kv-\w+: RSA-HSM 4096/);
     assert.match(r.stdout, /all policies passed/);
@@ -65,35 +78,51 @@ describe("offline preview CLI (child processes)", function () {
   });
 
   it("fails when the stack config is broken, naming the key, the stack file and the rule", () => {
-    const r = runs["broken"]!;
+    const r = runs["broken"];
     assert.equal(r.code, 3);
-    assert.match(r.stdout, /Invalid stack configuration in stacks\/Pulumi\.dev\.yaml:\n\s+- cmk-storage:vaultSoftDeleteRetentionInDays must be >= 7; got 5/);
+    assert.match(
+      r.stdout,
+      /Invalid stack configuration in stacks\/Pulumi\.dev\.yaml:\n\s+- cmk-storage:vaultSoftDeleteRetentionInDays must be >= 7; got 5/,
+    );
     assert.match(r.stderr, /preview failed: the program failed: Invalid stack configuration/);
     assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /, "no stack dump");
   });
 
   it("fails when the simulated Azure rejects a storage account created before its grant, with the ARM code", () => {
-    const r = runs["ungranted"]!;
+    const r = runs["ungranted"];
     assert.equal(r.code, 2, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.status, "azure-error");
     assert.equal(doc.azureErrors.length, 1);
     assert.equal(doc.azureErrors[0].code, "KeyVaultAuthenticationFailure");
     assert.equal(doc.azureErrors[0].rule, "storage-cmk-grant");
-    assert.match(doc.azureErrors[0].message, /does not depend on it.*Fix: add the grant to the account's dependsOn/);
-    assert.doesNotMatch(doc.azureErrors[0].message, /cmk-storage:(?!:)/, "the simulated Azure speaks ARM");
+    assert.match(
+      doc.azureErrors[0].message,
+      /does not depend on it.*Fix: add the grant to the account's dependsOn/,
+    );
+    assert.doesNotMatch(
+      doc.azureErrors[0].message,
+      /cmk-storage:(?!:)/,
+      "the simulated Azure speaks ARM",
+    );
     assert.match(doc.azureErrors[0].stackHint, /cmk-storage:vaultPermissionModel/);
-    assert.match(r.stderr, /preview failed: the simulated Azure rejected fixture-account \(KeyVaultAuthenticationFailure\)/);
+    assert.match(
+      r.stderr,
+      /preview failed: the simulated Azure rejected fixture-account \(KeyVaultAuthenticationFailure\)/,
+    );
   });
 
   it("fails when the stack does not exist, with a usage error", () => {
-    const r = runs["missing"]!;
+    const r = runs["missing"];
     assert.equal(r.code, 64);
-    assert.match(r.stderr, /no stack file stacks\/Pulumi\.nosuchstack\.yaml \(stacks: dev, prod, staging\)/);
+    assert.match(
+      r.stderr,
+      /no stack file stacks\/Pulumi\.nosuchstack\.yaml \(stacks: dev, prod, staging\)/,
+    );
   });
 
   it("fails when prod's key is 2048-bit, with one finding per policy on the key naming every account it encrypts", () => {
-    const r = runs["weakKey"]!;
+    const r = runs["weakKey"];
     assert.equal(r.code, 1, r.stderr);
     const doc = JSON.parse(r.stdout);
     const accounts = doc.resources
@@ -101,44 +130,78 @@ describe("offline preview CLI (child processes)", function () {
       .map((x: { name: string }) => x.name)
       .sort();
     assert.equal(accounts.length, 5, "four teams of 0.1.0 and the onboarded treasury team");
-    const violations = doc.policies.violations.map((v: { policy: string; level: string; urn: string; message: string }) => [v.policy, v.level, v.urn.split("::").pop(), v.message]);
+    const violations = doc.policies.violations.map(
+      (v: { policy: string; level: string; urn: string; message: string }) => [
+        v.policy,
+        v.level,
+        v.urn.split("::").pop(),
+        v.message,
+      ],
+    );
     assert.deepEqual(violations, [
       [
         "cmk-key-rotation-effective",
         "mandatory",
         "platform-cmk-key",
-        `Key "platform-cmk-key" of storage accounts ${accounts.slice(0, -1).map((a: string) => `"${a}"`).join(", ")} and "${accounts.at(-1)}": keySize 2048 is below the minimum RSA key size of 3072 bits.`,
+        `Key "platform-cmk-key" of storage accounts ${accounts
+          .slice(0, -1)
+          .map((a: string) => `"${a}"`)
+          .join(
+            ", ",
+          )} and "${accounts.at(-1)}": keySize 2048 is below the minimum RSA key size of 3072 bits.`,
       ],
-      ["kv-key-type-and-size", "mandatory", "platform-cmk-key", "properties.keySize 2048 is below the minimum RSA key size of 3072 bits."],
+      [
+        "kv-key-type-and-size",
+        "mandatory",
+        "platform-cmk-key",
+        "properties.keySize 2048 is below the minimum RSA key size of 3072 bits.",
+      ],
     ]);
   });
 
   it("fails when --policy-config and --policy-defaults are both given, with a usage error", () => {
-    const r = runs["bothConfigs"]!;
+    const r = runs["bothConfigs"];
     assert.equal(r.code, 64);
     assert.match(r.stderr, /--policy-config and --policy-defaults exclude each other/);
   });
 
   it("prints JSON that is identical between two runs and documents every resource and policy result", () => {
-    const a = runs["json1"]!;
-    const b = runs["json2"]!;
+    const a = runs["json1"];
+    const b = runs["json2"];
     assert.equal(a.code, 0, a.stderr);
     assert.equal(a.stdout, b.stdout);
     const doc = JSON.parse(a.stdout);
     assert.equal(doc.formatVersion, 1);
     assert.equal(doc.stack, "staging");
     assert.equal(doc.status, "ok");
-    assert.equal(doc.resources.length, 31, "25 of 0.1.0 + the onboarded insights team (component, identity, role assignment, sleep, name suffix, account)");
+    assert.equal(
+      doc.resources.length,
+      31,
+      "25 of 0.1.0 + the onboarded insights team (component, identity, role assignment, sleep, name suffix, account)",
+    );
     const urns = doc.resources.map((r: { urn: string }) => r.urn);
     assert.deepEqual(urns, [...urns].sort());
     for (const r of doc.resources) {
-      for (const k of ["urn", "type", "name", "parent", "inputs", "outputs", "dependencies", "propertyDependencies"]) assert.ok(k in r, `${r.urn} lacks ${k}`);
+      for (const k of [
+        "urn",
+        "type",
+        "name",
+        "parent",
+        "inputs",
+        "outputs",
+        "dependencies",
+        "propertyDependencies",
+      ]) {
+        assert.ok(k in r, `${r.urn} lacks ${k}`);
+      }
     }
     const account = doc.resources.find((r: { name: string }) => r.name === "payments-account");
     assert.ok(account.dependencies.some((u: string) => u.endsWith("::payments-rbac-propagation")));
     assert.ok(Array.isArray(doc.policies.enabled) && doc.policies.enabled.length > 0);
     assert.ok(Array.isArray(doc.policies.violations));
-    const wait = doc.resources.find((r: { name: string }) => r.name === "payments-rbac-propagation");
+    const wait = doc.resources.find(
+      (r: { name: string }) => r.name === "payments-rbac-propagation",
+    );
     assert.equal(wait.type, "time:index/sleep:Sleep");
     assert.equal(wait.inputs.createDuration, "60s");
   });

@@ -5,7 +5,10 @@ import { copyRepo } from "../support/repoCopy";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureBuilt, compiledPath } = require("../../scripts/compiled") as {
-  ensureBuilt(root: string, options?: { log?: (m: string) => void }): { transpiled: string[]; removed: string[]; componentsRebuilt: boolean };
+  ensureBuilt(
+    root: string,
+    options?: { log?: (m: string) => void },
+  ): { transpiled: string[]; removed: string[]; componentsRebuilt: boolean };
   compiledPath(entry: string, root: string): string;
 };
 
@@ -25,13 +28,21 @@ describe("compiled preview build (scripts/compiled.js, in a copy of the reposito
 
   it("builds every source of preview/, stacks/, policy/, bench/ and components/ on first run, and leaves the component package's build alone while it is current", () => {
     const first = ensureBuilt(dir, quiet);
-    assert.ok(first.transpiled.includes("preview/cli.ts") && first.transpiled.includes("stacks/index.ts") && first.transpiled.includes("policy/package.json"));
+    assert.ok(
+      first.transpiled.includes("preview/cli.ts") &&
+        first.transpiled.includes("stacks/index.ts") &&
+        first.transpiled.includes("policy/package.json"),
+    );
     assert.equal(first.componentsRebuilt, false);
     assert.ok(fs.existsSync(compiledPath("preview/cli", dir)));
   });
 
   it("does nothing when no source changed", () => {
-    assert.deepEqual(ensureBuilt(dir, quiet), { transpiled: [], removed: [], componentsRebuilt: false });
+    assert.deepEqual(ensureBuilt(dir, quiet), {
+      transpiled: [],
+      removed: [],
+      componentsRebuilt: false,
+    });
   });
 
   it("transpiles exactly the changed source again, so the preview never runs stale code", () => {

@@ -21,9 +21,18 @@ interface Run {
 
 function cli(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["-r", "ts-node/register/transpile-only", "preview/cli.ts", ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", "preview/cli.ts", ...args],
+      {
+        cwd: ROOT,
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" },
+      },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -49,7 +58,14 @@ function stackExport(previewJson: string, file: string): string {
   const stackUrn = `urn:pulumi:${doc.stack}::${doc.project}::pulumi:pulumi:Stack::${doc.project}-${doc.stack}`;
   const resources = [
     { urn: stackUrn, custom: false, type: "pulumi:pulumi:Stack", outputs: {} },
-    { urn: `urn:pulumi:${doc.stack}::${doc.project}::pulumi:providers:azure-native::default_3_28_0`, custom: true, id: "p1", type: "pulumi:providers:azure-native", inputs: {}, outputs: {} },
+    {
+      urn: `urn:pulumi:${doc.stack}::${doc.project}::pulumi:providers:azure-native::default_3_28_0`,
+      custom: true,
+      id: "p1",
+      type: "pulumi:providers:azure-native",
+      inputs: {},
+      outputs: {},
+    },
     ...doc.resources.map((r: Record<string, unknown>) => ({
       urn: r.urn,
       custom: r.custom,
@@ -63,13 +79,29 @@ function stackExport(previewJson: string, file: string): string {
       propertyDependencies: r.propertyDependencies,
     })),
   ];
-  fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { manifest: { time: "2026-11-01T00:00:00Z", magic: "x", version: "v3.200.0" }, resources } }, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        version: 3,
+        deployment: {
+          manifest: { time: "2026-11-01T00:00:00Z", magic: "x", version: "v3.200.0" },
+          resources,
+        },
+      },
+      null,
+      2,
+    ),
+  );
   return file;
 }
 
-const ACCOUNT = (stack: string, team: string) => `urn:pulumi:${stack}::cmk-storage::azure-cmk-storage:index:CmkStorageAccount$azure-native:storage:StorageAccount::${team}-account`;
-const KEY = (stack: string) => `urn:pulumi:${stack}::cmk-storage::azure-cmk-storage:index:ManagedKeyRotation$azure-native:keyvault:Key::platform-cmk-key`;
-const VAULT = (stack: string) => `urn:pulumi:${stack}::cmk-storage::azure-cmk-storage:index:SecureVault$azure-native:keyvault:Vault::platform-vault`;
+const ACCOUNT = (stack: string, team: string) =>
+  `urn:pulumi:${stack}::cmk-storage::azure-cmk-storage:index:CmkStorageAccount$azure-native:storage:StorageAccount::${team}-account`;
+const KEY = (stack: string) =>
+  `urn:pulumi:${stack}::cmk-storage::azure-cmk-storage:index:ManagedKeyRotation$azure-native:keyvault:Key::platform-cmk-key`;
+const VAULT = (stack: string) =>
+  `urn:pulumi:${stack}::cmk-storage::azure-cmk-storage:index:SecureVault$azure-native:keyvault:Vault::platform-vault`;
 
 interface Finding {
   kind: string;
@@ -96,42 +128,190 @@ describe("offline preview --previous (two-step, child processes)", function () {
     const firsts: [string, string[]][] = [
       ["dev", ["--stack", "dev", "--json"]],
       ["prod", ["--stack", "prod", "--json"]],
-      ["devNamedVault", ["--stack", "dev", "--json", "--stack-file", stackCopy("dev", "named-vault", (t) => t.replace("cmk-storage:vaultSku: standard", "cmk-storage:vaultSku: standard\n  cmk-storage:vaultName: kv-cmkdev-main"))]],
-            ["fixture", ["--program", "tests/preview/fixtures/lifecycle.ts", "--stack", "dev", "--policy-defaults", "--stack-file", fixtureStack("base"), "--json"]],
+      [
+        "devNamedVault",
+        [
+          "--stack",
+          "dev",
+          "--json",
+          "--stack-file",
+          stackCopy("dev", "named-vault", (t) =>
+            t.replace(
+              "cmk-storage:vaultSku: standard",
+              "cmk-storage:vaultSku: standard\n  cmk-storage:vaultName: kv-cmkdev-main",
+            ),
+          ),
+        ],
+      ],
+      [
+        "fixture",
+        [
+          "--program",
+          "tests/preview/fixtures/lifecycle.ts",
+          "--stack",
+          "dev",
+          "--policy-defaults",
+          "--stack-file",
+          fixtureStack("base"),
+          "--json",
+        ],
+      ],
     ];
     const first = await Promise.all(firsts.map(([, args]) => cli(...args)));
     firsts.forEach(([name], i) => {
-      assert.equal(first[i]!.code, 0, first[i]!.stderr);
+      assert.equal(first[i].code, 0, first[i].stderr);
       files[name] = path.join(TMP, `${name}.previous.json`);
-      fs.writeFileSync(files[name]!, first[i]!.stdout);
+      fs.writeFileSync(files[name], first[i].stdout);
     });
-    files["prodExport"] = stackExport(first[1]!.stdout, path.join(TMP, "prod.export.json"));
-    const dev = (label: string, edit: (t: string) => string, ...extra: string[]): string[] => ["--stack", "dev", "--json", "--previous", files["dev"]!, "--stack-file", stackCopy("dev", label, edit), ...extra];
-    const prod = (label: string, edit: (t: string) => string): string[] => ["--stack", "prod", "--previous", files["prod"]!, "--stack-file", stackCopy("prod", label, edit)];
-    const fixture = (variant: string): string[] => ["--program", "tests/preview/fixtures/lifecycle.ts", "--stack", "dev", "--policy-defaults", "--json", "--previous", files["fixture"]!, "--stack-file", fixtureStack(variant)];
+    files["prodExport"] = stackExport(first[1].stdout, path.join(TMP, "prod.export.json"));
+    const dev = (label: string, edit: (t: string) => string, ...extra: string[]): string[] => [
+      "--stack",
+      "dev",
+      "--json",
+      "--previous",
+      files["dev"],
+      "--stack-file",
+      stackCopy("dev", label, edit),
+      ...extra,
+    ];
+    const prod = (label: string, edit: (t: string) => string): string[] => [
+      "--stack",
+      "prod",
+      "--previous",
+      files["prod"],
+      "--stack-file",
+      stackCopy("prod", label, edit),
+    ];
+    const fixture = (variant: string): string[] => [
+      "--program",
+      "tests/preview/fixtures/lifecycle.ts",
+      "--stack",
+      "dev",
+      "--policy-defaults",
+      "--json",
+      "--previous",
+      files["fixture"],
+      "--stack-file",
+      fixtureStack(variant),
+    ];
     const removeAnalytics = (t: string) => t.replace(/^ {4}analytics: \{\}\n/m, "");
     const jobs: [string, string[]][] = [
-      ["prodSame", ["--stack", "prod", "--previous", files["prod"]!]],
-      ["prodExport", ["--stack", "prod", "--json", "--previous", files["prodExport"]!]],
-      ["devDisplayName", dev("displayname", (t) => t.replace("displayName: Ledger & Settlements", "displayName: Ledger and Settlements"))],
-      ["devNamedVaultMoved", ["--stack", "dev", "--json", "--previous", files["devNamedVault"]!, "--stack-file", stackCopy("dev", "named-vault-moved", (t) => t.replace("cmk-storage:vaultSku: standard", "cmk-storage:vaultSku: standard\n  cmk-storage:vaultName: kv-cmkdev-main").replace("resourceGroupName: rg-cmk-dev", "resourceGroupName: rg-cmk-dev2"))]],
+      ["prodSame", ["--stack", "prod", "--previous", files["prod"]]],
+      ["prodExport", ["--stack", "prod", "--json", "--previous", files["prodExport"]]],
+      [
+        "devDisplayName",
+        dev("displayname", (t) =>
+          t.replace("displayName: Ledger & Settlements", "displayName: Ledger and Settlements"),
+        ),
+      ],
+      [
+        "devNamedVaultMoved",
+        [
+          "--stack",
+          "dev",
+          "--json",
+          "--previous",
+          files["devNamedVault"],
+          "--stack-file",
+          stackCopy("dev", "named-vault-moved", (t) =>
+            t
+              .replace(
+                "cmk-storage:vaultSku: standard",
+                "cmk-storage:vaultSku: standard\n  cmk-storage:vaultName: kv-cmkdev-main",
+              )
+              .replace("resourceGroupName: rg-cmk-dev", "resourceGroupName: rg-cmk-dev2"),
+          ),
+        ],
+      ],
       ["devTeamRemoved", dev("team-removed", removeAnalytics)],
-      ["devTeamRemovedAllowed", dev("team-removed-allowed", removeAnalytics, "--allow-data-loss", ACCOUNT("dev", "analytics"))],
-      ["devTeamRenamed", dev("team-renamed", (t) => t.replace(/^ {4}payments: \{\}$/m, "    payers: {}"))],
-      ["devNamePrefix", dev("nameprefix", (t) => t.replace("namePrefix: cmkdev", "namePrefix: cmkdv"))],
-      ["devResourceGroup", dev("rg", (t) => t.replace("resourceGroupName: rg-cmk-dev", "resourceGroupName: rg-cmk-dev2"))],
-      ["devLocation", [...dev("location", (t) => t.replace("cmk-storage:location: westeurope", "cmk-storage:location: northeurope")), "--report", report]],
+      [
+        "devTeamRemovedAllowed",
+        dev(
+          "team-removed-allowed",
+          removeAnalytics,
+          "--allow-data-loss",
+          ACCOUNT("dev", "analytics"),
+        ),
+      ],
+      [
+        "devTeamRenamed",
+        dev("team-renamed", (t) => t.replace(/^ {4}payments: \{\}$/m, "    payers: {}")),
+      ],
+      [
+        "devNamePrefix",
+        dev("nameprefix", (t) => t.replace("namePrefix: cmkdev", "namePrefix: cmkdv")),
+      ],
+      [
+        "devResourceGroup",
+        dev("rg", (t) =>
+          t.replace("resourceGroupName: rg-cmk-dev", "resourceGroupName: rg-cmk-dev2"),
+        ),
+      ],
+      [
+        "devLocation",
+        [
+          ...dev("location", (t) =>
+            t.replace("cmk-storage:location: westeurope", "cmk-storage:location: northeurope"),
+          ),
+          "--report",
+          report,
+        ],
+      ],
       ["devKeySize", dev("keysize", (t) => t.replace("keySize: 3072", "keySize: 4096"))],
-      ["devKeyDisabled", dev("keydisabled", (t) => t.replace("cmk-storage:keyProtect: false", "cmk-storage:keyProtect: false\n  cmk-storage:keyEnabled: false"))],
-      ["devRbac", dev("rbac", (t) => t.replace("vaultPermissionModel: accessPolicy", "vaultPermissionModel: rbac"))],
-      ["devRevokedFirstRun", ["--stack", "dev", "--stack-file", stackCopy("dev", "revoked-first", (t) => t.replace("cmk-storage:keyProtect: false", "cmk-storage:keyProtect: false\n  cmk-storage:keyEnabled: false"))]],
+      [
+        "devKeyDisabled",
+        dev("keydisabled", (t) =>
+          t.replace(
+            "cmk-storage:keyProtect: false",
+            "cmk-storage:keyProtect: false\n  cmk-storage:keyEnabled: false",
+          ),
+        ),
+      ],
+      [
+        "devRbac",
+        dev("rbac", (t) =>
+          t.replace("vaultPermissionModel: accessPolicy", "vaultPermissionModel: rbac"),
+        ),
+      ],
+      [
+        "devRevokedFirstRun",
+        [
+          "--stack",
+          "dev",
+          "--stack-file",
+          stackCopy("dev", "revoked-first", (t) =>
+            t.replace(
+              "cmk-storage:keyProtect: false",
+              "cmk-storage:keyProtect: false\n  cmk-storage:keyEnabled: false",
+            ),
+          ),
+        ],
+      ],
       ["prodKeyType", prod("keytype", (t) => t.replace("keyType: RSA-HSM", "keyType: RSA"))],
       ["fixtureIdentitySwapped", fixture("identity-swapped")],
       ["fixtureAlias", fixture("renamed-with-alias")],
       ["badPrevious", ["--stack", "dev", "--previous", path.join(ROOT, "package.json")]],
-      ["otherStack", ["--stack", "staging", "--previous", files["prod"]!]],
-      ["allowWithoutPrevious", ["--stack", "dev", "--allow-data-loss", ACCOUNT("dev", "analytics")]],
-      ["invalidConfig", ["--stack", "dev", "--json", "--previous", files["dev"]!, "--stack-file", stackCopy("dev", "invalid", (t) => t.replace("keyRotateAfter: P30D", "keyRotateAfter: P3D").replace("cmk-storage:location: westeurope", "cmk-storage:location: westeurpoe"))]],
+      ["otherStack", ["--stack", "staging", "--previous", files["prod"]]],
+      [
+        "allowWithoutPrevious",
+        ["--stack", "dev", "--allow-data-loss", ACCOUNT("dev", "analytics")],
+      ],
+      [
+        "invalidConfig",
+        [
+          "--stack",
+          "dev",
+          "--json",
+          "--previous",
+          files["dev"],
+          "--stack-file",
+          stackCopy("dev", "invalid", (t) =>
+            t
+              .replace("keyRotateAfter: P30D", "keyRotateAfter: P3D")
+              .replace("cmk-storage:location: westeurope", "cmk-storage:location: westeurpoe"),
+          ),
+        ],
+      ],
     ];
     for (let i = 0; i < jobs.length; i += 4) {
       const batch = jobs.slice(i, i + 4);
@@ -142,22 +322,42 @@ describe("offline preview --previous (two-step, child processes)", function () {
 
   after(() => fs.rmSync(TMP, { recursive: true, force: true }));
 
-  const doc = (name: string): { status: string; changes: Change[]; dataLoss: Finding[]; resources: unknown[]; programErrors: string[]; summary: Record<string, number | null> } => JSON.parse(runs[name]!.stdout);
-  const findings = (name: string, kind?: string): Finding[] => doc(name).dataLoss.filter((f) => kind === undefined || f.kind === kind);
-  const op = (name: string, urn: string): string | undefined => doc(name).changes.find((c) => c.urn === urn)?.op;
+  const doc = (
+    name: string,
+  ): {
+    status: string;
+    changes: Change[];
+    dataLoss: Finding[];
+    resources: unknown[];
+    programErrors: string[];
+    summary: Record<string, number | null>;
+  } => JSON.parse(runs[name].stdout);
+  const findings = (name: string, kind?: string): Finding[] =>
+    doc(name).dataLoss.filter((f) => kind === undefined || f.kind === kind);
+  const op = (name: string, urn: string): string | undefined =>
+    doc(name).changes.find((c) => c.urn === urn)?.op;
 
   it("shows every prod resource as same against a --json output of prod, with exit code 0", () => {
-    const r = runs["prodSame"]!;
+    const r = runs["prodSame"];
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Changes against .*prod\.previous\.json \(preview-json\):\n\s+none: all 33 resources unchanged/);
-    assert.match(r.stdout, /Summary: PASS: 33 resources .*against the earlier preview: 0 to create, 0 to update, 0 to replace, 0 to delete, 33 unchanged/);
-    const marks = r.stdout.split("\n").filter((l) => /(├─|└─)/.test(l)).map((l) => l.slice(0, 4));
+    assert.match(
+      r.stdout,
+      /Changes against .*prod\.previous\.json \(preview-json\):\n\s+none: all 33 resources unchanged/,
+    );
+    assert.match(
+      r.stdout,
+      /Summary: PASS: 33 resources .*against the earlier preview: 0 to create, 0 to update, 0 to replace, 0 to delete, 33 unchanged/,
+    );
+    const marks = r.stdout
+      .split("\n")
+      .filter((l) => /(├─|└─)/.test(l))
+      .map((l) => l.slice(0, 4));
     assert.equal(marks.length, 33);
     assert.deepEqual([...new Set(marks)], ["    "], "no + ~ +- - marks");
   });
 
   it("reads a pulumi stack export (deployment version 3), skipping the stack and provider resources", () => {
-    const r = runs["prodExport"]!;
+    const r = runs["prodExport"];
     assert.equal(r.code, 0, r.stderr);
     const d = doc("prodExport");
     assert.equal(d.changes.length, 33);
@@ -166,7 +366,7 @@ describe("offline preview --previous (two-step, child processes)", function () {
   });
 
   it("shows a display-name change as an in-place update of the team's tagged resources (identity, account, key rotation), with exit code 0", () => {
-    const r = runs["devDisplayName"]!;
+    const r = runs["devDisplayName"];
     assert.equal(r.code, 0, r.stderr);
     const changed = doc("devDisplayName").changes.filter((c) => c.op !== "same");
     assert.deepEqual(changed.map((c) => [c.op, c.urn.split("::").pop(), c.cause]).sort(), [
@@ -177,158 +377,280 @@ describe("offline preview --previous (two-step, child processes)", function () {
   });
 
   it("fails when a team is removed: the account is deleted (stateful-deleted), naming the resource, the cause and the safe way", () => {
-    const r = runs["devTeamRemoved"]!;
+    const r = runs["devTeamRemoved"];
     assert.equal(r.code, 4, r.stderr);
     const [f, ...rest] = findings("devTeamRemoved");
     assert.deepEqual(rest, []);
-    assert.equal(f!.kind, "stateful-deleted");
-    assert.equal(f!.urn, ACCOUNT("dev", "analytics"));
-    assert.match(f!.message, /storage account cmkdevanalytics\w{6} \(urn:.*::analytics-account\) would be deleted: no longer registered by the program.*every blob, file, queue and table in it is deleted\. It is not protected, so `pulumi up` will do it/);
-    assert.match(f!.safeWay, /decommissioned: true/);
+    assert.equal(f.kind, "stateful-deleted");
+    assert.equal(f.urn, ACCOUNT("dev", "analytics"));
+    assert.match(
+      f.message,
+      /storage account cmkdevanalytics\w{6} \(urn:.*::analytics-account\) would be deleted: no longer registered by the program.*every blob, file, queue and table in it is deleted\. It is not protected, so `pulumi up` will do it/,
+    );
+    assert.match(f.safeWay, /decommissioned: true/);
     assert.equal(op("devTeamRemoved", ACCOUNT("dev", "analytics")), "delete");
-    assert.match(r.stderr, /preview failed: data loss against .*: analytics-account \(stateful-deleted\); acknowledge each with --allow-data-loss <urn>/);
+    assert.match(
+      r.stderr,
+      /preview failed: data loss against .*: analytics-account \(stateful-deleted\); acknowledge each with --allow-data-loss <urn>/,
+    );
   });
 
   it("passes a team removal acknowledged with --allow-data-loss for that account, marking the finding acknowledged", () => {
-    const r = runs["devTeamRemovedAllowed"]!;
+    const r = runs["devTeamRemovedAllowed"];
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(findings("devTeamRemovedAllowed").map((f) => [f.kind, f.acknowledged]), [["stateful-deleted", true]]);
+    assert.deepEqual(
+      findings("devTeamRemovedAllowed").map((f) => [f.kind, f.acknowledged]),
+      [["stateful-deleted", true]],
+    );
     assert.equal(doc("devTeamRemovedAllowed").summary.dataLoss, 0);
   });
 
   it("fails when a team id is renamed: the old account is deleted and a new one created", () => {
-    const r = runs["devTeamRenamed"]!;
+    const r = runs["devTeamRenamed"];
     assert.equal(r.code, 4);
     assert.equal(op("devTeamRenamed", ACCOUNT("dev", "payments")), "delete");
     assert.equal(op("devTeamRenamed", ACCOUNT("dev", "payers")), "create");
-    assert.deepEqual(findings("devTeamRenamed").map((f) => [f.kind, f.urn]), [["stateful-deleted", ACCOUNT("dev", "payments")]]);
+    assert.deepEqual(
+      findings("devTeamRenamed").map((f) => [f.kind, f.urn]),
+      [["stateful-deleted", ACCOUNT("dev", "payments")]],
+    );
   });
 
   it("fails when namePrefix changes: accounts, key and vault are replaced (stateful-replaced) with the create-only name as the cause", () => {
-    const r = runs["devNamePrefix"]!;
+    const r = runs["devNamePrefix"];
     assert.equal(r.code, 4);
     const replaced = findings("devNamePrefix", "stateful-replaced");
-    assert.deepEqual(replaced.map((f) => f.urn).sort(), [ACCOUNT("dev", "analytics"), ACCOUNT("dev", "ledger"), ACCOUNT("dev", "payments"), KEY("dev"), VAULT("dev")].sort());
+    assert.deepEqual(
+      replaced.map((f) => f.urn).sort(),
+      [
+        ACCOUNT("dev", "analytics"),
+        ACCOUNT("dev", "ledger"),
+        ACCOUNT("dev", "payments"),
+        KEY("dev"),
+        VAULT("dev"),
+      ].sort(),
+    );
     const payments = replaced.find((f) => f.urn === ACCOUNT("dev", "payments"))!;
-    assert.match(payments.message, /would be replaced: accountName changed \(create-only: "cmkdevpayments\w{6}" → "cmkdvpayments\w{6}"\) \[create-only per pulumi\/pulumi-azure-native/);
-    assert.equal(op("devNamePrefix", "urn:pulumi:dev::cmk-storage::azure-cmk-storage:index:CmkStorageAccount$random:index/randomString:RandomString::payments-name-suffix"), "same", "the suffix survives; the prefix renames the account");
+    assert.match(
+      payments.message,
+      /would be replaced: accountName changed \(create-only: "cmkdevpayments\w{6}" → "cmkdvpayments\w{6}"\) \[create-only per pulumi\/pulumi-azure-native/,
+    );
+    assert.equal(
+      op(
+        "devNamePrefix",
+        "urn:pulumi:dev::cmk-storage::azure-cmk-storage:index:CmkStorageAccount$random:index/randomString:RandomString::payments-name-suffix",
+      ),
+      "same",
+      "the suffix survives; the prefix renames the account",
+    );
   });
 
   it("fails when resourceGroupName changes: every account is replaced", () => {
-    assert.equal(runs["devResourceGroup"]!.code, 4);
+    assert.equal(runs["devResourceGroup"].code, 4);
     const urns = findings("devResourceGroup", "stateful-replaced").map((f) => f.urn);
-    for (const team of ["analytics", "ledger", "payments"]) assert.ok(urns.includes(ACCOUNT("dev", team)), team);
+    for (const team of ["analytics", "ledger", "payments"]) {
+      assert.ok(urns.includes(ACCOUNT("dev", team)), team);
+    }
   });
 
   it("fails when a vault with an explicit name is replaced, saying the new one collides with the soft-deleted one (VaultAlreadyExists)", () => {
-    assert.equal(runs["devNamedVaultMoved"]!.code, 4);
-    const f = findings("devNamedVaultMoved", "stateful-replaced").find((x) => x.urn === VAULT("dev"))!;
-    assert.match(f.message, /key vault kv-cmkdev-main .* would be replaced: resourceGroupName changed .*The new vault cannot even be created: the deleted vault keeps the name kv-cmkdev-main while it is soft-deleted \(7 days, purge-protected\), so ARM answers VaultAlreadyExists\./);
-    assert.deepEqual(findings("devNamedVaultMoved", "encryption-identity-removed"), [], "replaced accounts are reported as replaced, not as remaining");
+    assert.equal(runs["devNamedVaultMoved"].code, 4);
+    const f = findings("devNamedVaultMoved", "stateful-replaced").find(
+      (x) => x.urn === VAULT("dev"),
+    )!;
+    assert.match(
+      f.message,
+      /key vault kv-cmkdev-main .* would be replaced: resourceGroupName changed .*The new vault cannot even be created: the deleted vault keeps the name kv-cmkdev-main while it is soft-deleted \(7 days, purge-protected\), so ARM answers VaultAlreadyExists\./,
+    );
+    assert.deepEqual(
+      findings("devNamedVaultMoved", "encryption-identity-removed"),
+      [],
+      "replaced accounts are reported as replaced, not as remaining",
+    );
   });
 
   it("fails when the location changes, with a location-change finding per account and the vault and the migration path", () => {
-    const r = runs["devLocation"]!;
+    const r = runs["devLocation"];
     assert.equal(r.code, 4);
     const loc = findings("devLocation", "location-change");
-    assert.deepEqual(loc.map((f) => f.urn).sort(), [ACCOUNT("dev", "analytics"), ACCOUNT("dev", "ledger"), ACCOUNT("dev", "payments"), VAULT("dev")].sort());
-    assert.match(loc.find((f) => f.urn === ACCOUNT("dev", "payments"))!.message, /location changes from "westeurope" to "northeurope"\. Azure cannot move it; the replacement is a new, empty resource/);
-    assert.match(loc[0]!.safeWay, /README "Changing location or key type"/);
+    assert.deepEqual(
+      loc.map((f) => f.urn).sort(),
+      [
+        ACCOUNT("dev", "analytics"),
+        ACCOUNT("dev", "ledger"),
+        ACCOUNT("dev", "payments"),
+        VAULT("dev"),
+      ].sort(),
+    );
+    assert.match(
+      loc.find((f) => f.urn === ACCOUNT("dev", "payments"))!.message,
+      /location changes from "westeurope" to "northeurope"\. Azure cannot move it; the replacement is a new, empty resource/,
+    );
+    assert.match(loc[0].safeWay, /README "Changing location or key type"/);
   });
 
   it("writes the changes and the data-loss findings into the Markdown report", () => {
     const text = fs.readFileSync(report, "utf8");
     assert.match(text, /## Changes against `.*dev\.previous\.json`/);
-    assert.match(text, /\| `\+-` replace \| payments-account \| `azure-native:storage:StorageAccount` \| location changed/);
+    assert.match(
+      text,
+      /\| `\+-` replace \| payments-account \| `azure-native:storage:StorageAccount` \| location changed/,
+    );
     assert.match(text, /## Data loss\n\n- \*\*DATA LOSS\*\* `location-change`/);
   });
 
   it("fails when the key size changes: key-type-change and key-removed-in-use name the key and the accounts it encrypts", () => {
-    const r = runs["devKeySize"]!;
+    const r = runs["devKeySize"];
     assert.equal(r.code, 4);
     const [typeChange] = findings("devKeySize", "key-type-change");
-    assert.equal(typeChange!.urn, KEY("dev"));
-    assert.match(typeChange!.message, /properties\.keySize changed \(create-only: 3072 → 4096\)\. Key Vault cannot change the type or size of an existing key/);
+    assert.equal(typeChange.urn, KEY("dev"));
+    assert.match(
+      typeChange.message,
+      /properties\.keySize changed \(create-only: 3072 → 4096\)\. Key Vault cannot change the type or size of an existing key/,
+    );
     const [inUse] = findings("devKeySize", "key-removed-in-use");
-    assert.match(inUse!.message, /key cmkdev-storage-cmk in vault cmkdev-kv-\w+ .* would be replaced while cmkdevanalytics\w+ \(analytics-account\), cmkdevledger\w+ \(ledger-account\), cmkdevpayments\w+ \(payments-account\) still use it/);
+    assert.match(
+      inUse.message,
+      /key cmkdev-storage-cmk in vault cmkdev-kv-\w+ .* would be replaced while cmkdevanalytics\w+ \(analytics-account\), cmkdevledger\w+ \(ledger-account\), cmkdevpayments\w+ \(payments-account\) still use it/,
+    );
   });
 
   it("fails when prod's key type changes, in the text view with the +- mark on the key", () => {
-    const r = runs["prodKeyType"]!;
+    const r = runs["prodKeyType"];
     assert.equal(r.code, 4);
-    assert.match(r.stdout, /^ \+- .*└─ azure-native:keyvault:Key\s+platform-cmk-key \(cmkprd-storage-cmk\)\s+\[replace: properties\.kty changed \(create-only: "RSA-HSM" → "RSA"\)\]/m);
-    assert.match(r.stdout, /\[DATA LOSS\]\s+key-type-change: key cmkprd-storage-cmk .*It is protected in the earlier deployment, so `pulumi up` will refuse/);
+    assert.match(
+      r.stdout,
+      /^ \+- .*└─ azure-native:keyvault:Key\s+platform-cmk-key \(cmkprd-storage-cmk\)\s+\[replace: properties\.kty changed \(create-only: "RSA-HSM" → "RSA"\)\]/m,
+    );
+    assert.match(
+      r.stdout,
+      /\[DATA LOSS\]\s+key-type-change: key cmkprd-storage-cmk .*It is protected in the earlier deployment, so `pulumi up` will refuse/,
+    );
   });
 
   it("fails when the key is disabled, stating plainly which accounts become unreadable (revocation)", () => {
-    assert.equal(runs["devKeyDisabled"]!.code, 4);
+    assert.equal(runs["devKeyDisabled"].code, 4);
     const [f] = findings("devKeyDisabled", "key-disabled-in-use");
-    assert.equal(f!.urn, KEY("dev"));
-    assert.match(f!.message, /^Revocation: key cmkdev-storage-cmk in vault cmkdev-kv-\w+ .* is disabled \(cmk-storage:keyEnabled: false\)\. These accounts become unreadable \(HTTP 403 on every data operation\) until it is enabled again: cmkdevanalytics\w+ \(analytics-account\), cmkdevledger\w+ \(ledger-account\), cmkdevpayments\w+ \(payments-account\)\.$/);
+    assert.equal(f.urn, KEY("dev"));
+    assert.match(
+      f.message,
+      /^Revocation: key cmkdev-storage-cmk in vault cmkdev-kv-\w+ .* is disabled \(cmk-storage:keyEnabled: false\)\. These accounts become unreadable \(HTTP 403 on every data operation\) until it is enabled again: cmkdevanalytics\w+ \(analytics-account\), cmkdevledger\w+ \(ledger-account\), cmkdevpayments\w+ \(payments-account\)\.$/,
+    );
   });
 
   it("states a revocation plainly without --previous too: the security summary names the unreadable accounts", () => {
-    const r = runs["devRevokedFirstRun"]!;
+    const r = runs["devRevokedFirstRun"];
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /REVOKED: key cmkdev-storage-cmk is disabled; these accounts are unreadable \(HTTP 403\) until it is enabled again: cmkdevanalytics\w{6}, cmkdevledger\w{6}, cmkdevpayments\w{6}\n/);
+    assert.match(
+      r.stdout,
+      /REVOKED: key cmkdev-storage-cmk is disabled; these accounts are unreadable \(HTTP 403\) until it is enabled again: cmkdevanalytics\w{6}, cmkdevledger\w{6}, cmkdevpayments\w{6}\n/,
+    );
   });
 
   it("fails when the permission model switches to rbac: permission-model-switch on the vault and key-grant-removed per account", () => {
-    assert.equal(runs["devRbac"]!.code, 4);
+    assert.equal(runs["devRbac"].code, 4);
     const [sw] = findings("devRbac", "permission-model-switch");
-    assert.equal(sw!.urn, VAULT("dev"));
-    assert.match(sw!.message, /switches its permission model from access policies to RBAC: the access-policy grants stop applying the moment the vault is updated, while the new role assignments take up to 10 minutes to propagate/);
-    assert.match(sw!.safeWay, /three steps/);
-    assert.deepEqual(findings("devRbac", "key-grant-removed").map((f) => f.urn).sort(), [ACCOUNT("dev", "analytics"), ACCOUNT("dev", "ledger"), ACCOUNT("dev", "payments")].sort());
+    assert.equal(sw.urn, VAULT("dev"));
+    assert.match(
+      sw.message,
+      /switches its permission model from access policies to RBAC: the access-policy grants stop applying the moment the vault is updated, while the new role assignments take up to 10 minutes to propagate/,
+    );
+    assert.match(sw.safeWay, /three steps/);
+    assert.deepEqual(
+      findings("devRbac", "key-grant-removed")
+        .map((f) => f.urn)
+        .sort(),
+      [ACCOUNT("dev", "analytics"), ACCOUNT("dev", "ledger"), ACCOUNT("dev", "payments")].sort(),
+    );
   });
 
   it("fails when an account's encryption identity and its grant are replaced by new ones in one change (encryption-identity-removed, key-grant-removed)", () => {
-    const r = runs["fixtureIdentitySwapped"]!;
+    const r = runs["fixtureIdentitySwapped"];
     assert.equal(r.code, 4, r.stderr);
-    assert.deepEqual(findings("fixtureIdentitySwapped").map((f) => f.kind).sort(), ["encryption-identity-removed", "key-grant-removed"]);
+    assert.deepEqual(
+      findings("fixtureIdentitySwapped")
+        .map((f) => f.kind)
+        .sort(),
+      ["encryption-identity-removed", "key-grant-removed"],
+    );
     const [f] = findings("fixtureIdentitySwapped", "encryption-identity-removed");
-    assert.match(f!.message, /storage account stfixtureapp01 \(urn:.*::app-account\) stays, but its encryption identity app-identity would be deleted/);
-    assert.equal(op("fixtureIdentitySwapped", "urn:pulumi:dev::cmk-storage::azure-native:storage:StorageAccount::app-account"), "update");
+    assert.match(
+      f.message,
+      /storage account stfixtureapp01 \(urn:.*::app-account\) stays, but its encryption identity app-identity would be deleted/,
+    );
+    assert.equal(
+      op(
+        "fixtureIdentitySwapped",
+        "urn:pulumi:dev::cmk-storage::azure-native:storage:StorageAccount::app-account",
+      ),
+      "update",
+    );
   });
 
   it("matches a renamed resource through its alias: same, not delete and create", () => {
-    const r = runs["fixtureAlias"]!;
+    const r = runs["fixtureAlias"];
     assert.equal(r.code, 0, r.stderr);
     const c = doc("fixtureAlias").changes.find((x) => x.urn.endsWith("::app-storage"))!;
-    assert.deepEqual([c.op, c.previousUrn], ["same", "urn:pulumi:dev::cmk-storage::azure-native:storage:StorageAccount::app-account"]);
+    assert.deepEqual(
+      [c.op, c.previousUrn],
+      ["same", "urn:pulumi:dev::cmk-storage::azure-native:storage:StorageAccount::app-account"],
+    );
     assert.equal(doc("fixtureAlias").changes.filter((x) => x.op !== "same").length, 0);
   });
 
   it("fails when --previous is neither a preview document nor a stack export, with a usage error", () => {
-    const r = runs["badPrevious"]!;
+    const r = runs["badPrevious"];
     assert.equal(r.code, 64);
-    assert.match(r.stderr, /neither a preview --json document \(formatVersion 1\) nor a pulumi stack export \(version 3\)/);
+    assert.match(
+      r.stderr,
+      /neither a preview --json document \(formatVersion 1\) nor a pulumi stack export \(version 3\)/,
+    );
   });
 
   it("fails when --previous is a deployment of another stack, with a usage error", () => {
-    assert.equal(runs["otherStack"]!.code, 64);
-    assert.match(runs["otherStack"]!.stderr, /--previous .*prod\.previous\.json is a deployment of stack prod, not of staging/);
+    assert.equal(runs["otherStack"].code, 64);
+    assert.match(
+      runs["otherStack"].stderr,
+      /--previous .*prod\.previous\.json is a deployment of stack prod, not of staging/,
+    );
   });
 
   it("fails when --allow-data-loss is given without --previous, with a usage error", () => {
-    assert.equal(runs["allowWithoutPrevious"]!.code, 64);
-    assert.match(runs["allowWithoutPrevious"]!.stderr, /--allow-data-loss needs --previous/);
+    assert.equal(runs["allowWithoutPrevious"].code, 64);
+    assert.match(runs["allowWithoutPrevious"].stderr, /--allow-data-loss needs --previous/);
   });
 
   it("fails when the stack config is invalid, registering nothing, naming the stack file and the keys", () => {
-    const r = runs["invalidConfig"]!;
+    const r = runs["invalidConfig"];
     assert.equal(r.code, 3);
     const d = doc("invalidConfig");
     assert.deepEqual(d.resources, []);
     assert.equal(d.changes, null);
-    assert.match(d.programErrors[0]!, /^Invalid stack configuration in stacks\/Pulumi\.dev\.yaml:\n/);
-    assert.match(d.programErrors[0]!, /cmk-storage:location must be an Azure region name .*did you mean "westeurope"\?/);
-    assert.match(d.programErrors[0]!, /cmk-storage:keyRotateAfter must be at least P7D/);
+    assert.match(
+      d.programErrors[0],
+      /^Invalid stack configuration in stacks\/Pulumi\.dev\.yaml:\n/,
+    );
+    assert.match(
+      d.programErrors[0],
+      /cmk-storage:location must be an Azure region name .*did you mean "westeurope"\?/,
+    );
+    assert.match(d.programErrors[0], /cmk-storage:keyRotateAfter must be at least P7D/);
   });
 
   it("has a two-step test for every finding kind", () => {
-    const seen = new Set(Object.keys(runs).flatMap((name) => (runs[name]!.stdout.startsWith("{") ? (JSON.parse(runs[name]!.stdout).dataLoss ?? []).map((f: Finding) => f.kind) : [])));
-    for (const name of ["prodKeyType"]) for (const m of runs[name]!.stdout.matchAll(/\[DATA LOSS\]\s+([a-z-]+):/g)) seen.add(m[1]!);
-    assert.deepEqual(Object.keys(FINDING_KINDS).filter((k) => !seen.has(k)), []);
+    const seen = new Set(
+      Object.keys(runs).flatMap((name) =>
+        runs[name].stdout.startsWith("{")
+          ? (JSON.parse(runs[name].stdout).dataLoss ?? []).map((f: Finding) => f.kind)
+          : [],
+      ),
+    );
+    for (const name of ["prodKeyType"]) {
+      for (const m of runs[name].stdout.matchAll(/\[DATA LOSS\]\s+([a-z-]+):/g)) seen.add(m[1]);
+    }
+    assert.deepEqual(
+      Object.keys(FINDING_KINDS).filter((k) => !seen.has(k)),
+      [],
+    );
   });
 });

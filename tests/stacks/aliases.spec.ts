@@ -20,7 +20,9 @@ interface Registered {
   protect: boolean;
   retainOnDelete: boolean;
 }
-const RELEASE_0_1_0 = JSON.parse(readFileSync(path.join(REPO, "tests/fixtures/release-0.1.0-stacks.json"), "utf8")) as Record<string, Registered[]>;
+const RELEASE_0_1_0 = JSON.parse(
+  readFileSync(path.join(REPO, "tests/fixtures/release-0.1.0-stacks.json"), "utf8"),
+) as Record<string, Registered[]>;
 
 /**
  * Resources of 0.1.0 that 0.2.0 deliberately does not keep: the RBAC propagation wait was a dynamic resource and is a
@@ -30,12 +32,22 @@ const RETIRED = /pulumi-nodejs:dynamic\/cmk:RbacPropagationWait::/;
 
 /** The team ids of a 0.1.0 stack: the names of its CmkStorageAccount components. */
 function releasedTeams(stack: string): string[] {
-  return RELEASE_0_1_0[stack]!.map((r) => /::cmk:storage:CmkStorageAccount::(\w+)$/.exec(r.urn)?.[1]).filter((t): t is string => t !== undefined);
+  return RELEASE_0_1_0[stack]
+    .map((r) => /::cmk:storage:CmkStorageAccount::(\w+)$/.exec(r.urn)?.[1])
+    .filter((t): t is string => t !== undefined);
 }
 
 /** Whether a resource is a CmkStorageAccount component named by one of `teams`, or a descendant of one. */
-function belongsToTeam(r: RecordedResource, teams: ReadonlySet<string>, byUrn: ReadonlyMap<string, RecordedResource>): boolean {
-  for (let at: RecordedResource | undefined = r; at; at = at.parent ? byUrn.get(at.parent) : undefined) {
+function belongsToTeam(
+  r: RecordedResource,
+  teams: ReadonlySet<string>,
+  byUrn: ReadonlyMap<string, RecordedResource>,
+): boolean {
+  for (
+    let at: RecordedResource | undefined = r;
+    at;
+    at = at.parent ? byUrn.get(at.parent) : undefined
+  ) {
     if (at.type === TYPES.CmkStorageAccount && teams.has(at.name)) return true;
   }
   return false;
@@ -46,12 +58,16 @@ function belongsToTeam(r: RecordedResource, teams: ReadonlySet<string>, byUrn: R
  * onto exactly one new resource with the same inputs and protection, and nothing may be new except the replacements
  * of retired resources and the resources of teams onboarded after 0.1.0 (`newTeams`).
  */
-async function compareWithRelease(stack: string, raw: Record<string, string>, newTeams: readonly string[]): Promise<void> {
+async function compareWithRelease(
+  stack: string,
+  raw: Record<string, string>,
+  newTeams: readonly string[],
+): Promise<void> {
   recorder.reset();
   deployCmkPlatform(parseStackConfig(raw, "cmk-storage", `stacks/Pulumi.${stack}.yaml`));
   const now = await settled();
   const answers = urnsAnsweredTo(now);
-  const old = RELEASE_0_1_0[stack]!;
+  const old = RELEASE_0_1_0[stack];
   assert.ok(old.length > 10, "the fixture holds the stack");
   const unmatched: string[] = [];
   const changed: string[] = [];
@@ -62,7 +78,7 @@ async function compareWithRelease(stack: string, raw: Record<string, string>, ne
       unmatched.push(`${before.urn} → ${claimants.length} resources`);
       continue;
     }
-    const after = claimants[0]!;
+    const after = claimants[0];
     // Same inputs and protection: the engine sees no diff, so nothing is updated, let alone replaced.
     try {
       assert.deepEqual(
@@ -82,11 +98,23 @@ async function compareWithRelease(stack: string, raw: Record<string, string>, ne
   const created = now.filter((r) => ![...answers.get(r.urn)!].some((u) => oldUrns.has(u)));
   const createdOutsideNewTeams = created.filter((r) => !belongsToTeam(r, onboarded, byUrn));
   const retired = old.filter((o) => RETIRED.test(o.urn)).length;
-  assert.deepEqual(createdOutsideNewTeams.map((r) => `${r.type}::${r.name}`).filter((c) => !c.startsWith("time:index/sleep:Sleep::")), []);
-  assert.equal(createdOutsideNewTeams.length, retired, "one time:Sleep per retired RbacPropagationWait");
+  assert.deepEqual(
+    createdOutsideNewTeams
+      .map((r) => `${r.type}::${r.name}`)
+      .filter((c) => !c.startsWith("time:index/sleep:Sleep::")),
+    [],
+  );
+  assert.equal(
+    createdOutsideNewTeams.length,
+    retired,
+    "one time:Sleep per retired RbacPropagationWait",
+  );
   if (onboarded.size > 0) {
     assert.deepEqual(
-      created.filter((r) => r.type === TYPES.CmkStorageAccount).map((r) => r.name).sort(),
+      created
+        .filter((r) => r.type === TYPES.CmkStorageAccount)
+        .map((r) => r.name)
+        .sort(),
       [...onboarded].sort(),
       "each onboarded team is one new CmkStorageAccount",
     );
@@ -99,14 +127,26 @@ describe("upgrading from 0.1.0 keeps every resource (aliases)", () => {
       const raw = rawStackConfig(stack);
       const released = releasedTeams(stack);
       const current = Object.keys(JSON.parse(raw.teams ?? "{}") as object);
-      assert.deepEqual(current.filter((t) => released.includes(t)).sort(), [...released].sort(), "the stack file keeps every 0.1.0 team");
+      assert.deepEqual(
+        current.filter((t) => released.includes(t)).sort(),
+        [...released].sort(),
+        "the stack file keeps every 0.1.0 team",
+      );
       // Teams onboarded since 0.1.0 (with overrides, in the map form) are new by design; nothing else may be.
-      await compareWithRelease(stack, raw, current.filter((t) => !released.includes(t)));
+      await compareWithRelease(
+        stack,
+        raw,
+        current.filter((t) => !released.includes(t)),
+      );
     });
 
     it(`${stack}: the older list form cmk-storage:accounts of 0.1.0 still builds exactly the 0.1.0 resources`, async () => {
       const { teams: _mapForm, ...raw } = rawStackConfig(stack);
-      await compareWithRelease(stack, { ...raw, accounts: JSON.stringify(releasedTeams(stack)) }, []);
+      await compareWithRelease(
+        stack,
+        { ...raw, accounts: JSON.stringify(releasedTeams(stack)) },
+        [],
+      );
     });
   }
 });

@@ -12,9 +12,17 @@ function countByType(): Record<string, number> {
 
 async function build(stack: string) {
   recorder.reset();
-  const settings = parseStackConfig(rawStackConfig(stack), "cmk-storage", `stacks/Pulumi.${stack}.yaml`);
+  const settings = parseStackConfig(
+    rawStackConfig(stack),
+    "cmk-storage",
+    `stacks/Pulumi.${stack}.yaml`,
+  );
   const out = deployCmkPlatform(settings);
-  await Promise.all([promiseOf(out.vaultUri), promiseOf(out.keyUri), ...Object.values(out.accounts).map((a) => promiseOf(a.accountId))]);
+  await Promise.all([
+    promiseOf(out.vaultUri),
+    promiseOf(out.keyUri),
+    ...Object.values(out.accounts).map((a) => promiseOf(a.accountId)),
+  ]);
   await settled();
   return { settings, out };
 }
@@ -40,13 +48,23 @@ describe("stacks build the expected graph", () => {
       "azure-native:authorization:RoleAssignment": 2,
       "time:index/sleep:Sleep": 1,
     });
-    const key = byType("azure-native:keyvault:Key")[0]!;
-    assert.deepEqual([key.inputs.properties.kty, key.inputs.properties.keySize, key.protect], ["RSA", 3072, false]);
-    assert.equal(byType("azure-native:keyvault:Vault")[0]!.inputs.properties.softDeleteRetentionInDays, 7);
+    const key = byType("azure-native:keyvault:Key")[0];
+    assert.deepEqual(
+      [key.inputs.properties.kty, key.inputs.properties.keySize, key.protect],
+      ["RSA", 3072, false],
+    );
+    assert.equal(
+      byType("azure-native:keyvault:Vault")[0].inputs.properties.softDeleteRetentionInDays,
+      7,
+    );
     assert.deepEqual(Object.keys(out.accounts), ["payments", "analytics", "ledger"]);
     for (const sa of byType("azure-native:storage:StorageAccount")) {
       assert.equal(sa.inputs.location, "westeurope");
-      assert.deepEqual(sa.inputs.sku, { name: sa.name === "ledger-account" ? "Standard_ZRS" : "Standard_LRS" }, sa.name);
+      assert.deepEqual(
+        sa.inputs.sku,
+        { name: sa.name === "ledger-account" ? "Standard_ZRS" : "Standard_LRS" },
+        sa.name,
+      );
       assert.equal(sa.inputs.allowSharedKeyAccess, sa.name === "ledger-account", sa.name);
       assert.equal(sa.protect, false);
     }
@@ -55,21 +73,35 @@ describe("stacks build the expected graph", () => {
   it("staging: an RBAC vault, and four accounts each with a role assignment and a propagation wait", async () => {
     await build("staging");
     const counts = countByType();
-    assert.equal(counts["azure-native:authorization:RoleAssignment"], 5, "one administrator + four accounts");
+    assert.equal(
+      counts["azure-native:authorization:RoleAssignment"],
+      5,
+      "one administrator + four accounts",
+    );
     assert.equal(counts["time:index/sleep:Sleep"], 4);
     assert.equal(counts["azure-native:keyvault:AccessPolicy"], undefined);
     assert.equal(counts["azure-native:storage:StorageAccount"], 4);
-    assert.equal(byType("azure-native:keyvault:Vault")[0]!.inputs.properties.enableRbacAuthorization, true);
+    assert.equal(
+      byType("azure-native:keyvault:Vault")[0].inputs.properties.enableRbacAuthorization,
+      true,
+    );
   });
 
   it("prod: a premium vault, an RSA-HSM 4096 key, five geo-redundant accounts, and every resource protected", async () => {
     const { out } = await build("prod");
-    const vault = byType("azure-native:keyvault:Vault")[0]!;
+    const vault = byType("azure-native:keyvault:Vault")[0];
     assert.deepEqual(vault.inputs.properties.sku, { family: "A", name: "premium" });
-    const key = byType("azure-native:keyvault:Key")[0]!;
-    assert.deepEqual([key.inputs.properties.kty, key.inputs.properties.keySize, key.retainOnDelete], ["RSA-HSM", 4096, true]);
+    const key = byType("azure-native:keyvault:Key")[0];
+    assert.deepEqual(
+      [key.inputs.properties.kty, key.inputs.properties.keySize, key.retainOnDelete],
+      ["RSA-HSM", 4096, true],
+    );
     assert.equal(byType("azure-native:storage:StorageAccount").length, 5);
-    assert.equal(byType("azure-native:keyvault:AccessPolicy").length, 7, "two administrators + five accounts");
+    assert.equal(
+      byType("azure-native:keyvault:AccessPolicy").length,
+      7,
+      "two administrators + five accounts",
+    );
     for (const r of recorder.resources) {
       assert.equal(r.protect, true, `${r.type}::${r.name} is protected`);
     }
@@ -81,7 +113,7 @@ describe("stacks build the expected graph", () => {
     const vaultUri = await promiseOf(out.vaultUri);
     assert.match(vaultUri, /^https:\/\/cmkdev-kv-[a-z0-9]{6}\.vault\.azure\.net\/$/);
     assert.equal(await promiseOf(out.keyUri), `${vaultUri}keys/cmkdev-storage-cmk`);
-    const payments = out.accounts.payments!;
+    const payments = out.accounts.payments;
     assert.match(await promiseOf(payments.accountName), /^cmkdevpayments[a-z0-9]{6}$/);
     assert.match(await promiseOf(payments.identityPrincipalId), /^[0-9a-f-]{36}$/);
     assert.match(await promiseOf(payments.blobEndpoint), /\.blob\.core\.windows\.net\/$/);

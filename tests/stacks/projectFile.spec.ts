@@ -6,7 +6,10 @@ import { CONFIG_KEYS } from "../../stacks/configSchema";
 import { REPO, STACKS } from "../support/stackFiles";
 
 describe("Pulumi.yaml", () => {
-  const project = parse(readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8")) as Record<string, any>;
+  const project = parse(readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8")) as Record<
+    string,
+    any
+  >;
 
   it("is a TypeScript nodejs project whose program and stack files live in stacks/", () => {
     assert.equal(project.name, "cmk-storage");
@@ -33,12 +36,22 @@ describe("Pulumi.yaml", () => {
 
   it("declares the object-typed teams key without a type and with an empty-map default, so stacks in the list form need no teams", () => {
     assert.deepEqual(
-      Object.entries(CONFIG_KEYS).filter(([, s]) => s.type === "object").map(([k]) => k),
+      Object.entries(CONFIG_KEYS)
+        .filter(([, s]) => s.type === "object")
+        .map(([k]) => k),
       ["teams"],
     );
-    assert.equal("type" in project.config.teams, false, "Pulumi.yaml accepts only string, integer, boolean and array types");
+    assert.equal(
+      "type" in project.config.teams,
+      false,
+      "Pulumi.yaml accepts only string, integer, boolean and array types",
+    );
     assert.deepEqual(project.config.teams.default, {});
-    assert.deepEqual(project.config.accounts.default, [], "stacks in the map form need no accounts");
+    assert.deepEqual(
+      project.config.accounts.default,
+      [],
+      "stacks in the map form need no accounts",
+    );
   });
 
   it("gives every optional key a default, as Pulumi requires for keys a stack may leave out", () => {
@@ -49,9 +62,15 @@ describe("Pulumi.yaml", () => {
 
   for (const stack of STACKS) {
     it(`has a stacks/Pulumi.${stack}.yaml that sets only declared project keys and the provider location`, () => {
-      const doc = parse(readFileSync(path.join(REPO, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+      const doc = parse(
+        readFileSync(path.join(REPO, "stacks", `Pulumi.${stack}.yaml`), "utf8"),
+      ) as { config: Record<string, unknown> };
       for (const key of Object.keys(doc.config)) {
-        assert.ok(key === "azure-native:location" || (key.startsWith("cmk-storage:") && key.slice(12) in CONFIG_KEYS), key);
+        assert.ok(
+          key === "azure-native:location" ||
+            (key.startsWith("cmk-storage:") && key.slice(12) in CONFIG_KEYS),
+          key,
+        );
       }
       assert.equal(doc.config["azure-native:location"], doc.config["cmk-storage:location"]);
     });

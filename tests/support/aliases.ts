@@ -1,8 +1,13 @@
 import type { RecordedResource } from "../../preview/recorder";
 
 /** The URN a resource of `type` named `name` gets under `parentUrn` (Pulumi's URN scheme). */
-export function urnOf(stackAndProject: string, parentUrn: string | undefined, type: string, name: string): string {
-  const qualified = parentUrn ? `${parentUrn.split("::")[2]!}$${type}` : type;
+export function urnOf(
+  stackAndProject: string,
+  parentUrn: string | undefined,
+  type: string,
+  name: string,
+): string {
+  const qualified = parentUrn ? `${parentUrn.split("::")[2]}$${type}` : type;
   return `${stackAndProject}::${qualified}::${name}`;
 }
 
@@ -29,7 +34,9 @@ export function urnsAnsweredTo(resources: readonly RecordedResource[]): Map<stri
       }
       // As the engine's stepGenerator.generateAliases: the spec under its own parent, then under each parent alias.
       const parents = [spec.noParent ? undefined : (spec.parentUrn ?? r.parent), ...parentAliases];
-      for (const p of parents) result.add(urnOf(prefix, p, spec.type ?? r.type, spec.name ?? r.name));
+      for (const p of parents) {
+        result.add(urnOf(prefix, p, spec.type ?? r.type, spec.name ?? r.name));
+      }
     }
     memo.set(r.urn, result);
     return result;

@@ -69,11 +69,12 @@ function good(spec: FieldSpec): fc.Arbitrary<unknown> {
     { weight: 6, arbitrary: spec.valid },
     { weight: 3, arbitrary: fc.constant(undefined) },
   ];
-  if (spec.output)
+  if (spec.output) {
     choices.push({
       weight: 2,
       arbitrary: spec.valid.map((v) => (Math.random() < 0.5 ? pulumi.output(v) : pulumi.secret(v))),
     });
+  }
   return fc.oneof(...choices);
 }
 
@@ -172,25 +173,30 @@ export async function judge<T>(
   const timer = new Promise<"hang">((resolve) =>
     setTimeout(() => resolve("hang"), CASE_TIMEOUT_MS).unref(),
   );
-  if ((await Promise.race([settled(), timer])) === "hang")
+  if ((await Promise.race([settled(), timer])) === "hang") {
     return `did not settle within ${CASE_TIMEOUT_MS} ms`;
+  }
   // The recorder keeps plain values (secrets revealed, as ARM sees them), so the simulated Azure judges the real values.
   const resources: RecordedResource[] = [...recorder.resources];
   const errors = await deploymentErrors();
   if (thrown !== undefined) {
-    if (!pulumi.InputPropertiesError.isInstance(thrown))
-      return `threw ${(thrown as Error)?.name}: ${(thrown as Error)?.message ?? String(thrown)}`;
-    if (!/^Invalid arguments for \w+ "[^"]*":\n {2}- \S/.test((thrown as Error).message))
+    if (!pulumi.InputPropertiesError.isInstance(thrown)) {
+      return `threw ${thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : JSON.stringify(thrown)}`;
+    }
+    if (!/^Invalid arguments for \w+ "[^"]*":\n {2}- \S/.test((thrown as Error).message)) {
       return `threw an unclear message: ${(thrown as Error).message}`;
+    }
     const registered = resources.slice(before);
-    if (registered.length > 0)
+    if (registered.length > 0) {
       return `registered ${registered.map((r) => r.name).join(", ")}, then threw: ${(thrown as Error).message}`;
+    }
     tally.refusedAtConstruction++;
     return undefined;
   }
   const unclear = errors.filter((e) => !CLEAR_DEPLOYMENT_ERROR.test(e));
-  if (unclear.length > 0)
+  if (unclear.length > 0) {
     return `the deployment failed with an unclear error: ${unclear.join(" | ")}`;
+  }
   const state = {
     created: [] as RecordedResource[],
     existingVaults: new Set(existingVaults.map((v) => v.toLowerCase())),
@@ -199,8 +205,9 @@ export async function judge<T>(
     const rejected = allRejections(r, { ...state, created: state.created }).filter(
       (x) => !(excuses.armRules ?? []).includes(x.rule),
     );
-    if (rejected.length > 0)
+    if (rejected.length > 0) {
       return `accepted, but Azure rejects ${r.type}::${r.name}: ${rejected.map((x) => `${x.rule}: ${x.message}`).join(" | ")}`;
+    }
     state.created.push(r);
   }
   if (errors.length > 0) tally.failedAtDeployment++;
@@ -211,8 +218,9 @@ export async function judge<T>(
       path.join(REPO, "policy", "config", "dev.json"),
     );
     const broken = outcome.mandatory.filter((v) => !(excuses.policies ?? []).includes(v.policy));
-    if (broken.length > 0)
+    if (broken.length > 0) {
       return `accepted, but mandatory policies fail: ${broken.map((v) => `${v.policy}: ${v.message}`).join(" | ")}`;
+    }
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { RecordedResource } from "../../preview/recorder";
-import { recorder, unhandledRejections } from "../setup";
+import { collectedWarnings, recorder, unhandledRejections } from "../setup";
 
 export { recorder };
 
@@ -23,9 +23,11 @@ export function byType(type: string): RecordedResource[] {
 export function one(type: string, name: string): RecordedResource {
   const found = recorder.resources.filter((r) => r.type === type && r.name === name);
   if (found.length !== 1) {
-    throw new Error(`expected exactly one ${type} named ${name}, found ${found.length}: ${recorder.resources.map((r) => `${r.type}::${r.name}`).join(", ")}`);
+    throw new Error(
+      `expected exactly one ${type} named ${name}, found ${found.length}: ${recorder.resources.map((r) => `${r.type}::${r.name}`).join(", ")}`,
+    );
   }
-  return found[0]!;
+  return found[0];
 }
 
 /** Runs `build` and returns the error it throws (failing when it does not throw). */
@@ -45,7 +47,16 @@ export function errorOf(build: () => unknown): Error {
 export async function deploymentErrors(): Promise<string[]> {
   await settled();
   await new Promise((resolve) => setImmediate(resolve));
-  const messages = [...new Set(unhandledRejections.map((e) => (e instanceof Error ? e.message : String(e))))];
+  const messages = [
+    ...new Set(unhandledRejections.map((e) => (e instanceof Error ? e.message : String(e)))),
+  ];
   unhandledRejections.length = 0;
   return messages;
+}
+
+/** Waits until registration stops, then returns (and forgets) the warnings the program logged since the last call. */
+export async function runtimeWarnings(): Promise<string[]> {
+  await settled();
+  await new Promise((resolve) => setImmediate(resolve));
+  return collectedWarnings.splice(0, collectedWarnings.length);
 }

@@ -7,11 +7,16 @@
  * Everything engine-like lives in `preview/policyEngine.ts` (the offline preview uses it at runtime);
  * this module re-exports it and adds conveniences for specs. It does not depend on tests/setup.ts.
  */
-import { Policy, PolicyResourceOptions, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
-  PolicyRunResult,
-  StackResourceSpec,
-  Violation,
+  type Policy,
+  type PolicyResourceOptions,
+  type ResourceValidationPolicy,
+  type StackValidationPolicy,
+} from "@pulumi/policy";
+import {
+  type PolicyRunResult,
+  type StackResourceSpec,
+  type Violation,
   makeUrn,
   runResourcePolicies,
   runStackPolicies,
@@ -59,7 +64,10 @@ export async function runResourcePolicy(
   const result = await runResourcePolicies(
     [policy],
     { type, name: options.name ?? "r", props, opts: options.opts },
-    { config: options.config ? { [policy.name]: options.config } : {}, stackTags: options.stackTags },
+    {
+      config: options.config ? { [policy.name]: options.config } : {},
+      stackTags: options.stackTags,
+    },
   );
   return outcome(result);
 }
@@ -118,7 +126,11 @@ export function clone<T>(value: T): T {
 }
 
 /** Sets a dotted path (creating objects on the way); `undefined` deletes the property. */
-export function setPath(target: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+export function setPath(
+  target: Record<string, unknown>,
+  path: string,
+  value: unknown,
+): Record<string, unknown> {
   const parts = path.split(".");
   let cursor: Record<string, unknown> = target;
   for (const part of parts.slice(0, -1)) {
@@ -128,7 +140,7 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
     }
     cursor = cursor[part] as Record<string, unknown>;
   }
-  const last = parts[parts.length - 1] as string;
+  const last = parts[parts.length - 1];
   if (value === undefined) {
     delete cursor[last];
   } else {
@@ -138,7 +150,11 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
 }
 
 /** A copy of `props` with `path` set to `value` (or removed when `value` is undefined). */
-export function withPath(props: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+export function withPath(
+  props: Record<string, unknown>,
+  path: string,
+  value: unknown,
+): Record<string, unknown> {
   return setPath(clone(props), path, value);
 }
 

@@ -16,7 +16,9 @@ export interface CliRun {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const compiled = require("../../scripts/compiled") as { ensureBuilt(root: string, options?: { log?: (m: string) => void }): unknown };
+const compiled = require("../../scripts/compiled") as {
+  ensureBuilt(root: string, options?: { log?: (m: string) => void }): unknown;
+};
 let built = false;
 
 /** `npm run preview -- <args>` in the repository, as a compiled child process. */
@@ -26,9 +28,14 @@ export function previewCli(...args: string[]): Promise<CliRun> {
     built = true;
   }
   return new Promise((resolve) => {
-    execFile(process.execPath, ["scripts/compiled.js", "preview/cli", ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ["scripts/compiled.js", "preview/cli", ...args],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

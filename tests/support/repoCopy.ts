@@ -2,7 +2,7 @@
  * A throw-away copy of the repository for tests that add or remove files (a new environment, a missing policy
  * config): sources copied to a temporary folder, node_modules linked to the repository's.
  */
-import { ExecFileException, execFile } from "node:child_process";
+import { type ExecFileException, execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -10,7 +10,16 @@ import * as path from "node:path";
 export const REPO = path.resolve(__dirname, "../..");
 
 /** What the preview and its program need; everything else (tests, docs, .git) stays behind. */
-const COPIED = ["Pulumi.yaml", "package.json", "tsconfig.json", "components", "stacks", "policy", "preview", "scripts"];
+const COPIED = [
+  "Pulumi.yaml",
+  "package.json",
+  "tsconfig.json",
+  "components",
+  "stacks",
+  "policy",
+  "preview",
+  "scripts",
+];
 
 /**
  * Copies the sources to a temporary folder. `install: false` (default) links the repository's node_modules; `true` also
@@ -26,7 +35,9 @@ export function copyRepo(prefix: string, options: { install?: boolean } = {}): s
       filter: (src) => path.basename(src) !== "node_modules",
     });
   }
-  if (!options.install) fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
+  if (!options.install) {
+    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
+  }
   return dir;
 }
 
@@ -41,7 +52,10 @@ export function copyRepo(prefix: string, options: { install?: boolean } = {}): s
  */
 export function layOutProductionTree(dir: string): string[] {
   const lock = JSON.parse(fs.readFileSync(path.join(dir, "package-lock.json"), "utf8")) as {
-    packages: Record<string, { dev?: boolean; devOptional?: boolean; link?: boolean; resolved?: string }>;
+    packages: Record<
+      string,
+      { dev?: boolean; devOptional?: boolean; link?: boolean; resolved?: string }
+    >;
   };
   const laid: string[] = [];
   const linkTree = (from: string, to: string): void => {
@@ -66,7 +80,11 @@ export function layOutProductionTree(dir: string): string[] {
     const target = path.join(dir, key);
     if (meta.link) {
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.symlinkSync(path.relative(path.dirname(target), path.join(dir, meta.resolved!)), target, "dir");
+      fs.symlinkSync(
+        path.relative(path.dirname(target), path.join(dir, meta.resolved!)),
+        target,
+        "dir",
+      );
     } else {
       const source = path.join(REPO, key);
       if (!fs.existsSync(source)) continue;
@@ -87,9 +105,14 @@ export interface ShellRun {
 export function sh(script: string, cwd: string): Promise<ShellRun> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   return new Promise((resolve) => {
-    execFile("bash", ["-euo", "pipefail", "-c", script], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (err: ExecFileException | null, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      "bash",
+      ["-euo", "pipefail", "-c", script],
+      { cwd, env, maxBuffer: 64 * 1024 * 1024 },
+      (err: ExecFileException | null, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -100,5 +123,5 @@ export function fencedBlockAfter(file: string, heading: string, lang = "sh"): st
   if (at < 0) throw new Error(`${path.basename(file)} has no heading "${heading}"`);
   const m = new RegExp("```" + lang + "\\n([\\s\\S]*?)```").exec(text.slice(at));
   if (!m) throw new Error(`no \`\`\`${lang} block after "${heading}" in ${path.basename(file)}`);
-  return m[1]!;
+  return m[1];
 }

@@ -14,7 +14,9 @@ export const STACKS: readonly string[] = readdirSync(path.join(REPO, "stacks"))
  * project prefix → string (arrays and objects as JSON).
  */
 export function rawStackConfig(stack: string, project = "cmk-storage"): Record<string, string> {
-  const doc = parse(readFileSync(path.join(REPO, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  const doc = parse(readFileSync(path.join(REPO, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as {
+    config: Record<string, unknown>;
+  };
   const raw: Record<string, string> = {};
   for (const [key, value] of Object.entries(doc.config)) {
     if (!key.startsWith(`${project}:`)) continue;

@@ -9,7 +9,7 @@
  * requires the pack's `main`. The PolicyPack constructor serves gRPC on 127.0.0.1 and prints the port;
  * the CLI then asks `GetAnalyzerInfo` for the pack's policies. These helpers do exactly that.
  */
-import { ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
@@ -22,7 +22,8 @@ export function copyPack(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cmk-guard-standalone-"));
   fs.cpSync(POLICY_DIR, dir, {
     recursive: true,
-    filter: (src) => !["node_modules", "bin"].includes(path.basename(src)) || path.dirname(src) !== POLICY_DIR,
+    filter: (src) =>
+      !["node_modules", "bin"].includes(path.basename(src)) || path.dirname(src) !== POLICY_DIR,
   });
   return dir;
 }
@@ -38,13 +39,23 @@ export function installPackInBackground(dir: string): Promise<void> {
   process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   return new Promise((resolve, reject) => {
-    const child = spawn(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, env: withoutNpmRunEnv(), stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(
+      npm,
+      ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+      { cwd: dir, env: withoutNpmRunEnv(), stdio: ["ignore", "ignore", "pipe"] },
+    );
     let stderr = "";
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
     child.on("exit", (code) => {
       if (code === 0) resolve();
-      else reject(new Error(`npm install of the copied pack in ${dir} failed (exit ${code}, needs the npm cache or the registry):\n${stderr}`));
+      else {
+        reject(
+          new Error(
+            `npm install of the copied pack in ${dir} failed (exit ${code}, needs the npm cache or the registry):\n${stderr}`,
+          ),
+        );
+      }
     });
   });
 }
@@ -74,12 +85,16 @@ export interface FailedPack {
 export function startPack(dir: string): Promise<RunningPack | FailedPack> {
   // The Node.js language host resolves the runner from the pack folder (node_modules there or above it).
   const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
-  const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: dir, env: withoutNpmRunEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
+    cwd: dir,
+    env: withoutNpmRunEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => {
+    child.stdout.on("data", (d: Buffer) => {
       stdout += d.toString();
       const m = /^(\d+)\s*$/m.exec(stdout);
       if (m) resolve({ child, port: Number(m[1]), stderr: () => stderr });
@@ -98,11 +113,11 @@ export interface AnalyzerInfo {
 /** Calls `GetAnalyzerInfo` on the served pack with the copy's own gRPC client code, as the CLI does. */
 export function analyzerInfo(dir: string, port: number): Promise<AnalyzerInfo> {
   const req = createRequire(require.resolve("@pulumi/pulumi/package.json", { paths: [dir] }));
-  /* eslint-disable @typescript-eslint/no-require-imports */
+
   const grpc = req("@grpc/grpc-js");
   const { AnalyzerClient } = req("./proto/analyzer_grpc_pb");
   const { Empty } = req("google-protobuf/google/protobuf/empty_pb");
-  /* eslint-enable @typescript-eslint/no-require-imports */
+
   const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   return new Promise((resolve, reject) => {
     client.getAnalyzerInfo(new Empty(), (err: Error | null, res: any) => {
@@ -111,7 +126,9 @@ export function analyzerInfo(dir: string, port: number): Promise<AnalyzerInfo> {
       resolve({
         name: res.getName(),
         version: res.getVersion(),
-        policies: res.getPoliciesList().map((p: any) => ({ name: p.getName(), enforcementLevel: p.getEnforcementlevel() })),
+        policies: res
+          .getPoliciesList()
+          .map((p: any) => ({ name: p.getName(), enforcementLevel: p.getEnforcementlevel() })),
       });
     });
   });

@@ -74,14 +74,31 @@ export function testCertificate(): { key: string; cert: string } {
     execFileSync(
       "openssl",
       [
-        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-keyout", keyPath, "-out", certPath, "-days", "2", "-subj", "/CN=fake-azure",
-        "-addext", "subjectAltName=DNS:*.vault.azure.net,DNS:localhost,IP:127.0.0.1",
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        keyPath,
+        "-out",
+        certPath,
+        "-days",
+        "2",
+        "-subj",
+        "/CN=fake-azure",
+        "-addext",
+        "subjectAltName=DNS:*.vault.azure.net,DNS:localhost,IP:127.0.0.1",
       ],
       { stdio: "pipe" },
     );
   } catch (e) {
-    throw new Error(`the TLS fake needs openssl on PATH to make a test certificate: ${(e as Error).message}`);
+    throw new Error(
+      `the TLS fake needs openssl on PATH to make a test certificate: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   cachedCert = { key: readFileSync(keyPath, "utf8"), cert: readFileSync(certPath, "utf8") };
   return cachedCert;
@@ -126,10 +143,19 @@ export class FakeAzure {
   readonly accountName = "stkeysfake001";
   readonly secretName = "stkeysfake001-access-key";
 
-  constructor(private readonly clock: () => Date, created: { key1: Date | null; key2: Date | null }) {
+  constructor(
+    private readonly clock: () => Date,
+    created: { key1: Date | null; key2: Date | null },
+  ) {
     this.keys = {
-      key1: { value: this.track(newKeyValue()), creationTime: created.key1 ? armTime(created.key1) : null },
-      key2: { value: this.track(newKeyValue()), creationTime: created.key2 ? armTime(created.key2) : null },
+      key1: {
+        value: this.track(newKeyValue()),
+        creationTime: created.key1 ? armTime(created.key1) : null,
+      },
+      key2: {
+        value: this.track(newKeyValue()),
+        creationTime: created.key2 ? armTime(created.key2) : null,
+      },
     };
   }
 
@@ -145,7 +171,10 @@ export class FakeAzure {
     return `https://fakevault.vault.azure.net:${this.port}/`;
   }
 
-  static async start(clock: () => Date, created: { key1: Date | null; key2: Date | null }): Promise<FakeAzure> {
+  static async start(
+    clock: () => Date,
+    created: { key1: Date | null; key2: Date | null },
+  ): Promise<FakeAzure> {
     const fake = new FakeAzure(clock, created);
     const { key, cert } = testCertificate();
     fake.server = https.createServer({ key, cert }, (req, res) => {
@@ -196,7 +225,8 @@ export class FakeAzure {
   }
 
   routeCount(route: Route, outcomePrefix = ""): number {
-    return this.requests.filter((r) => r.route === route && r.outcome.startsWith(outcomePrefix)).length;
+    return this.requests.filter((r) => r.route === route && r.outcome.startsWith(outcomePrefix))
+      .length;
   }
 
   private track(value: string): string {
@@ -239,15 +269,21 @@ export class FakeAzure {
     return entry.fault;
   }
 
-  private classify(method: string, path: string): { route: Route | "unknown"; secret?: string; version?: string } {
-    const acct = `/subscriptions/${this.subscriptionId}/resourcegroups/${this.resourceGroupName}/providers/microsoft.storage/storageaccounts/${this.accountName}`.toLowerCase();
+  private classify(
+    method: string,
+    path: string,
+  ): { route: Route | "unknown"; secret?: string; version?: string } {
+    const acct =
+      `/subscriptions/${this.subscriptionId}/resourcegroups/${this.resourceGroupName}/providers/microsoft.storage/storageaccounts/${this.accountName}`.toLowerCase();
     const p = path.toLowerCase();
     if (method === "GET" && p === acct) return { route: "getProperties" };
     if (method === "POST" && p === `${acct}/listkeys`) return { route: "listKeys" };
     if (method === "POST" && p === `${acct}/regeneratekey`) return { route: "regenerateKey" };
     const m = /^\/secrets\/([0-9a-zA-Z-]+)(?:\/([0-9a-zA-Z]*))?\/?$/.exec(path);
-    if (m && method === "PUT" && !m[2]) return { route: "setSecret", secret: m[1]! };
-    if (m && method === "GET") return { route: "getSecret", secret: m[1]!, ...(m[2] ? { version: m[2] } : {}) };
+    if (m && method === "PUT" && !m[2]) return { route: "setSecret", secret: m[1] };
+    if (m && method === "GET") {
+      return { route: "getSecret", secret: m[1], ...(m[2] ? { version: m[2] } : {}) };
+    }
     return { route: "unknown" };
   }
 
@@ -284,13 +320,24 @@ export class FakeAzure {
             }
           : {}),
       });
-      res.end(JSON.stringify({ error: { code: "Unauthorized", message: "AKV10000: Request is missing a Bearer or PoP token." } }));
+      res.end(
+        JSON.stringify({
+          error: {
+            code: "Unauthorized",
+            message: "AKV10000: Request is missing a Bearer or PoP token.",
+          },
+        }),
+      );
       return;
     }
     if (route === "unknown") {
       record.outcome = "404";
       res.writeHead(404, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "NotFound", message: `no route ${method} ${url.pathname}` } }));
+      res.end(
+        JSON.stringify({
+          error: { code: "NotFound", message: `no route ${method} ${url.pathname}` },
+        }),
+      );
       return;
     }
 
@@ -298,7 +345,14 @@ export class FakeAzure {
     if (fault?.kind === "status") {
       record.outcome = `fault ${fault.status}`;
       res.writeHead(fault.status, { "content-type": "application/json", ...(fault.headers ?? {}) });
-      res.end(JSON.stringify({ error: { code: fault.status === 429 ? "TooManyRequests" : "ServerError", message: "injected" } }));
+      res.end(
+        JSON.stringify({
+          error: {
+            code: fault.status === 429 ? "TooManyRequests" : "ServerError",
+            message: "injected",
+          },
+        }),
+      );
       return;
     }
     if (fault?.kind === "hang") {
@@ -320,7 +374,10 @@ export class FakeAzure {
       return;
     }
     if (fault?.kind === "cut-mid-body") {
-      res.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) });
+      res.writeHead(status, {
+        "content-type": "application/json",
+        "content-length": String(Buffer.byteLength(text)),
+      });
       res.write(text.slice(0, Math.floor(text.length / 2)));
       setTimeout(() => req.socket.destroy(), 5);
       return;
@@ -382,7 +439,10 @@ export class FakeAzure {
             kind: "StorageV2",
             sku: { name: "Standard_LRS", tier: "Standard" },
             properties: {
-              keyCreationTime: { key1: this.keys.key1.creationTime, key2: this.keys.key2.creationTime },
+              keyCreationTime: {
+                key1: this.keys.key1.creationTime,
+                key2: this.keys.key2.creationTime,
+              },
               allowSharedKeyAccess: true,
               keyPolicy: { keyExpirationPeriodInDays: 90 },
               provisioningState: "Succeeded",
@@ -392,9 +452,14 @@ export class FakeAzure {
       case "listKeys":
         return [200, this.keysPayload()];
       case "regenerateKey": {
-        const keyName = String((JSON.parse(body) as { keyName?: string }).keyName ?? "").toLowerCase();
+        const keyName = String(
+          (JSON.parse(body) as { keyName?: string }).keyName ?? "",
+        ).toLowerCase();
         if (keyName !== "key1" && keyName !== "key2") {
-          return [400, { error: { code: "InvalidValuesForRequestParameters", message: "keyName" } }];
+          return [
+            400,
+            { error: { code: "InvalidValuesForRequestParameters", message: "keyName" } },
+          ];
         }
         this.regenerate(keyName);
         return [200, this.keysPayload()];
@@ -406,14 +471,28 @@ export class FakeAzure {
           contentType?: string;
           attributes?: { exp?: number };
         };
-        const v = this.addVersion(this.versionsOf(secret!), b.value, b.tags ?? {}, b.contentType, b.attributes?.exp);
+        const v = this.addVersion(
+          this.versionsOf(secret!),
+          b.value,
+          b.tags ?? {},
+          b.contentType,
+          b.attributes?.exp,
+        );
         return [200, this.secretPayload(secret!, v)];
       }
       case "getSecret": {
         const list = this.versionsOf(secret!);
         const v = version ? list.find((x) => x.version === version) : list[list.length - 1];
         if (!v) {
-          return [404, { error: { code: "SecretNotFound", message: `A secret with (name/id) ${secret} was not found in this key vault.` } }];
+          return [
+            404,
+            {
+              error: {
+                code: "SecretNotFound",
+                message: `A secret with (name/id) ${secret} was not found in this key vault.`,
+              },
+            },
+          ];
         }
         return [200, this.secretPayload(secret!, v)];
       }

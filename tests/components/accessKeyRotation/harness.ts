@@ -5,9 +5,16 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import { AzureLogger, setLogLevel } from "@azure/logger";
 import assert from "node:assert/strict";
-import type { AzureTransportOptions, RotationClients, RotationEndpoints } from "../../../components/accessKeyRotation/azureClients";
+import type {
+  AzureTransportOptions,
+  RotationClients,
+  RotationEndpoints,
+} from "../../../components/accessKeyRotation/azureClients";
 import { createAzureRotationClients } from "../../../components/accessKeyRotation/azureClients";
-import type { AccessKeyRotationInputs, AccessKeyRotationOutputs } from "../../../components/accessKeyRotation/provider";
+import type {
+  AccessKeyRotationInputs,
+  AccessKeyRotationOutputs,
+} from "../../../components/accessKeyRotation/provider";
 import { accessKeyRotationProvider } from "../../../components/accessKeyRotation/provider";
 import type { FakeAzure } from "./fakeAzure";
 
@@ -19,7 +26,10 @@ export class FakeCredential implements TokenCredential {
   async getToken(scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
     const list = Array.isArray(scopes) ? scopes : [scopes];
     this.scopes.push(...list);
-    return { token: `fake-token.${Buffer.from(list.join(" ")).toString("base64url")}`, expiresOnTimestamp: Date.now() + 3600_000 };
+    return {
+      token: `fake-token.${Buffer.from(list.join(" ")).toString("base64url")}`,
+      expiresOnTimestamp: Date.now() + 3600_000,
+    };
   }
 }
 
@@ -102,7 +112,10 @@ export class CrashSwitch {
 /** Captures everything the Azure SDK logs (at verbose level) and the console, to search it for key values. */
 export class LogCapture {
   readonly lines: string[] = [];
-  private saved?: { log: typeof AzureLogger.log; console: Record<string, (...a: unknown[]) => void> };
+  private saved?: {
+    log: typeof AzureLogger.log;
+    console: Record<string, (...a: unknown[]) => void>;
+  };
   start(): void {
     const consoleSaved: Record<string, (...a: unknown[]) => void> = {};
     for (const m of ["log", "info", "warn", "error", "debug"] as const) {
@@ -162,7 +175,9 @@ export class MiniEngine {
     if (!this.state) {
       return "create";
     }
-    const diff = await this.record(this.provider.diff!(this.state.id, this.state.outs, this.inputs));
+    const diff = await this.record(
+      this.provider.diff!(this.state.id, this.state.outs, this.inputs),
+    );
     if (diff.replaces && diff.replaces.length > 0) return "replace";
     return diff.changes ? "update" : "same";
   }
@@ -177,7 +192,9 @@ export class MiniEngine {
     } else {
       op = await this.preview();
       if (op === "same") return op;
-      const updated = await this.record(this.provider.update!(this.state.id, this.state.outs, this.inputs));
+      const updated = await this.record(
+        this.provider.update!(this.state.id, this.state.outs, this.inputs),
+      );
       next = { id: this.state.id, outs: updated.outs! };
     }
     if (!options.dropStateWrite) {
@@ -218,20 +235,35 @@ export class MiniEngine {
  * 3. no key value the fake ever generated appears in state, diff results, errors or logged output;
  * 4. a re-run converges: one more `up` leaves the preview with nothing to do, and a further `up` writes nothing.
  */
-export async function assertInvariants(fake: FakeAzure, engine: MiniEngine, logs: LogCapture): Promise<void> {
+export async function assertInvariants(
+  fake: FakeAzure,
+  engine: MiniEngine,
+  logs: LogCapture,
+): Promise<void> {
   const latest = fake.versions[fake.versions.length - 1];
   assert.ok(latest, "the secret has a version");
   const active = latest.tags["CredentialId"] as "key1" | "key2";
-  assert.ok(active === "key1" || active === "key2", `latest version names a key, got ${String(active)}`);
+  assert.ok(
+    active === "key1" || active === "key2",
+    `latest version names a key, got ${String(active)}`,
+  );
   assert.equal(latest.tags["ProviderAddress"], fake.storageAccountId);
-  assert.ok(latest.value === fake.keys[active].value, `the latest version holds the current value of ${active}`);
+  assert.ok(
+    latest.value === fake.keys[active].value,
+    `the latest version holds the current value of ${active}`,
+  );
 
-  const previous = [...fake.versions].reverse().find((v) => v.tags["CredentialId"] !== undefined && v.tags["CredentialId"] !== active);
+  const previous = [...fake.versions]
+    .reverse()
+    .find((v) => v.tags["CredentialId"] !== undefined && v.tags["CredentialId"] !== active);
   const activeCreated = Date.parse(fake.keys[active].creationTime ?? "1970-01-01T00:00:00Z");
   const graceEnds = activeCreated + engine.inputs.rotationPeriodInDays * DAY_MS;
   if (previous && engine.clock.now().getTime() < graceEnds) {
     const prevKey = previous.tags["CredentialId"] as "key1" | "key2";
-    assert.ok(previous.value === fake.keys[prevKey].value, `the previous key (${prevKey}) is still valid during its grace period`);
+    assert.ok(
+      previous.value === fake.keys[prevKey].value,
+      `the previous key (${prevKey}) is still valid during its grace period`,
+    );
   }
 
   // A re-run converges.
@@ -242,8 +274,11 @@ export async function assertInvariants(fake: FakeAzure, engine: MiniEngine, logs
   assert.equal(await engine.up(), "same");
   assert.equal(fake.versions.length, afterRerun, "a converged run writes no secret version");
   assert.equal(fake.regenerations.length, regensAfterRerun, "a converged run regenerates nothing");
-  assert.equal(engine.state?.outs.activeKeyName, fake.versions[fake.versions.length - 1]!.tags["CredentialId"]);
-  assert.equal(engine.state?.outs.secretVersion, fake.versions[fake.versions.length - 1]!.version);
+  assert.equal(
+    engine.state?.outs.activeKeyName,
+    fake.versions[fake.versions.length - 1].tags["CredentialId"],
+  );
+  assert.equal(engine.state?.outs.secretVersion, fake.versions[fake.versions.length - 1].version);
 
   const haystacks = [...engine.recorded, ...logs.lines, JSON.stringify(engine.state)];
   for (const value of fake.allKeyValues) {

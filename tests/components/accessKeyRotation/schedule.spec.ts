@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import type { KeyCreationTimes, PublishedSecret, RotationTarget } from "../../../components/accessKeyRotation/schedule";
+import type {
+  KeyCreationTimes,
+  PublishedSecret,
+  RotationTarget,
+} from "../../../components/accessKeyRotation/schedule";
 import {
   classifyPublished,
   defaultSecretName,
@@ -13,12 +17,17 @@ import {
   secretExpiresOn,
 } from "../../../components/accessKeyRotation/schedule";
 
-const ACCOUNT = "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stdata001";
+const ACCOUNT =
+  "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stdata001";
 const TARGET: RotationTarget = { storageAccountId: ACCOUNT, rotationPeriodInDays: 30, tags: {} };
 const T0 = "2026-01-01T00:00:00.000Z";
 const T1 = "2026-01-05T00:00:00.000Z";
 
-function published(key: "key1" | "key2", keyTime: string | null, extra: Record<string, string> = {}): PublishedSecret {
+function published(
+  key: "key1" | "key2",
+  keyTime: string | null,
+  extra: Record<string, string> = {},
+): PublishedSecret {
   return {
     id: "https://v.vault.azure.net/secrets/s/abc",
     version: "abc",
@@ -51,7 +60,11 @@ describe("access-key rotation schedule", () => {
   });
 
   it("compares ARM timestamps with seven fractional digits at millisecond precision", () => {
-    const p = plan({ key1: T0, key2: "2026-01-05T00:00:00.0000000Z" }, published("key2", T1), "2026-01-06T00:00:00Z");
+    const p = plan(
+      { key1: T0, key2: "2026-01-05T00:00:00.0000000Z" },
+      published("key2", T1),
+      "2026-01-06T00:00:00Z",
+    );
     assert.equal(p.kind, "none");
   });
 
@@ -71,21 +84,36 @@ describe("access-key rotation schedule", () => {
   });
 
   it("does nothing while the active key is younger than the period", () => {
-    assert.equal(plan({ key1: T0, key2: T1 }, published("key2", T1), "2026-02-03T23:59:59Z").kind, "none");
+    assert.equal(
+      plan({ key1: T0, key2: T1 }, published("key2", T1), "2026-02-03T23:59:59Z").kind,
+      "none",
+    );
   });
 
   it("finishes an interrupted rotation by publishing the newer inactive key without regenerating it", () => {
-    const p = plan({ key1: "2026-02-04T00:00:00Z", key2: T1 }, published("key2", T1), "2026-02-04T01:00:00Z");
+    const p = plan(
+      { key1: "2026-02-04T00:00:00Z", key2: T1 },
+      published("key2", T1),
+      "2026-02-04T01:00:00Z",
+    );
     assert.deepEqual([p.kind, p.regenerate, p.publish], ["complete", undefined, "key1"]);
   });
 
   it("regenerates the unpublished key again when the interrupted rotation is itself past the period", () => {
-    const p = plan({ key1: "2026-02-04T00:00:00Z", key2: T1 }, published("key2", T1), "2026-03-10T00:00:00Z");
+    const p = plan(
+      { key1: "2026-02-04T00:00:00Z", key2: T1 },
+      published("key2", T1),
+      "2026-03-10T00:00:00Z",
+    );
     assert.deepEqual([p.kind, p.regenerate, p.publish], ["complete", "key1", "key1"]);
   });
 
   it("republishes the active key when it changed after publication", () => {
-    const p = plan({ key1: T0, key2: "2026-01-06T00:00:00Z" }, published("key2", T1), "2026-01-07T00:00:00Z");
+    const p = plan(
+      { key1: T0, key2: "2026-01-06T00:00:00Z" },
+      published("key2", T1),
+      "2026-01-07T00:00:00Z",
+    );
     assert.deepEqual([p.kind, p.regenerate, p.publish], ["repair", undefined, "key2"]);
   });
 
@@ -106,7 +134,9 @@ describe("access-key rotation schedule", () => {
   });
 
   it("fails when the latest version belongs to another storage account (conflict, nothing written)", () => {
-    const secret = published("key2", T1, { ProviderAddress: ACCOUNT.replace("stdata001", "stother002") });
+    const secret = published("key2", T1, {
+      ProviderAddress: ACCOUNT.replace("stdata001", "stother002"),
+    });
     const p = plan({ key1: T0, key2: T1 }, secret, "2026-01-07T00:00:00Z");
     assert.equal(p.kind, "conflict");
     assert.equal(p.regenerate, undefined);
@@ -124,15 +154,28 @@ describe("access-key rotation schedule", () => {
   });
 
   it("lets the rotation's own tags win over user tags", () => {
-    const tags = desiredSecretTags({ ...TARGET, tags: { CredentialId: "mine", team: "a" } }, "key1", T0);
+    const tags = desiredSecretTags(
+      { ...TARGET, tags: { CredentialId: "mine", team: "a" } },
+      "key1",
+      T0,
+    );
     assert.equal(tags["CredentialId"], "key1");
     assert.equal(tags["team"], "a");
   });
 
   it("parses a storage account id and derives a valid default secret name", () => {
     const ref = parseStorageAccountId(ACCOUNT);
-    assert.deepEqual(ref, { subscriptionId: "sub", resourceGroupName: "rg", accountName: "stdata001" });
-    assert.match(defaultSecretName(ref!.accountName), SECRET_NAME_PATTERN);
-    assert.equal(parseStorageAccountId("/subscriptions/sub/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv"), undefined);
+    assert.deepEqual(ref, {
+      subscriptionId: "sub",
+      resourceGroupName: "rg",
+      accountName: "stdata001",
+    });
+    assert.match(defaultSecretName(ref.accountName), SECRET_NAME_PATTERN);
+    assert.equal(
+      parseStorageAccountId(
+        "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+      ),
+      undefined,
+    );
   });
 });

@@ -16,7 +16,9 @@ import { FakeAzure } from "./fakeAzure";
 import { FakeCredential, TestClock, testTransport } from "./harness";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const requireFromString = require("require-from-string") as (code: string) => { handler: () => unknown };
+const requireFromString = require("require-from-string") as (code: string) => {
+  handler: () => unknown;
+};
 
 type Provider = pulumi.dynamic.ResourceProvider<AccessKeyRotationInputs, AccessKeyRotationOutputs>;
 
@@ -39,7 +41,10 @@ describe("access-key rotation provider serialization", () => {
     assert.match(text, /require\("@azure\/arm-storage"\)/);
     assert.match(text, /require\("@azure\/keyvault-secrets"\)/);
     assert.match(text, /require\("@azure\/identity"\)/);
-    assert.doesNotMatch(text, /class StorageManagementClient|class SecretClient|DefaultAzureCredential\s*\{/);
+    assert.doesNotMatch(
+      text,
+      /class StorageManagementClient|class SecretClient|DefaultAzureCredential\s*\{/,
+    );
     assert.doesNotMatch(text, /__akr|FakeAzure|fake-token/);
     const loaded = requireFromString(text).handler() as Provider;
     for (const method of ["check", "diff", "create", "update", "read", "delete"] as const) {
@@ -59,7 +64,8 @@ describe("access-key rotation provider serialization", () => {
       hooks.__akrNow = clock.now;
       const provider = accessKeyRotationProvider({
         now: () => (globalThis as unknown as Hooks).__akrNow!(),
-        clients: (ep: RotationEndpoints) => createAzureRotationClients(ep, (globalThis as unknown as Hooks).__akrTransport),
+        clients: (ep: RotationEndpoints) =>
+          createAzureRotationClients(ep, (globalThis as unknown as Hooks).__akrTransport),
       });
       const text = await serialize(provider);
       assert.doesNotMatch(text, /fake-token|BEGIN CERTIFICATE/);
@@ -75,12 +81,12 @@ describe("access-key rotation provider serialization", () => {
       const created = await loaded.create(inputs);
       assert.equal(created.outs?.activeKeyName, "key2");
       clock.advanceDays(30);
-      const diff = await loaded.diff!(created.id, created.outs!, inputs);
+      const diff = await loaded.diff!(created.id, created.outs, inputs);
       assert.equal(diff.changes, true);
-      const updated = await loaded.update!(created.id, created.outs!, inputs);
+      const updated = await loaded.update!(created.id, created.outs, inputs);
       assert.equal(updated.outs?.activeKeyName, "key1");
-      assert.equal(fake.versions[fake.versions.length - 1]!.value, fake.keys.key1.value);
-      assert.equal((await loaded.diff!(created.id, updated.outs!, inputs)).changes, false);
+      assert.equal(fake.versions[fake.versions.length - 1].value, fake.keys.key1.value);
+      assert.equal((await loaded.diff!(created.id, updated.outs, inputs)).changes, false);
     } finally {
       delete hooks.__akrTransport;
       delete hooks.__akrNow;

@@ -2,11 +2,13 @@ import * as assert from "node:assert/strict";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { TYPES } from "../../../components/componentTypes";
+import type * as HostingModule from "../../../components/hosting";
 import { byType, one, promiseOf, recorder, settled } from "../../support/mocks";
 import { PACKAGE_DIR, packageProvider, packageSchema } from "./support";
 
 const ADMIN = "9a1c3f5e-2b4d-4c6e-8f0a-1b2c3d4e5f60";
-type State = Record<string, pulumi.Output<any>>;
+/** What construct() returns as a component's state: its outputs by name. */
+type State = Record<string, pulumi.Output<string>>;
 
 /**
  * What a Python, Go, .NET, Java or YAML program makes the component provider do: `construct` with schema-shaped inputs
@@ -20,34 +22,89 @@ describe("component package construct (other languages)", function () {
   async function chain(permissionModel: "accessPolicy" | "rbac") {
     const provider = packageProvider();
     const opts = {} as pulumi.ComponentResourceOptions;
-    const vault = await provider.construct("platform", TYPES.SecureVault, {
-      resourceGroupName: "rg-py", location: "westeurope", sku: "premium", permissionModel, administrators: [{ objectId: ADMIN, principalType: "Group" }],
-    }, opts);
-    const v = vault.state as State;
+    const vault = await provider.construct(
+      "platform",
+      TYPES.SecureVault,
+      {
+        resourceGroupName: "rg-py",
+        location: "westeurope",
+        sku: "premium",
+        permissionModel,
+        administrators: [{ objectId: ADMIN, principalType: "Group" }],
+      },
+      opts,
+    );
+    const v: State = vault.state;
     // A Python program: vault_ref = {"vault_id": vault.vault_id, ..., "permission_model": "rbac"}
-    const vaultRef = { vaultId: v.vaultId, vaultUri: v.vaultUri, sku: v.sku, location: v.location, tenantId: v.tenantId, permissionModel };
-    const key = await provider.construct("platform-cmk", TYPES.ManagedKeyRotation, { vault: vaultRef, keyType: "RSA-HSM", keySize: 4096 }, opts);
-    const k = key.state as State;
-    const account = await provider.construct("payments", TYPES.CmkStorageAccount, {
-      resourceGroupName: "rg-py", location: "westeurope", key: { vault: vaultRef, keyName: k.keyName, keyId: k.keyId }, skuName: "Standard_GZRS",
-    }, opts);
-    return { vault, key, account, v, k, a: account.state as State };
+    const vaultRef = {
+      vaultId: v.vaultId,
+      vaultUri: v.vaultUri,
+      sku: v.sku,
+      location: v.location,
+      tenantId: v.tenantId,
+      permissionModel,
+    };
+    const key = await provider.construct(
+      "platform-cmk",
+      TYPES.ManagedKeyRotation,
+      { vault: vaultRef, keyType: "RSA-HSM", keySize: 4096 },
+      opts,
+    );
+    const k = key.state;
+    const account = await provider.construct(
+      "payments",
+      TYPES.CmkStorageAccount,
+      {
+        resourceGroupName: "rg-py",
+        location: "westeurope",
+        key: { vault: vaultRef, keyName: k.keyName, keyId: k.keyId },
+        skuName: "Standard_GZRS",
+      },
+      opts,
+    );
+    return { vault, key, account, v, k, a: account.state };
   }
 
   it("builds vault → key → account from plain inputs and outputs passed between components (access policies)", async () => {
     const { v, k, a } = await chain("accessPolicy");
-    const [vaultName, vaultUri, keyName, principalId] = await Promise.all([promiseOf(v.vaultName), promiseOf(v.vaultUri), promiseOf(k.keyName), promiseOf(a.identityPrincipalId)]);
+    const [vaultName, vaultUri, keyName, principalId] = await Promise.all([
+      promiseOf(v.vaultName),
+      promiseOf(v.vaultUri),
+      promiseOf(k.keyName),
+      promiseOf(a.identityPrincipalId),
+    ]);
     await settled();
     const keyRes = one("azure-native:keyvault:Key", "platform-cmk-key");
-    assert.deepEqual([keyRes.inputs.vaultName, keyRes.inputs.resourceGroupName, keyRes.inputs.properties.kty, keyRes.inputs.properties.keySize], [vaultName, "rg-py", "RSA-HSM", 4096]);
+    assert.deepEqual(
+      [
+        keyRes.inputs.vaultName,
+        keyRes.inputs.resourceGroupName,
+        keyRes.inputs.properties.kty,
+        keyRes.inputs.properties.keySize,
+      ],
+      [vaultName, "rg-py", "RSA-HSM", 4096],
+    );
     const account = one("azure-native:storage:StorageAccount", "payments-account");
-    assert.deepEqual(account.inputs.encryption.keyVaultProperties, { keyName, keyVaultUri: vaultUri.replace(/\/$/, "") });
+    assert.deepEqual(account.inputs.encryption.keyVaultProperties, {
+      keyName,
+      keyVaultUri: vaultUri.replace(/\/$/, ""),
+    });
     assert.deepEqual(account.inputs.sku, { name: "Standard_GZRS" });
     const grant = one("azure-native:keyvault:AccessPolicy", "payments-key-access");
-    assert.deepEqual([grant.inputs.vaultName, grant.inputs.policy.objectId, grant.inputs.policy.permissions], [vaultName, principalId, { keys: ["get", "wrapKey", "unwrapKey"] }]);
+    assert.deepEqual(
+      [grant.inputs.vaultName, grant.inputs.policy.objectId, grant.inputs.policy.permissions],
+      [vaultName, principalId, { keys: ["get", "wrapKey", "unwrapKey"] }],
+    );
     assert.ok(account.dependencies.includes(grant.urn), "the account waits for its grant");
-    assert.ok(account.dependencies.includes(keyRes.urn), "the account waits for the key it is encrypted with");
-    assert.equal(byType("azure-native:keyvault:AccessPolicy").length, 2, "the administrator's and the identity's");
+    assert.ok(
+      account.dependencies.includes(keyRes.urn),
+      "the account waits for the key it is encrypted with",
+    );
+    assert.equal(
+      byType("azure-native:keyvault:AccessPolicy").length,
+      2,
+      "the administrator's and the identity's",
+    );
   });
 
   it("grants by role and waits for RBAC propagation when the vault uses RBAC", async () => {
@@ -57,16 +114,32 @@ describe("component package construct (other languages)", function () {
     const ra = one("azure-native:authorization:RoleAssignment", "payments-key-access");
     assert.deepEqual([ra.inputs.scope, ra.inputs.principalType], [keyId, "ServicePrincipal"]);
     const wait = one("time:index/sleep:Sleep", "payments-rbac-propagation");
-    assert.ok(one("azure-native:storage:StorageAccount", "payments-account").dependencies.includes(wait.urn));
-    assert.equal(one("azure-native:authorization:RoleAssignment", `platform-admin-${ADMIN}`).inputs.principalType, "Group");
+    assert.ok(
+      one("azure-native:storage:StorageAccount", "payments-account").dependencies.includes(
+        wait.urn,
+      ),
+    );
+    assert.equal(
+      one("azure-native:authorization:RoleAssignment", `platform-admin-${ADMIN}`).inputs
+        .principalType,
+      "Group",
+    );
   });
 
   it("returns exactly the outputs the schema declares, each resolving to a value", async () => {
     const { vault, key, account } = await chain("accessPolicy");
     const schema = await packageSchema();
-    for (const [token, result] of [[TYPES.SecureVault, vault], [TYPES.ManagedKeyRotation, key], [TYPES.CmkStorageAccount, account]] as const) {
-      const state = result.state as State;
-      assert.deepEqual(Object.keys(state).sort(), Object.keys(schema.resources[token]!.properties).sort(), token);
+    for (const [token, result] of [
+      [TYPES.SecureVault, vault],
+      [TYPES.ManagedKeyRotation, key],
+      [TYPES.CmkStorageAccount, account],
+    ] as const) {
+      const state = result.state;
+      assert.deepEqual(
+        Object.keys(state).sort(),
+        Object.keys(schema.resources[token].properties).sort(),
+        token,
+      );
       for (const [name, out] of Object.entries(state)) {
         const value = await promiseOf(out);
         assert.notEqual(value, undefined, `${token}.${name}`);
@@ -78,25 +151,55 @@ describe("component package construct (other languages)", function () {
   it("fails when a program sends a wrong-typed input, with the component's message and nothing registered", async () => {
     const provider = packageProvider();
     await assert.rejects(
-      provider.construct("platform", TYPES.SecureVault, { resourceGroupName: "rg", location: 42, softDeleteRetentionInDays: "90" }, {}),
-      (e: Error) => pulumi.InputPropertiesError.isInstance(e) && /location: must be a string, got 42/.test(e.message) && /softDeleteRetentionInDays: must be a whole number/.test(e.message),
+      provider.construct(
+        "platform",
+        TYPES.SecureVault,
+        { resourceGroupName: "rg", location: 42, softDeleteRetentionInDays: "90" },
+        {},
+      ),
+      (e: Error) =>
+        pulumi.InputPropertiesError.isInstance(e) &&
+        /location: must be a string, got 42/.test(e.message) &&
+        /softDeleteRetentionInDays: must be a whole number/.test(e.message),
     );
     assert.equal((await settled()).length, 0);
   });
 
   it("fails when access-key rotation is asked for from another language, saying why instead of a module-not-found", async () => {
+    // The compiled module the provider loads (not the source the other specs use), required by path.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { hosting } = require(path.join(PACKAGE_DIR, "bin", "hosting")) as typeof import("../../../components/hosting");
+    const { hosting } = require(path.join(PACKAGE_DIR, "bin", "hosting")) as typeof HostingModule;
     const original = hosting.isComponentProviderHost;
     hosting.isComponentProviderHost = () => true;
     try {
       const provider = packageProvider();
-      const key = { vault: { vaultId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-shared-01", permissionModel: "accessPolicy" }, keyName: "k1" };
+      const key = {
+        vault: {
+          vaultId:
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-shared-01",
+          permissionModel: "accessPolicy",
+        },
+        keyName: "k1",
+      };
       await assert.rejects(
-        provider.construct("legacy", TYPES.CmkStorageAccount, { resourceGroupName: "rg", location: "westeurope", key, allowSharedKeyAccess: true, rotateAccessKeys: true }, {}),
+        provider.construct(
+          "legacy",
+          TYPES.CmkStorageAccount,
+          {
+            resourceGroupName: "rg",
+            location: "westeurope",
+            key,
+            allowSharedKeyAccess: true,
+            rotateAccessKeys: true,
+          },
+          {},
+        ),
         /rotateAccessKeys: is available to TypeScript and JavaScript programs only: access-key rotation runs as a Pulumi dynamic resource/,
       );
-      await assert.rejects(provider.construct("keys", `${TYPES.StorageAccessKeyRotation}`, {}, {}), /Component class not found for 'StorageAccessKeyRotation'/);
+      await assert.rejects(
+        provider.construct("keys", `${TYPES.StorageAccessKeyRotation}`, {}, {}),
+        /Component class not found for 'StorageAccessKeyRotation'/,
+      );
       assert.equal((await settled()).length, 0);
     } finally {
       hosting.isComponentProviderHost = original;

@@ -54,9 +54,14 @@ describe("component package as another team installs it (npm pack)", function ()
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cmk-consumer-"));
     // `npm test` built bin/ already; --ignore-scripts packs exactly that build.
-    const packed = JSON.parse(execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", tmp], { cwd: PACKAGE_DIR, encoding: "utf8" })) as { filename: string; files: { path: string }[] }[];
-    tarball = path.join(tmp, packed[0]!.filename);
-    entries = packed[0]!.files.map((f) => f.path);
+    const packed = JSON.parse(
+      execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", tmp], {
+        cwd: PACKAGE_DIR,
+        encoding: "utf8",
+      }),
+    ) as { filename: string; files: { path: string }[] }[];
+    tarball = path.join(tmp, packed[0].filename);
+    entries = packed[0].files.map((f) => f.path);
   });
 
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -64,61 +69,130 @@ describe("component package as another team installs it (npm pack)", function ()
   it("ships compiled JavaScript, declarations and source maps only, no sources, tests or other folders", () => {
     const other = entries.filter((e) => !/^bin\/.*\.(js|d\.ts|js\.map|d\.ts\.map)$/.test(e));
     assert.deepEqual(other.sort(), ["CHANGELOG.md", "README.md", "package.json"]);
-    for (const entry of ["bin/index.js", "bin/index.d.ts", "bin/secureVault.js.map", "bin/accessKeyRotationEntry.d.ts"]) assert.ok(entries.includes(entry), entry);
+    for (const entry of [
+      "bin/index.js",
+      "bin/index.d.ts",
+      "bin/secureVault.js.map",
+      "bin/accessKeyRotationEntry.d.ts",
+    ]) {
+      assert.ok(entries.includes(entry), entry);
+    }
     assert.equal(entries.filter((e) => e.endsWith(".ts") && !e.endsWith(".d.ts")).length, 0);
   });
 
   it("declares every module its compiled code requires, with the Pulumi SDKs as peer ranges", () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8")) as Manifest;
-    const declared = new Set([...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies)]);
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8"),
+    ) as Manifest;
+    const declared = new Set([
+      ...Object.keys(manifest.dependencies),
+      ...Object.keys(manifest.peerDependencies),
+    ]);
     const required = new Set<string>();
     for (const entry of entries.filter((e) => e.endsWith(".js"))) {
       const code = fs.readFileSync(path.join(PACKAGE_DIR, entry), "utf8");
       for (const m of code.matchAll(/require\("([^".][^"]*)"\)/g)) {
-        const spec = m[1]!;
-        if (spec.startsWith("node:") || ["fs", "path", "os", "http", "https", "crypto", "url", "util"].includes(spec)) continue;
-        required.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!);
+        const spec = m[1];
+        if (
+          spec.startsWith("node:") ||
+          ["fs", "path", "os", "http", "https", "crypto", "url", "util"].includes(spec)
+        ) {
+          continue;
+        }
+        required.add(
+          spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0],
+        );
       }
     }
-    assert.deepEqual([...required].filter((r) => !declared.has(r)), []);
+    assert.deepEqual(
+      [...required].filter((r) => !declared.has(r)),
+      [],
+    );
     for (const peer of ["@pulumi/pulumi", "@pulumi/azure-native", "@pulumi/random"]) {
-      assert.match(manifest.peerDependencies[peer] ?? "", /^\^\d/, `${peer} is a peer range, so a consumer keeps one copy and one default provider`);
+      assert.match(
+        manifest.peerDependencies[peer] ?? "",
+        /^\^\d/,
+        `${peer} is a peer range, so a consumer keeps one copy and one default provider`,
+      );
       assert.equal(peer in manifest.dependencies, false, peer);
     }
   });
 
   it("loads by package name in plain node from the repository root (the workspace link to the build)", () => {
-    const out = execFileSync(process.execPath, ["-e", `
+    const out = execFileSync(
+      process.execPath,
+      [
+        "-e",
+        `
       const m = require("@cmk-platform/azure-cmk-storage");
       const r = require("@cmk-platform/azure-cmk-storage/access-key-rotation");
       console.log(JSON.stringify({ main: require.resolve("@cmk-platform/azure-cmk-storage"), classes: [m.SecureVault, m.ManagedKeyRotation, m.CmkStorageAccount, r.StorageAccessKeyRotation].map((c) => c.name) }));
-    `], { cwd: REPO, encoding: "utf8" });
+    `,
+      ],
+      { cwd: REPO, encoding: "utf8" },
+    );
     const result = JSON.parse(out) as { main: string; classes: string[] };
     assert.equal(path.relative(REPO, result.main), path.join("components", "bin", "index.js"));
-    assert.deepEqual(result.classes, ["SecureVault", "ManagedKeyRotation", "CmkStorageAccount", "StorageAccessKeyRotation"]);
+    assert.deepEqual(result.classes, [
+      "SecureVault",
+      "ManagedKeyRotation",
+      "CmkStorageAccount",
+      "StorageAccessKeyRotation",
+    ]);
   });
 
   it("type-checks a strict TypeScript consumer against the declarations and runs it as plain JavaScript without ts-node", () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8")) as Manifest;
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8"),
+    ) as Manifest;
     const project = path.join(tmp, "consumer");
     const installed = path.join(project, "node_modules", ...manifest.name.split("/"));
     fs.mkdirSync(installed, { recursive: true });
     execFileSync("tar", ["xzf", tarball, "-C", installed, "--strip-components=1"]);
     // Only what the package declares (and the consumer's own @types/node) is installed next to it, so an undeclared
     // dependency cannot resolve. The packages come from this repository's node_modules (no registry needed).
-    for (const dep of [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies), "@types/node"]) {
+    for (const dep of [
+      ...Object.keys(manifest.dependencies),
+      ...Object.keys(manifest.peerDependencies),
+      "@types/node",
+    ]) {
       const link = path.join(project, "node_modules", ...dep.split("/"));
       fs.mkdirSync(path.dirname(link), { recursive: true });
       fs.symlinkSync(path.join(REPO, "node_modules", ...dep.split("/")), link, "dir");
     }
     fs.writeFileSync(path.join(project, "index.ts"), CONSUMER);
-    fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({
-      compilerOptions: { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", esModuleInterop: true, skipLibCheck: false, types: ["node"], outDir: "bin" },
-      files: ["index.ts"],
-    }));
-    execFileSync(process.execPath, [path.join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", project], { cwd: project, encoding: "utf8" });
-    const out = execFileSync(process.execPath, [path.join(project, "bin", "index.js")], { cwd: project, encoding: "utf8" });
-    const result = JSON.parse(out.trim().split("\n").pop()!) as { name: string; uri: string; roles: string[]; registered: string[]; tsNode: boolean };
+    fs.writeFileSync(
+      path.join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          target: "ES2022",
+          module: "commonjs",
+          moduleResolution: "node",
+          esModuleInterop: true,
+          skipLibCheck: false,
+          types: ["node"],
+          outDir: "bin",
+        },
+        files: ["index.ts"],
+      }),
+    );
+    execFileSync(
+      process.execPath,
+      [path.join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", project],
+      { cwd: project, encoding: "utf8" },
+    );
+    const out = execFileSync(process.execPath, [path.join(project, "bin", "index.js")], {
+      cwd: project,
+      encoding: "utf8",
+    });
+    const result = JSON.parse(out.trim().split("\n").pop()!) as {
+      name: string;
+      uri: string;
+      roles: string[];
+      registered: string[];
+      tsNode: boolean;
+    };
     assert.equal(result.tsNode, false, "no TypeScript loader in the consumer's process");
     assert.equal(result.name, "reportsabc123");
     assert.equal(result.uri, "https://shared-abc123.vault.azure.net");

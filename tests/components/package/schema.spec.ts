@@ -19,17 +19,29 @@ describe("component package schema (what `pulumi package add` publishes to other
   this.timeout(120_000);
 
   it("is a Node.js Pulumi plugin named after the npm package", async () => {
-    const plugin = parse(readFileSync(path.join(PACKAGE_DIR, "PulumiPlugin.yaml"), "utf8")) as { runtime: string };
+    const plugin = parse(readFileSync(path.join(PACKAGE_DIR, "PulumiPlugin.yaml"), "utf8")) as {
+      runtime: string;
+    };
     assert.equal(plugin.runtime, "nodejs");
     const schema = await packageSchema();
     assert.equal(schema.name, PACKAGE_NAME);
     assert.equal(schema.namespace, "cmk-platform");
-    assert.equal(schema.version, (JSON.parse(readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8")) as { version: string }).version);
+    assert.equal(
+      schema.version,
+      (
+        JSON.parse(readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8")) as {
+          version: string;
+        }
+      ).version,
+    );
   });
 
   it("holds exactly SecureVault, ManagedKeyRotation and CmkStorageAccount, as components with index tokens", async () => {
     const schema = await packageSchema();
-    assert.deepEqual(Object.keys(schema.resources).sort(), [TYPES.CmkStorageAccount, TYPES.ManagedKeyRotation, TYPES.SecureVault].sort());
+    assert.deepEqual(
+      Object.keys(schema.resources).sort(),
+      [TYPES.CmkStorageAccount, TYPES.ManagedKeyRotation, TYPES.SecureVault].sort(),
+    );
     for (const [token, r] of Object.entries(schema.resources)) {
       assert.equal(r.isComponent, true, token);
       assert.match(token, new RegExp(`^${PACKAGE_NAME}:index:[A-Z][A-Za-z]+$`));
@@ -40,12 +52,23 @@ describe("component package schema (what `pulumi package add` publishes to other
     const schema = await packageSchema();
     const problems: string[] = [];
     for (const [token, r] of Object.entries(schema.resources)) {
-      for (const [kind, props] of [["input", r.inputProperties], ["output", r.properties]] as const) {
+      for (const [kind, props] of [
+        ["input", r.inputProperties],
+        ["output", r.properties],
+      ] as const) {
         for (const [name, p] of Object.entries(props)) {
-          if (untyped(p)) problems.push(`${token} ${kind} ${name} is untyped: ${JSON.stringify(p)}`);
+          if (untyped(p)) {
+            problems.push(`${token} ${kind} ${name} is untyped: ${JSON.stringify(p)}`);
+          }
           if (!p.description?.trim()) problems.push(`${token} ${kind} ${name} has no description`);
-          if (kind === "input" && !(r.requiredInputs ?? []).includes(name) && !/Default:\s/.test(p.description ?? "")) {
-            problems.push(`${token} input ${name} is optional but its description states no default`);
+          if (
+            kind === "input" &&
+            !(r.requiredInputs ?? []).includes(name) &&
+            !/Default:\s/.test(p.description ?? "")
+          ) {
+            problems.push(
+              `${token} input ${name} is optional but its description states no default`,
+            );
           }
         }
       }
@@ -59,7 +82,11 @@ describe("component package schema (what `pulumi package add` publishes to other
         if (untyped(p)) problems.push(`${token}.${name} is untyped`);
         if (!p.description?.trim()) problems.push(`${token}.${name} has no description`);
         const output = token.endsWith(":AccountEndpoints");
-        if (!output && !(t.required ?? []).includes(name) && !/Default:\s/.test(p.description ?? "")) {
+        if (
+          !output &&
+          !(t.required ?? []).includes(name) &&
+          !/Default:\s/.test(p.description ?? "")
+        ) {
           problems.push(`${token}.${name} is optional but states no default`);
         }
       }
@@ -69,15 +96,25 @@ describe("component package schema (what `pulumi package add` publishes to other
 
   it("references the components to each other only through plain-data vault and key references", async () => {
     const schema = await packageSchema();
-    const key = schema.resources[TYPES.ManagedKeyRotation]!.inputProperties["vault"]!;
+    const key = schema.resources[TYPES.ManagedKeyRotation].inputProperties["vault"];
     assert.equal(key.$ref, `#/types/${PACKAGE_NAME}:index:VaultReference`);
-    const account = schema.resources[TYPES.CmkStorageAccount]!.inputProperties;
-    assert.equal(account["key"]!.$ref, `#/types/${PACKAGE_NAME}:index:KeyReference`);
-    assert.equal(account["accessKeySecretVault"]!.$ref, `#/types/${PACKAGE_NAME}:index:VaultReference`);
-    const vaultRef = schema.types[`${PACKAGE_NAME}:index:VaultReference`]!;
-    assert.deepEqual(Object.keys(vaultRef.properties!).sort(), ["location", "permissionModel", "sku", "tenantId", "vaultId", "vaultUri"]);
+    const account = schema.resources[TYPES.CmkStorageAccount].inputProperties;
+    assert.equal(account["key"].$ref, `#/types/${PACKAGE_NAME}:index:KeyReference`);
+    assert.equal(
+      account["accessKeySecretVault"].$ref,
+      `#/types/${PACKAGE_NAME}:index:VaultReference`,
+    );
+    const vaultRef = schema.types[`${PACKAGE_NAME}:index:VaultReference`];
+    assert.deepEqual(Object.keys(vaultRef.properties!).sort(), [
+      "location",
+      "permissionModel",
+      "sku",
+      "tenantId",
+      "vaultId",
+      "vaultUri",
+    ]);
     assert.deepEqual([...(vaultRef.required ?? [])].sort(), ["permissionModel", "vaultId"]);
-    const keyRef = schema.types[`${PACKAGE_NAME}:index:KeyReference`]!;
+    const keyRef = schema.types[`${PACKAGE_NAME}:index:KeyReference`];
     assert.deepEqual(Object.keys(keyRef.properties!).sort(), ["keyId", "keyName", "vault"]);
     // No property anywhere points at a component or at azure-native resources: every language can build these.
     const all = JSON.stringify(schema);
@@ -87,22 +124,58 @@ describe("component package schema (what `pulumi package add` publishes to other
 
   it("publishes the closed value sets as enums", async () => {
     const schema = await packageSchema();
-    const values = (name: string): string[] => schema.types[`${PACKAGE_NAME}:index:${name}`]!.enum!.map((e) => e.value).sort();
+    const values = (name: string): string[] =>
+      schema.types[`${PACKAGE_NAME}:index:${name}`].enum!.map((e) => e.value).sort();
     assert.deepEqual(values("VaultSku"), ["premium", "standard"]);
     assert.deepEqual(values("VaultPermissionModel"), ["accessPolicy", "rbac"]);
     assert.deepEqual(values("CmkKeyType"), ["RSA", "RSA-HSM"]);
-    assert.deepEqual(values("StorageSku"), ["Standard_GRS", "Standard_GZRS", "Standard_LRS", "Standard_RAGRS", "Standard_RAGZRS", "Standard_ZRS"]);
+    assert.deepEqual(values("StorageSku"), [
+      "Standard_GRS",
+      "Standard_GZRS",
+      "Standard_LRS",
+      "Standard_RAGRS",
+      "Standard_RAGZRS",
+      "Standard_ZRS",
+    ]);
     assert.deepEqual(values("PrincipalType"), ["Group", "ServicePrincipal", "User"]);
-    assert.equal(schema.resources[TYPES.SecureVault]!.inputProperties["sku"]!.$ref, `#/types/${PACKAGE_NAME}:index:VaultSku`);
+    assert.equal(
+      schema.resources[TYPES.SecureVault].inputProperties["sku"].$ref,
+      `#/types/${PACKAGE_NAME}:index:VaultSku`,
+    );
   });
 
   it("exposes one output per meaning and no internal resources", async () => {
     const schema = await packageSchema();
-    const outputs = (t: string): string[] => Object.keys(schema.resources[t]!.properties).sort();
-    assert.deepEqual(outputs(TYPES.SecureVault), ["location", "permissionModel", "resourceGroupName", "sku", "tenantId", "vaultId", "vaultName", "vaultUri"]);
-    assert.deepEqual(outputs(TYPES.ManagedKeyRotation), ["keyId", "keyName", "keySize", "keyType", "keyUri", "keyUriWithVersion"]);
+    const outputs = (t: string): string[] => Object.keys(schema.resources[t].properties).sort();
+    assert.deepEqual(outputs(TYPES.SecureVault), [
+      "location",
+      "permissionModel",
+      "resourceGroupName",
+      "sku",
+      "tenantId",
+      "vaultId",
+      "vaultName",
+      "vaultUri",
+    ]);
+    assert.deepEqual(outputs(TYPES.ManagedKeyRotation), [
+      "keyId",
+      "keyName",
+      "keySize",
+      "keyType",
+      "keyUri",
+      "keyUriWithVersion",
+    ]);
     assert.deepEqual(outputs(TYPES.CmkStorageAccount), [
-      "accessKeySecretId", "accountId", "accountName", "identityClientId", "identityId", "identityPrincipalId", "keyGrantId", "keyName", "keyVaultUri", "primaryEndpoints",
+      "accessKeySecretId",
+      "accountId",
+      "accountName",
+      "identityClientId",
+      "identityId",
+      "identityPrincipalId",
+      "keyGrantId",
+      "keyName",
+      "keyVaultUri",
+      "primaryEndpoints",
     ]);
   });
 });

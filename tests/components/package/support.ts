@@ -24,7 +24,7 @@ function newPackageProvider(): ComponentProvider {
   const components = getPulumiComponents(require(PACKAGE_DIR));
   return new ComponentProvider({
     components,
-    name: match[3]!.replace(/[^-a-zA-Z0-9_]/g, "-"),
+    name: match[3].replace(/[^-a-zA-Z0-9_]/g, "-"),
     ...(match[2] ? { namespace: match[2] } : {}),
     dirname: PACKAGE_DIR,
   });
@@ -44,8 +44,26 @@ export interface PackageSchema {
   name: string;
   namespace?: string;
   version: string;
-  resources: Record<string, { isComponent: boolean; inputProperties: Record<string, SchemaProperty>; requiredInputs?: string[]; properties: Record<string, SchemaProperty>; required?: string[] }>;
-  types: Record<string, { type: string; properties?: Record<string, SchemaProperty>; required?: string[]; enum?: { value: string; name?: string }[]; description?: string }>;
+  resources: Record<
+    string,
+    {
+      isComponent: boolean;
+      inputProperties: Record<string, SchemaProperty>;
+      requiredInputs?: string[];
+      properties: Record<string, SchemaProperty>;
+      required?: string[];
+    }
+  >;
+  types: Record<
+    string,
+    {
+      type: string;
+      properties?: Record<string, SchemaProperty>;
+      required?: string[];
+      enum?: { value: string; name?: string }[];
+      description?: string;
+    }
+  >;
 }
 
 /** The schema `pulumi package get-schema components` prints (same analyzer, same folder; the provider caches it). */

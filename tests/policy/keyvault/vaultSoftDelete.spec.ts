@@ -11,12 +11,22 @@ describe("kv-soft-delete-enabled", () => {
   });
 
   it("fails when enableSoftDelete is false", async () => {
-    const r = await runResourcePolicy(vaultSoftDelete, TYPES.vault, withPath(vaultInputs(), "properties.enableSoftDelete", false));
-    assert.deepEqual(r.messages, ["properties.enableSoftDelete is false; soft delete must stay enabled."]);
+    const r = await runResourcePolicy(
+      vaultSoftDelete,
+      TYPES.vault,
+      withPath(vaultInputs(), "properties.enableSoftDelete", false),
+    );
+    assert.deepEqual(r.messages, [
+      "properties.enableSoftDelete is false; soft delete must stay enabled.",
+    ]);
   });
 
   it("treats an absent enableSoftDelete as enabled (Azure's default)", async () => {
-    const r = await runResourcePolicy(vaultSoftDelete, TYPES.vault, withPath(vaultInputs(), "properties.enableSoftDelete", undefined));
+    const r = await runResourcePolicy(
+      vaultSoftDelete,
+      TYPES.vault,
+      withPath(vaultInputs(), "properties.enableSoftDelete", undefined),
+    );
     assert.deepEqual(r.messages, []);
   });
 
@@ -33,14 +43,23 @@ describe("kv-soft-delete-enabled", () => {
   });
 
   it("reports the preview diagnostic instead of crashing when enableSoftDelete is unknown", async () => {
-    const r = await runResourcePolicy(vaultSoftDelete, TYPES.vault, withPath(vaultInputs(), "properties.enableSoftDelete", UNKNOWN.boolean));
+    const r = await runResourcePolicy(
+      vaultSoftDelete,
+      TYPES.vault,
+      withPath(vaultInputs(), "properties.enableSoftDelete", UNKNOWN.boolean),
+    );
     assert.deepEqual(r.messages, []);
     assert.equal(r.previewUnknown.length, 1);
-    assert.match(r.previewUnknown[0] ?? "", /can't run policy 'kv-soft-delete-enabled' from policy pack 'cmk-guard@v0\.1\.0' during preview: boolean value at \.properties\.enableSoftDelete can't be known during preview/);
+    assert.match(
+      r.previewUnknown[0] ?? "",
+      /can't run policy 'kv-soft-delete-enabled' from policy pack 'cmk-guard@v0\.1\.0' during preview: boolean value at \.properties\.enableSoftDelete can't be known during preview/,
+    );
   });
 
   it("is not applicable to other resource types", async () => {
     const r = await runResourcePolicy(vaultSoftDelete, TYPES.storageAccount, storageInputs());
-    assert.deepEqual(r.notApplicable, ["Policy only applies to resources of type 'azure-native:keyvault:Vault'"]);
+    assert.deepEqual(r.notApplicable, [
+      "Policy only applies to resources of type 'azure-native:keyvault:Vault'",
+    ]);
   });
 });

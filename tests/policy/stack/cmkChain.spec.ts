@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { StackValidationPolicy } from "@pulumi/policy";
+import { type StackValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../../../policy/lib/constants";
 import { accessPolicySingleSource } from "../../../policy/stack/accessPolicySingleSource";
 import { cmkIdentityKeyAccess } from "../../../policy/stack/cmkIdentityKeyAccess";
@@ -9,8 +9,21 @@ import { cmkReferencesResolvable } from "../../../policy/stack/cmkReferencesReso
 import { cmkRegionColocation } from "../../../policy/stack/cmkRegionColocation";
 import { cmkTenantColocation } from "../../../policy/stack/cmkTenantColocation";
 import { cmkVaultRecoverable } from "../../../policy/stack/cmkVaultRecoverable";
-import { UNKNOWN, runStackPolicies, runStackPolicy, stackResource } from "../../support/policyHarness";
-import { NAMES, OTHER_TENANT, PRINCIPAL, TENANT, cmkStack, vaultInputs } from "../fixtures";
+import {
+  UNKNOWN,
+  runStackPolicies,
+  runStackPolicy,
+  stackResource,
+} from "../../support/policyHarness";
+import {
+  NAMES,
+  OTHER_TENANT,
+  PRINCIPAL,
+  TENANT,
+  cmkStack,
+  type cmkStackProps,
+  vaultInputs,
+} from "../fixtures";
 
 const STACK_POLICIES: StackValidationPolicy[] = [
   accessPolicySingleSource,
@@ -37,20 +50,28 @@ describe("stack policies on a compliant CMK stack", () => {
   }
 
   it("are not triggered by a stack without storage accounts", async () => {
-    const result = await runStackPolicies(STACK_POLICIES, [stackResource(TYPES.vault, "v", vaultInputs())]);
+    const result = await runStackPolicies(STACK_POLICIES, [
+      stackResource(TYPES.vault, "v", vaultInputs()),
+    ]);
     assert.deepEqual(result.violations, []);
   });
 });
 
 describe("cmk-region-colocation", () => {
   it("treats display and programmatic location names as equal", async () => {
-    const r = await runStackPolicy(cmkRegionColocation, cmkStack({ mutate: (p) => (p.account["location"] = "West Europe") }));
+    const r = await runStackPolicy(
+      cmkRegionColocation,
+      cmkStack({ mutate: (p) => (p.account["location"] = "West Europe") }),
+    );
     assert.deepEqual(r.messages, []);
   });
 
   for (const graph of [true, false]) {
     it(`fails when the storage account is in another region than its vault (${graph ? "graph" : "values"})`, async () => {
-      const r = await runStackPolicy(cmkRegionColocation, cmkStack({ graph, mutate: (p) => (p.account["location"] = "North Europe") }));
+      const r = await runStackPolicy(
+        cmkRegionColocation,
+        cmkStack({ graph, mutate: (p) => (p.account["location"] = "North Europe") }),
+      );
       assert.deepEqual(r.messages, [
         `${ACCOUNT} is in "northeurope" but key vault "${NAMES.vault}" holding its key is in "westeurope"; they must be in the same region.`,
       ]);
@@ -59,30 +80,43 @@ describe("cmk-region-colocation", () => {
   }
 
   it("skips an account whose vault has no location", async () => {
-    const r = await runStackPolicy(cmkRegionColocation, cmkStack({ mutate: (p) => delete p.vault["location"] }));
+    const r = await runStackPolicy(
+      cmkRegionColocation,
+      cmkStack({ mutate: (p) => delete p.vault["location"] }),
+    );
     assert.deepEqual(r.messages, []);
   });
 
   it("reports the preview diagnostic instead of crashing when the account location is unknown", async () => {
-    const r = await runStackPolicy(cmkRegionColocation, cmkStack({ mutate: (p) => (p.account["location"] = UNKNOWN.string) }));
+    const r = await runStackPolicy(
+      cmkRegionColocation,
+      cmkStack({ mutate: (p) => (p.account["location"] = UNKNOWN.string) }),
+    );
     assert.equal(r.previewUnknown.length, 1);
   });
 });
 
 describe("cmk-tenant-colocation", () => {
-  const vaultTenant = (t: string) => (p: ReturnType<typeof import("../fixtures").cmkStackProps>) => {
+  const vaultTenant = (t: string) => (p: ReturnType<typeof cmkStackProps>) => {
     (p.vault["properties"] as Record<string, unknown>)["tenantId"] = t;
   };
 
   it("fails when the vault is in another tenant than the identity", async () => {
-    const r = await runStackPolicy(cmkTenantColocation, cmkStack({ mutate: vaultTenant(OTHER_TENANT) }));
+    const r = await runStackPolicy(
+      cmkTenantColocation,
+      cmkStack({ mutate: vaultTenant(OTHER_TENANT) }),
+    );
     assert.deepEqual(r.messages, [
       `Key vault "${NAMES.vault}" (tenant "${OTHER_TENANT}") and encryption identity "${NAMES.identity}" (tenant "${TENANT}") of storage account "${NAMES.account}" are in different tenants; cross-tenant keys are not allowed.`,
     ]);
   });
 
   it("fails a cross-tenant key without a federated client id even when allowed", async () => {
-    const r = await runStackPolicy(cmkTenantColocation, cmkStack({ mutate: vaultTenant(OTHER_TENANT) }), { config: { allowCrossTenant: true } });
+    const r = await runStackPolicy(
+      cmkTenantColocation,
+      cmkStack({ mutate: vaultTenant(OTHER_TENANT) }),
+      { config: { allowCrossTenant: true } },
+    );
     assert.deepEqual(r.messages, [
       `Key vault "${NAMES.vault}" (tenant "${OTHER_TENANT}") and encryption identity "${NAMES.identity}" (tenant "${TENANT}") of storage account "${NAMES.account}" are in different tenants, and the account sets no encryption.encryptionIdentity.encryptionFederatedIdentityClientId.`,
     ]);
@@ -93,15 +127,22 @@ describe("cmk-tenant-colocation", () => {
       mutate: (p) => {
         vaultTenant(OTHER_TENANT)(p);
         const enc = p.account["encryption"] as Record<string, Record<string, unknown>>;
-        enc["encryptionIdentity"] = { ...enc["encryptionIdentity"], encryptionFederatedIdentityClientId: "f00d" };
+        enc["encryptionIdentity"] = {
+          ...enc["encryptionIdentity"],
+          encryptionFederatedIdentityClientId: "f00d",
+        };
       },
     });
-    const r = await runStackPolicy(cmkTenantColocation, stack, { config: { allowCrossTenant: true, expectedTenantId: TENANT } });
+    const r = await runStackPolicy(cmkTenantColocation, stack, {
+      config: { allowCrossTenant: true, expectedTenantId: TENANT },
+    });
     assert.deepEqual(r.messages, []);
   });
 
   it("fails when the tenants differ from the configured expectedTenantId", async () => {
-    const r = await runStackPolicy(cmkTenantColocation, cmkStack(), { config: { expectedTenantId: OTHER_TENANT } });
+    const r = await runStackPolicy(cmkTenantColocation, cmkStack(), {
+      config: { expectedTenantId: OTHER_TENANT },
+    });
     assert.deepEqual(r.messages, [
       `Key vault "${NAMES.vault}" used by storage account "${NAMES.account}" is in tenant "${TENANT}", not the expected tenant "${OTHER_TENANT}".`,
       `Encryption identity "${NAMES.identity}" of storage account "${NAMES.account}" is in tenant "${TENANT}", not the expected tenant "${OTHER_TENANT}".`,
@@ -109,8 +150,13 @@ describe("cmk-tenant-colocation", () => {
   });
 
   it("fails when a vault behind several accounts is in the wrong tenant, once, on the vault, naming every account", async () => {
-    const stack = cmkStack({ moreAccounts: ["orders-account"], mutate: (p) => delete p.identity["tenantId"] });
-    const r = await runStackPolicy(cmkTenantColocation, stack, { config: { expectedTenantId: OTHER_TENANT } });
+    const stack = cmkStack({
+      moreAccounts: ["orders-account"],
+      mutate: (p) => delete p.identity["tenantId"],
+    });
+    const r = await runStackPolicy(cmkTenantColocation, stack, {
+      config: { expectedTenantId: OTHER_TENANT },
+    });
     assert.deepEqual(r.messages, [
       `Key vault "${NAMES.vault}" used by storage accounts "${NAMES.account}" and "orders-account" is in tenant "${TENANT}", not the expected tenant "${OTHER_TENANT}".`,
     ]);
@@ -119,13 +165,18 @@ describe("cmk-tenant-colocation", () => {
 
   it("reports the vault finding before the preview diagnostic when the identity tenant is unknown", async () => {
     const stack = cmkStack({ mutate: (p) => (p.identity["tenantId"] = UNKNOWN.string) });
-    const r = await runStackPolicy(cmkTenantColocation, stack, { config: { expectedTenantId: OTHER_TENANT } });
+    const r = await runStackPolicy(cmkTenantColocation, stack, {
+      config: { expectedTenantId: OTHER_TENANT },
+    });
     assert.equal(r.messages.length, 1);
     assert.equal(r.previewUnknown.length, 1);
   });
 
   it("skips the identity comparison when the identity has no tenant output", async () => {
-    const r = await runStackPolicy(cmkTenantColocation, cmkStack({ mutate: (p) => delete p.identity["tenantId"] }));
+    const r = await runStackPolicy(
+      cmkTenantColocation,
+      cmkStack({ mutate: (p) => delete p.identity["tenantId"] }),
+    );
     assert.deepEqual(r.messages, []);
   });
 });
@@ -134,14 +185,19 @@ describe("cmk-identity-key-access", () => {
   it("fails when the identity has no grant on an access-policy vault", async () => {
     const stack = cmkStack().filter((r) => r.type !== TYPES.accessPolicy);
     const r = await runStackPolicy(cmkIdentityKeyAccess, stack);
-    assert.deepEqual(r.messages, [`${IDENTITY} has no access policy on vault "${NAMES.vault}" granting get, wrapKey and unwrapKey.`]);
+    assert.deepEqual(r.messages, [
+      `${IDENTITY} has no access policy on vault "${NAMES.vault}" granting get, wrapKey and unwrapKey.`,
+    ]);
   });
 
   for (const graph of [true, false]) {
     it(`fails when the access policy lacks unwrapKey (${graph ? "graph" : "values"})`, async () => {
       const stack = cmkStack({
         graph,
-        mutate: (p) => ((p.accessPolicy["policy"] as Record<string, unknown>)["permissions"] = { keys: ["get", "wrapKey"] }),
+        mutate: (p) =>
+          ((p.accessPolicy["policy"] as Record<string, unknown>)["permissions"] = {
+            keys: ["get", "wrapKey"],
+          }),
       });
       const r = await runStackPolicy(cmkIdentityKeyAccess, stack);
       assert.deepEqual(r.messages, [
@@ -162,7 +218,11 @@ describe("cmk-identity-key-access", () => {
   });
 
   it("fails when an access-policy vault only has a role assignment, which it ignores", async () => {
-    const rbacStack = cmkStack({ rbac: true, mutate: (p) => ((p.vault["properties"] as Record<string, unknown>)["enableRbacAuthorization"] = false) });
+    const rbacStack = cmkStack({
+      rbac: true,
+      mutate: (p) =>
+        ((p.vault["properties"] as Record<string, unknown>)["enableRbacAuthorization"] = false),
+    });
     const r = await runStackPolicy(cmkIdentityKeyAccess, rbacStack);
     assert.deepEqual(r.messages, [
       `${IDENTITY} has no access policy on vault "${NAMES.vault}" granting get, wrapKey and unwrapKey; its role assignment is ignored because the vault uses access policies (enableRbacAuthorization is not true).`,
@@ -170,7 +230,10 @@ describe("cmk-identity-key-access", () => {
   });
 
   it("fails when an RBAC vault only has an access policy, which it ignores", async () => {
-    const stack = cmkStack({ mutate: (p) => ((p.vault["properties"] as Record<string, unknown>)["enableRbacAuthorization"] = true) });
+    const stack = cmkStack({
+      mutate: (p) =>
+        ((p.vault["properties"] as Record<string, unknown>)["enableRbacAuthorization"] = true),
+    });
     const r = await runStackPolicy(cmkIdentityKeyAccess, stack);
     assert.deepEqual(r.messages, [
       `${IDENTITY} has no role assignment of an allowed role (e147488a-f6f5-4113-8e2d-b22465e65bf6) on vault "${NAMES.vault}" or key "${NAMES.key}", which uses Azure RBAC; it has an access policy, which an RBAC vault ignores.`,
@@ -183,19 +246,27 @@ describe("cmk-identity-key-access", () => {
       const stack = cmkStack({
         rbac: true,
         graph,
-        mutate: (p) => (p.roleAssignment["roleDefinitionId"] = `/providers/Microsoft.Authorization/roleDefinitions/${reader}`),
+        mutate: (p) =>
+          (p.roleAssignment["roleDefinitionId"] =
+            `/providers/Microsoft.Authorization/roleDefinitions/${reader}`),
       });
       const r = await runStackPolicy(cmkIdentityKeyAccess, stack);
       assert.deepEqual(r.messages, [
         `${IDENTITY} has no role assignment of an allowed role (e147488a-f6f5-4113-8e2d-b22465e65bf6) on vault "${NAMES.vault}" or key "${NAMES.key}", which uses Azure RBAC; its role assignment(s) grant role(s) "${reader}", which are not allowed.`,
       ]);
-      const allowed = await runStackPolicy(cmkIdentityKeyAccess, stack, { config: { allowedRoleDefinitionIds: [reader] } });
+      const allowed = await runStackPolicy(cmkIdentityKeyAccess, stack, {
+        config: { allowedRoleDefinitionIds: [reader] },
+      });
       assert.deepEqual(allowed.messages, []);
     });
   }
 
   it("accepts a role assignment at vault scope matched by value", async () => {
-    const stack = cmkStack({ rbac: true, graph: false, mutate: (p) => (p.roleAssignment["scope"] = String(p.vault["id"]).toUpperCase()) });
+    const stack = cmkStack({
+      rbac: true,
+      graph: false,
+      mutate: (p) => (p.roleAssignment["scope"] = String(p.vault["id"]).toUpperCase()),
+    });
     assert.deepEqual((await runStackPolicy(cmkIdentityKeyAccess, stack)).messages, []);
   });
 
@@ -203,13 +274,21 @@ describe("cmk-identity-key-access", () => {
     const stack = cmkStack({
       rbac: true,
       graph: false,
-      mutate: (p) => (p.roleAssignment["scope"] = "/subscriptions/x/resourceGroups/y/providers/Microsoft.KeyVault/vaults/other"),
+      mutate: (p) =>
+        (p.roleAssignment["scope"] =
+          "/subscriptions/x/resourceGroups/y/providers/Microsoft.KeyVault/vaults/other"),
     });
     assert.equal((await runStackPolicy(cmkIdentityKeyAccess, stack)).messages.length, 1);
   });
 
   it("resolves through the graph without reading principal ids unknown during preview", async () => {
-    const stack = cmkStack({ rbac: true, mutate: (p) => { p.identity["principalId"] = UNKNOWN.string; p.roleAssignment["principalId"] = UNKNOWN.string; } });
+    const stack = cmkStack({
+      rbac: true,
+      mutate: (p) => {
+        p.identity["principalId"] = UNKNOWN.string;
+        p.roleAssignment["principalId"] = UNKNOWN.string;
+      },
+    });
     const r = await runStackPolicy(cmkIdentityKeyAccess, stack);
     assert.deepEqual(r.messages, []);
     assert.deepEqual(r.previewUnknown, []);
@@ -218,16 +297,22 @@ describe("cmk-identity-key-access", () => {
 
 describe("cmk-vault-recoverable", () => {
   it("fails when the vault behind the key has no purge protection", async () => {
-    const stack = cmkStack({ mutate: (p) => delete (p.vault["properties"] as Record<string, unknown>)["enablePurgeProtection"] });
+    const stack = cmkStack({
+      mutate: (p) =>
+        delete (p.vault["properties"] as Record<string, unknown>)["enablePurgeProtection"],
+    });
     const r = await runStackPolicy(cmkVaultRecoverable, stack);
-    assert.deepEqual(r.messages, [`Key vault "${NAMES.vault}" holding the key of storage account "${NAMES.account}" is not recoverable: purge protection is not enabled.`]);
+    assert.deepEqual(r.messages, [
+      `Key vault "${NAMES.vault}" holding the key of storage account "${NAMES.account}" is not recoverable: purge protection is not enabled.`,
+    ]);
     assert.equal(r.violations[0]?.severity, "critical");
   });
 
   it("fails when a vault behind several accounts has no purge protection, once, on the vault, naming every account", async () => {
     const stack = cmkStack({
       moreAccounts: ["orders-account"],
-      mutate: (p) => delete (p.vault["properties"] as Record<string, unknown>)["enablePurgeProtection"],
+      mutate: (p) =>
+        delete (p.vault["properties"] as Record<string, unknown>)["enablePurgeProtection"],
     });
     const r = await runStackPolicy(cmkVaultRecoverable, stack);
     assert.deepEqual(r.messages, [
@@ -239,7 +324,11 @@ describe("cmk-vault-recoverable", () => {
   it("fails when soft delete is disabled too", async () => {
     const stack = cmkStack({
       graph: false,
-      mutate: (p) => Object.assign(p.vault["properties"] as object, { enableSoftDelete: false, enablePurgeProtection: false }),
+      mutate: (p) =>
+        Object.assign(p.vault["properties"] as object, {
+          enableSoftDelete: false,
+          enablePurgeProtection: false,
+        }),
     });
     const r = await runStackPolicy(cmkVaultRecoverable, stack);
     assert.deepEqual(r.messages, [
@@ -250,7 +339,10 @@ describe("cmk-vault-recoverable", () => {
 
 describe("cmk-key-rotation-effective", () => {
   it("fails when the key has no rotation policy, reading the flattened outputs", async () => {
-    const r = await runStackPolicy(cmkKeyRotationEffective, cmkStack({ mutate: (p) => delete p.key["rotationPolicy"] }));
+    const r = await runStackPolicy(
+      cmkKeyRotationEffective,
+      cmkStack({ mutate: (p) => delete p.key["rotationPolicy"] }),
+    );
     assert.deepEqual(r.messages, [
       `Key "${NAMES.key}" of storage account "${NAMES.account}": rotationPolicy is not set; add a rotation policy with a "rotate" lifetime action.`,
       `Key "${NAMES.key}" of storage account "${NAMES.account}": rotationPolicy is not set, so new key versions have no expiry; set rotationPolicy.attributes.expiryTime (for example "P1Y").`,
@@ -260,33 +352,50 @@ describe("cmk-key-rotation-effective", () => {
   it("reads nested properties when the outputs are not flattened", async () => {
     const stack = cmkStack({
       mutate: (p) => {
-        p.key["properties"] = { kty: p.key["kty"], keySize: 1024, rotationPolicy: p.key["rotationPolicy"] };
+        p.key["properties"] = {
+          kty: p.key["kty"],
+          keySize: 1024,
+          rotationPolicy: p.key["rotationPolicy"],
+        };
         delete p.key["kty"];
         delete p.key["keySize"];
         delete p.key["rotationPolicy"];
       },
     });
     const r = await runStackPolicy(cmkKeyRotationEffective, stack);
-    assert.deepEqual(r.messages, [`Key "${NAMES.key}" of storage account "${NAMES.account}": keySize 1024 is below the minimum RSA key size of 2048 bits.`]);
+    assert.deepEqual(r.messages, [
+      `Key "${NAMES.key}" of storage account "${NAMES.account}": keySize 1024 is below the minimum RSA key size of 2048 bits.`,
+    ]);
   });
 
   it("fails when an RSA-HSM key lives in a standard vault", async () => {
-    const r = await runStackPolicy(cmkKeyRotationEffective, cmkStack({ mutate: (p) => (p.key["kty"] = "RSA-HSM") }));
+    const r = await runStackPolicy(
+      cmkKeyRotationEffective,
+      cmkStack({ mutate: (p) => (p.key["kty"] = "RSA-HSM") }),
+    );
     assert.deepEqual(r.messages, [
       `Key "${NAMES.key}" of storage account "${NAMES.account}": kty "RSA-HSM" needs a premium vault but vault "${NAMES.vault}" has SKU "standard".`,
     ]);
     const premium = cmkStack({
       mutate: (p) => {
         p.key["kty"] = "RSA-HSM";
-        (p.vault["properties"] as Record<string, unknown>)["sku"] = { family: "A", name: "Premium" };
+        (p.vault["properties"] as Record<string, unknown>)["sku"] = {
+          family: "A",
+          name: "Premium",
+        };
       },
     });
     assert.deepEqual((await runStackPolicy(cmkKeyRotationEffective, premium)).messages, []);
   });
 
   it("fails when a key behind several accounts is too small, once per problem, on the key, naming every account", async () => {
-    const stack = cmkStack({ moreAccounts: ["orders-account"], mutate: (p) => (p.key["keySize"] = 2048) });
-    const r = await runStackPolicy(cmkKeyRotationEffective, stack, { config: { minRsaKeySize: 3072 } });
+    const stack = cmkStack({
+      moreAccounts: ["orders-account"],
+      mutate: (p) => (p.key["keySize"] = 2048),
+    });
+    const r = await runStackPolicy(cmkKeyRotationEffective, stack, {
+      config: { minRsaKeySize: 3072 },
+    });
     assert.deepEqual(r.messages, [
       `Key "${NAMES.key}" of storage accounts "${NAMES.account}" and "orders-account": keySize 2048 is below the minimum RSA key size of 3072 bits.`,
     ]);
@@ -294,7 +403,9 @@ describe("cmk-key-rotation-effective", () => {
   });
 
   it("honours maxDaysToRotate and minRsaKeySize config", async () => {
-    const r = await runStackPolicy(cmkKeyRotationEffective, cmkStack(), { config: { maxDaysToRotate: 30, minRsaKeySize: 4096 } });
+    const r = await runStackPolicy(cmkKeyRotationEffective, cmkStack(), {
+      config: { maxDaysToRotate: 30, minRsaKeySize: 4096 },
+    });
     assert.deepEqual(r.messages, [
       `Key "${NAMES.key}" of storage account "${NAMES.account}": keySize 3072 is below the minimum RSA key size of 4096 bits.`,
       `Key "${NAMES.key}" of storage account "${NAMES.account}": rotationPolicy: rotate action fires 90 days after creation (timeAfterCreate "P90D"), later than the maximum of 30 days.`,
@@ -313,7 +424,10 @@ describe("cmk-key-deletion-protected", () => {
   });
 
   it("fails when a key behind several accounts is unprotected, once, on the key, naming every account", async () => {
-    const r = await runStackPolicy(cmkKeyDeletionProtected, cmkStack({ protectKey: false, moreAccounts: ["orders-account", "audit-account"] }));
+    const r = await runStackPolicy(
+      cmkKeyDeletionProtected,
+      cmkStack({ protectKey: false, moreAccounts: ["orders-account", "audit-account"] }),
+    );
     assert.deepEqual(r.messages, [
       `Key "${NAMES.key}" encrypts storage accounts "${NAMES.account}", "orders-account" and "audit-account" but is not protected (protect: false); deleting it makes the encrypted data unreadable.`,
     ]);
@@ -321,7 +435,9 @@ describe("cmk-key-deletion-protected", () => {
   });
 
   it("is mandatory with the prod config level", async () => {
-    const r = await runStackPolicy(cmkKeyDeletionProtected, cmkStack({ protectKey: false }), { config: { enforcementLevel: "mandatory" } });
+    const r = await runStackPolicy(cmkKeyDeletionProtected, cmkStack({ protectKey: false }), {
+      config: { enforcementLevel: "mandatory" },
+    });
     assert.equal(r.violations[0]?.enforcementLevel, "mandatory");
   });
 });
@@ -333,18 +449,33 @@ describe("cmk-references-resolvable", () => {
     assert.deepEqual(
       r.violations.map((v) => [v.policyName, v.enforcementLevel, v.message]),
       [
-        ["cmk-references-resolvable", "advisory", `${ACCOUNT}: key vault "https://kv-cmk-dev.vault.azure.net/" is not in this stack; cannot verify its region, tenant, soft delete, purge protection or access grants.`],
-        ["cmk-references-resolvable", "advisory", `${ACCOUNT}: key "cmk" is not in this stack; cannot verify its type, rotation, expiry or deletion protection.`],
+        [
+          "cmk-references-resolvable",
+          "advisory",
+          `${ACCOUNT}: key vault "https://kv-cmk-dev.vault.azure.net/" is not in this stack; cannot verify its region, tenant, soft delete, purge protection or access grants.`,
+        ],
+        [
+          "cmk-references-resolvable",
+          "advisory",
+          `${ACCOUNT}: key "cmk" is not in this stack; cannot verify its type, rotation, expiry or deletion protection.`,
+        ],
       ],
     );
   });
 
   it("reports a vault outside the stack once, naming every account that uses it", async () => {
-    const r = await runStackPolicy(cmkReferencesResolvable, cmkStack({ omit: ["vault"], moreAccounts: ["orders-account"] }));
+    const r = await runStackPolicy(
+      cmkReferencesResolvable,
+      cmkStack({ omit: ["vault"], moreAccounts: ["orders-account"] }),
+    );
     assert.deepEqual(r.messages, [
       `Storage accounts "${NAMES.account}" and "orders-account": key vault "https://kv-cmk-dev.vault.azure.net/" is not in this stack; cannot verify its region, tenant, soft delete, purge protection or access grants.`,
     ]);
-    assert.equal(r.violations[0]?.urn, undefined, "a finding about several accounts belongs to the stack");
+    assert.equal(
+      r.violations[0]?.urn,
+      undefined,
+      "a finding about several accounts belongs to the stack",
+    );
   });
 
   it("reports an encryption identity outside the stack", async () => {
@@ -375,7 +506,11 @@ describe("kv-access-policy-single-source", () => {
       graph: false,
       mutate: (p) => {
         (p.vault["properties"] as Record<string, unknown>)["accessPolicies"] = [
-          { objectId: PRINCIPAL.toUpperCase(), tenantId: TENANT, permissions: { keys: ["get", "wrapKey", "unwrapKey"] } },
+          {
+            objectId: PRINCIPAL.toUpperCase(),
+            tenantId: TENANT,
+            permissions: { keys: ["get", "wrapKey", "unwrapKey"] },
+          },
         ];
       },
     });
@@ -384,7 +519,10 @@ describe("kv-access-policy-single-source", () => {
 
   it("passes inline-only vaults", async () => {
     const stack = cmkStack({
-      mutate: (p) => ((p.vault["properties"] as Record<string, unknown>)["accessPolicies"] = [{ objectId: PRINCIPAL, tenantId: TENANT, permissions: { keys: ["get"] } }]),
+      mutate: (p) =>
+        ((p.vault["properties"] as Record<string, unknown>)["accessPolicies"] = [
+          { objectId: PRINCIPAL, tenantId: TENANT, permissions: { keys: ["get"] } },
+        ]),
     }).filter((r) => r.type !== TYPES.accessPolicy);
     assert.deepEqual((await runStackPolicy(accessPolicySingleSource, stack)).messages, []);
   });

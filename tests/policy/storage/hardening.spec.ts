@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { type ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../../../policy/lib/constants";
 import { storageBlobPublicAccess } from "../../../policy/storage/blobPublicAccess";
 import { storageCmkAllServices } from "../../../policy/storage/cmkAllServices";
@@ -26,7 +26,13 @@ const CASES: Case[] = [
     level: "mandatory",
     path: "enableHttpsTrafficOnly",
     unknown: UNKNOWN.boolean,
-    failures: [{ when: "enableHttpsTrafficOnly is false", value: false, messages: ["enableHttpsTrafficOnly is false; storage must accept HTTPS only."] }],
+    failures: [
+      {
+        when: "enableHttpsTrafficOnly is false",
+        value: false,
+        messages: ["enableHttpsTrafficOnly is false; storage must accept HTTPS only."],
+      },
+    ],
     absent: [],
   },
   {
@@ -34,7 +40,13 @@ const CASES: Case[] = [
     level: "mandatory",
     path: "minimumTlsVersion",
     unknown: UNKNOWN.string,
-    failures: [{ when: "minimumTlsVersion is TLS1_0", value: "TLS1_0", messages: ['minimumTlsVersion is "TLS1_0"; it must be "TLS1_2" or newer.'] }],
+    failures: [
+      {
+        when: "minimumTlsVersion is TLS1_0",
+        value: "TLS1_0",
+        messages: ['minimumTlsVersion is "TLS1_0"; it must be "TLS1_2" or newer.'],
+      },
+    ],
     absent: ['minimumTlsVersion is not set; set it to "TLS1_2" or newer.'],
   },
   {
@@ -42,7 +54,13 @@ const CASES: Case[] = [
     level: "mandatory",
     path: "allowBlobPublicAccess",
     unknown: UNKNOWN.boolean,
-    failures: [{ when: "allowBlobPublicAccess is true", value: true, messages: ["allowBlobPublicAccess is true; it must be false."] }],
+    failures: [
+      {
+        when: "allowBlobPublicAccess is true",
+        value: true,
+        messages: ["allowBlobPublicAccess is true; it must be false."],
+      },
+    ],
     absent: ["allowBlobPublicAccess is not set; set it to false."],
   },
   {
@@ -50,7 +68,13 @@ const CASES: Case[] = [
     level: "advisory",
     path: "allowSharedKeyAccess",
     unknown: UNKNOWN.boolean,
-    failures: [{ when: "allowSharedKeyAccess is true", value: true, messages: ["allowSharedKeyAccess is true; set it to false."] }],
+    failures: [
+      {
+        when: "allowSharedKeyAccess is true",
+        value: true,
+        messages: ["allowSharedKeyAccess is true; set it to false."],
+      },
+    ],
     absent: ["allowSharedKeyAccess is not set (Azure allows shared keys); set it to false."],
   },
   {
@@ -58,7 +82,13 @@ const CASES: Case[] = [
     level: "advisory",
     path: "encryption.requireInfrastructureEncryption",
     unknown: UNKNOWN.boolean,
-    failures: [{ when: "requireInfrastructureEncryption is false", value: false, messages: ["encryption.requireInfrastructureEncryption is not true."] }],
+    failures: [
+      {
+        when: "requireInfrastructureEncryption is false",
+        value: false,
+        messages: ["encryption.requireInfrastructureEncryption is not true."],
+      },
+    ],
     absent: ["encryption.requireInfrastructureEncryption is not true."],
   },
   {
@@ -66,7 +96,13 @@ const CASES: Case[] = [
     level: "advisory",
     path: "encryption.services.queue.keyType",
     unknown: UNKNOWN.string,
-    failures: [{ when: "the queue uses the Service key", value: "Service", messages: ['encryption.services.queue.keyType is "Service"; set it to "Account".'] }],
+    failures: [
+      {
+        when: "the queue uses the Service key",
+        value: "Service",
+        messages: ['encryption.services.queue.keyType is "Service"; set it to "Account".'],
+      },
+    ],
     absent: ['encryption.services.queue.keyType is null; set it to "Account".'],
   },
 ];
@@ -74,44 +110,75 @@ const CASES: Case[] = [
 for (const c of CASES) {
   describe(c.policy.name, () => {
     it("passes the hardened account", async () => {
-      assert.deepEqual((await runResourcePolicy(c.policy, TYPES.storageAccount, storageInputs())).messages, []);
+      assert.deepEqual(
+        (await runResourcePolicy(c.policy, TYPES.storageAccount, storageInputs())).messages,
+        [],
+      );
     });
 
     for (const f of c.failures) {
       it(`fails when ${f.when}, at level ${c.level}`, async () => {
-        const r = await runResourcePolicy(c.policy, TYPES.storageAccount, withPath(storageInputs(), c.path, f.value));
+        const r = await runResourcePolicy(
+          c.policy,
+          TYPES.storageAccount,
+          withPath(storageInputs(), c.path, f.value),
+        );
         assert.deepEqual(r.messages, f.messages);
         assert.equal(r.violations[0]?.enforcementLevel, c.level);
       });
     }
 
-    it(c.absent.length === 0 ? `passes when ${c.path} is absent (Azure's secure default)` : `fails when ${c.path} is absent`, async () => {
-      const r = await runResourcePolicy(c.policy, TYPES.storageAccount, withPath(storageInputs(), c.path, undefined));
-      assert.deepEqual(r.messages, c.absent);
-    });
+    it(
+      c.absent.length === 0
+        ? `passes when ${c.path} is absent (Azure's secure default)`
+        : `fails when ${c.path} is absent`,
+      async () => {
+        const r = await runResourcePolicy(
+          c.policy,
+          TYPES.storageAccount,
+          withPath(storageInputs(), c.path, undefined),
+        );
+        assert.deepEqual(r.messages, c.absent);
+      },
+    );
 
     it("reports the preview diagnostic instead of crashing when the value is unknown", async () => {
-      const r = await runResourcePolicy(c.policy, TYPES.storageAccount, withPath(storageInputs(), c.path, c.unknown));
+      const r = await runResourcePolicy(
+        c.policy,
+        TYPES.storageAccount,
+        withPath(storageInputs(), c.path, c.unknown),
+      );
       assert.deepEqual(r.messages, []);
       assert.equal(r.previewUnknown.length, 1);
     });
 
     it("is not applicable to vaults", async () => {
-      assert.equal((await runResourcePolicy(c.policy, TYPES.vault, vaultInputs())).notApplicable.length, 1);
+      assert.equal(
+        (await runResourcePolicy(c.policy, TYPES.vault, vaultInputs())).notApplicable.length,
+        1,
+      );
     });
   });
 }
 
 describe("storage-min-tls-version config", () => {
   it("fails TLS1_2 when TLS1_3 is required", async () => {
-    const r = await runResourcePolicy(storageMinimumTls, TYPES.storageAccount, storageInputs(), { config: { minimumTlsVersion: "TLS1_3" } });
+    const r = await runResourcePolicy(storageMinimumTls, TYPES.storageAccount, storageInputs(), {
+      config: { minimumTlsVersion: "TLS1_3" },
+    });
     assert.deepEqual(r.messages, ['minimumTlsVersion is "TLS1_2"; it must be "TLS1_3" or newer.']);
   });
 });
 
 describe("storage-cmk-all-services table", () => {
   it("fails when the table service is missing", async () => {
-    const r = await runResourcePolicy(storageCmkAllServices, TYPES.storageAccount, withPath(storageInputs(), "encryption.services.table", undefined));
-    assert.deepEqual(r.messages, ['encryption.services.table.keyType is null; set it to "Account".']);
+    const r = await runResourcePolicy(
+      storageCmkAllServices,
+      TYPES.storageAccount,
+      withPath(storageInputs(), "encryption.services.table", undefined),
+    );
+    assert.deepEqual(r.messages, [
+      'encryption.services.table.keyType is null; set it to "Account".',
+    ]);
   });
 });
