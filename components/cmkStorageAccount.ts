@@ -29,6 +29,7 @@ import {
   argumentsObject,
   ArgumentProblems,
   checkBoolean,
+  checkPlacement,
   checkedInput,
   checkEnum,
   checkNetworkAllowLists,
@@ -195,26 +196,10 @@ export interface CmkStorageAccountArgs {
 export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAccountArgs): void {
   const problems = new ArgumentProblems();
   const args = argumentsObject(problems, input);
-  if (checkString(problems, "resourceGroupName", args.resourceGroupName, true)) {
-    const p = resourceGroupNameProblem(args.resourceGroupName);
-    if (p) problems.add("resourceGroupName", p);
-  }
-  if (checkString(problems, "location", args.location, true)) {
-    const p = regionProblem(args.location);
-    if (p) problems.add("location", p);
-  }
+  checkPlacement(problems, args);
   if (checkString(problems, "accountName", args.accountName)) {
     const p = storageAccountNameProblem(args.accountName);
     if (p) problems.add("accountName", p);
-  }
-  if (
-    checkString(problems, "namePrefix", args.namePrefix) &&
-    !/[a-zA-Z0-9]/.test(args.namePrefix)
-  ) {
-    problems.add(
-      "namePrefix",
-      `must contain at least one letter or digit, got ${show(args.namePrefix)}`,
-    );
   }
   const keyOk = checkKeyReference(problems, "key", args.key);
   if (

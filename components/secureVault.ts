@@ -25,6 +25,7 @@ import {
   ArgumentProblems,
   checkArray,
   checkBoolean,
+  checkPlacement,
   checkedInput,
   checkEnum,
   checkNetworkAllowLists,
@@ -137,26 +138,10 @@ export interface SecureVaultArgs {
 export function validateSecureVaultArgs(name: string, input: SecureVaultArgs): void {
   const problems = new ArgumentProblems();
   const args = argumentsObject(problems, input);
-  if (checkString(problems, "resourceGroupName", args.resourceGroupName, true)) {
-    const p = resourceGroupNameProblem(args.resourceGroupName);
-    if (p) problems.add("resourceGroupName", p);
-  }
-  if (checkString(problems, "location", args.location, true)) {
-    const p = regionProblem(args.location);
-    if (p) problems.add("location", p);
-  }
+  checkPlacement(problems, args);
   if (checkString(problems, "vaultName", args.vaultName)) {
     const p = vaultNameProblem(args.vaultName);
     if (p) problems.add("vaultName", p);
-  }
-  if (
-    checkString(problems, "namePrefix", args.namePrefix) &&
-    !/[a-zA-Z0-9]/.test(args.namePrefix)
-  ) {
-    problems.add(
-      "namePrefix",
-      `must contain at least one letter or digit, got ${show(args.namePrefix)}`,
-    );
   }
   checkEnum(problems, "sku", args.sku, enumValues(VaultSku));
   checkEnum(problems, "permissionModel", args.permissionModel, enumValues(VaultPermissionModel));

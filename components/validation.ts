@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
+import { regionProblem } from "./azureRegions";
+import { resourceGroupNameProblem } from "./naming";
 
 /** One problem found in a component's arguments: which argument, and what is wrong with the value received. */
 export interface ArgumentProblem {
@@ -261,4 +263,31 @@ export function checkedInput<T>(
     }
     return resolved;
   }) as pulumi.Output<T>;
+}
+
+/**
+ * The arguments SecureVault and CmkStorageAccount share: the resource group (required, Microsoft.Resources naming
+ * rules), the region (required, a known Azure region) and the base of derived names (a letter or digit in it).
+ */
+export function checkPlacement(
+  problems: ArgumentProblems,
+  args: { resourceGroupName?: unknown; location?: unknown; namePrefix?: unknown },
+): void {
+  if (checkString(problems, "resourceGroupName", args.resourceGroupName, true)) {
+    const p = resourceGroupNameProblem(args.resourceGroupName);
+    if (p) problems.add("resourceGroupName", p);
+  }
+  if (checkString(problems, "location", args.location, true)) {
+    const p = regionProblem(args.location);
+    if (p) problems.add("location", p);
+  }
+  if (
+    checkString(problems, "namePrefix", args.namePrefix) &&
+    !/[a-zA-Z0-9]/.test(args.namePrefix)
+  ) {
+    problems.add(
+      "namePrefix",
+      `must contain at least one letter or digit, got ${show(args.namePrefix)}`,
+    );
+  }
 }

@@ -5,7 +5,7 @@ import { parseStackConfig } from "../../stacks/config";
 import { deployCmkPlatform } from "../../stacks/program";
 import { TYPES } from "@cmk-platform/azure-cmk-storage";
 import type { RecordedResource } from "../../preview/recorder";
-import { urnsAnsweredTo } from "../support/aliases";
+import { answeredUrns } from "../../preview/diff";
 import { recorder, settled } from "../support/mocks";
 import { rawStackConfig, REPO, STACKS } from "../support/stackFiles";
 
@@ -66,7 +66,7 @@ async function compareWithRelease(
   recorder.reset();
   deployCmkPlatform(parseStackConfig(raw, "cmk-storage", `stacks/Pulumi.${stack}.yaml`));
   const now = await settled();
-  const answers = urnsAnsweredTo(now);
+  const answers = answeredUrns(now);
   const old = RELEASE_0_1_0[stack];
   assert.ok(old.length > 10, "the fixture holds the stack");
   const unmatched: string[] = [];
