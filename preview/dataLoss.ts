@@ -6,6 +6,7 @@
 import type { RecordedResource } from "./recorder";
 import type { DiffResult, PreviousDeployment, PreviousResource, Step } from "./diff";
 import { T, vaultNameFromKeyVaultUri } from "./simulatedAzure";
+import { lc } from "./text";
 
 export type FindingKind =
   | "stateful-deleted"
@@ -50,13 +51,6 @@ export const FINDING_KINDS: Readonly<Record<FindingKind, string>> = {
 };
 
 const STATEFUL = new Set<string>([T.account, T.key, T.vault]);
-const lc = (s: unknown): string =>
-  (typeof s === "string"
-    ? s
-    : s === undefined || s === null
-      ? ""
-      : JSON.stringify(s)
-  ).toLowerCase();
 const short = (urn: string): string => urn.split("::").pop() ?? urn;
 
 const KIND_LABEL: Record<string, string> = {

@@ -10,16 +10,9 @@ import { teamLines, teamTreeNote, teamViews } from "./teams";
 import { stackHint } from "./stackHints";
 import { OP_MARK, type Step } from "./diff";
 import { maskSecrets } from "./secrets";
+import { lc } from "./text";
 
 export const JSON_FORMAT_VERSION = 1;
-
-const lc = (s: unknown): string =>
-  (typeof s === "string"
-    ? s
-    : s === undefined || s === null
-      ? ""
-      : JSON.stringify(s)
-  ).toLowerCase();
 
 /** Sorts object keys recursively so the JSON is byte-stable; replaces serialized dynamic providers with a digest. */
 export function canonical(value: unknown, key?: string): unknown {

@@ -23,6 +23,7 @@ import {
 } from "./azureSpec";
 import { physicalName } from "./armState";
 import type { RecordedResource, RegistrationCheck } from "./recorder";
+import { lc } from "./text";
 
 export const T = {
   vault: "azure-native:keyvault:Vault",
@@ -79,13 +80,6 @@ export interface ArmRule {
   check(pending: PendingResource, state: AzureState): string | undefined;
 }
 
-const lc = (s: unknown): string =>
-  (typeof s === "string"
-    ? s
-    : s === undefined || s === null
-      ? ""
-      : JSON.stringify(s)
-  ).toLowerCase();
 const trimSlash = (s: string): string => s.replace(/\/+$/, "");
 
 function nameOf(p: { type: string; name: string; inputs: Record<string, any> }): string {
