@@ -40,6 +40,7 @@ import {
   ipRuleProblem,
   show,
   subnetIdProblem,
+  withoutAbsent,
 } from "./validation";
 
 /** Key permissions the storage identity gets in the access-policy model: exactly what Azure Storage CMK needs. */
@@ -455,6 +456,7 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
   constructor(name: string, args: CmkStorageAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: bad input never reaches the engine.
     validateCmkStorageAccountArgs(name, args);
+    args = withoutAbsent(args);
     super(
       TYPES.CmkStorageAccount,
       name,

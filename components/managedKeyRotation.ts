@@ -22,6 +22,7 @@ import {
   checkTags,
   isKnown,
   show,
+  withoutAbsent,
 } from "./validation";
 
 /** RSA sizes Azure Storage accepts for customer-managed keys. */
@@ -167,6 +168,7 @@ export class ManagedKeyRotation extends pulumi.ComponentResource {
   constructor(name: string, args: ManagedKeyRotationArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: bad input never reaches the engine.
     validateManagedKeyRotationArgs(name, args);
+    args = withoutAbsent(args);
     super(
       TYPES.ManagedKeyRotation,
       name,

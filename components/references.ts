@@ -77,7 +77,7 @@ export function resolveVault(
   });
   const vaultName = parts.apply((p) => p.vaultName);
   const vaultUri =
-    ref.vaultUri !== undefined
+    ref.vaultUri !== undefined && ref.vaultUri !== null
       ? pulumi.all([ref.vaultUri, parts]).apply(([u, p]) => {
           // The URI and the id must name the same vault, or the grant and the encryption would point at different vaults.
           const fromUri =

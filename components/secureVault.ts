@@ -37,6 +37,7 @@ import {
   isKnown,
   show,
   subnetIdProblem,
+  withoutAbsent,
 } from "./validation";
 
 /**
@@ -233,6 +234,7 @@ export class SecureVault extends pulumi.ComponentResource {
   constructor(name: string, args: SecureVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: bad input never reaches the engine.
     validateSecureVaultArgs(name, args);
+    args = withoutAbsent(args);
     super(
       TYPES.SecureVault,
       name,

@@ -30,6 +30,7 @@ import {
   checkTags,
   isKnown,
   show,
+  withoutAbsent,
 } from "./validation";
 
 /**
@@ -271,6 +272,7 @@ export class StorageAccessKeyRotation extends pulumi.ComponentResource {
   ) {
     // Validate before registering anything: bad input never reaches the engine.
     validateStorageAccessKeyRotationArgs(name, args);
+    args = withoutAbsent(args);
     super(
       TYPES.StorageAccessKeyRotation,
       name,

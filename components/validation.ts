@@ -291,3 +291,17 @@ export function checkPlacement(
     );
   }
 }
+
+/**
+ * The arguments without null or undefined entries: SDKs of other languages may send `null` for an argument that was
+ * not given, and it means the same as absent (validation already treats it so). Shallow; references handle their own.
+ */
+export function withoutAbsent<T extends object>(args: T): T {
+  // Reflect.ownKeys keeps symbol-keyed internal arguments too.
+  const out: Record<PropertyKey, unknown> = {};
+  for (const key of Reflect.ownKeys(args)) {
+    const value: unknown = (args as Record<PropertyKey, unknown>)[key];
+    if (value !== null && value !== undefined) out[key] = value;
+  }
+  return out as T;
+}

@@ -1136,3 +1136,24 @@ describe("CmkStorageAccount with values known only at deployment, and vaults els
     assert.equal((await settled()).length, 0);
   });
 });
+
+describe("CmkStorageAccount with null arguments (what other languages send for an absent value)", () => {
+  beforeEach(() => recorder.reset());
+
+  it("treats a null account name as absent and derives a valid name (found by the fuzz)", async () => {
+    const sa = new CmkStorageAccount("payments", {
+      resourceGroupName: "rg",
+      location: "westeurope",
+      key: EXISTING_KEY,
+      accountName: null,
+      keyVersion: null,
+    } as unknown as CmkStorageAccountArgs);
+    const name = await promiseOf(sa.accountName);
+    await settled();
+    assert.match(name, /^payments[a-z0-9]{6}$/);
+    assert.equal(
+      "keyVersion" in one(SA, "payments-account").inputs.encryption.keyVaultProperties,
+      false,
+    );
+  });
+});
