@@ -8,13 +8,12 @@ import { DeployerPrincipalType, enumValues, SasExpirationAction, StorageSku } fr
 import { grantVaultAccess } from "./grants";
 import { ACCESS_KEY_ROTATION_TYPESCRIPT_ONLY, hosting } from "./hosting";
 import { createHash } from "crypto";
-import { normaliseRegion, regionProblem } from "./azureRegions";
+import { normaliseRegion } from "./azureRegions";
 import {
   deriveStorageAccountName,
   identityNameOverride,
   keyNameProblem,
   NAME_SUFFIX_LENGTH,
-  resourceGroupNameProblem,
   storageAccountNameProblem,
 } from "./naming";
 import { rbacPropagationProblem, waitForRbacPropagation } from "./rbacPropagation";
@@ -30,7 +29,8 @@ import {
   ArgumentProblems,
   checkBoolean,
   checkPlacement,
-  checkedInput,
+  checkedPlacement,
+  inputChecker,
   checkEnum,
   checkNetworkAllowLists,
   checkString,
@@ -468,17 +468,8 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
     );
 
     // Values that are outputs are checked when they resolve, before the requests are built from them.
-    const checked = <T>(
-      path: string,
-      value: pulumi.Input<T>,
-      problem: (v: unknown) => string | undefined,
-    ): pulumi.Input<T> => checkedInput("CmkStorageAccount", name, path, value, problem);
-    const resourceGroupName = checked(
-      "resourceGroupName",
-      args.resourceGroupName,
-      resourceGroupNameProblem,
-    );
-    const location = checked("location", args.location, regionProblem);
+    const checked = inputChecker("CmkStorageAccount", name);
+    const { resourceGroupName, location } = checkedPlacement(checked, args);
     const tags = { managedBy: "pulumi", component: "CmkStorageAccount", ...args.tags };
     const vault = resolveVault(
       args.key.vault,

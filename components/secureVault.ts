@@ -12,13 +12,7 @@ import {
   VaultSku,
 } from "./enums";
 import { grantVaultAccess } from "./grants";
-import { regionProblem } from "./azureRegions";
-import {
-  deriveVaultName,
-  NAME_SUFFIX_LENGTH,
-  resourceGroupNameProblem,
-  vaultNameProblem,
-} from "./naming";
+import { deriveVaultName, NAME_SUFFIX_LENGTH, vaultNameProblem } from "./naming";
 import { resolveVault, type VaultReference } from "./references";
 import {
   argumentsObject,
@@ -26,7 +20,8 @@ import {
   checkArray,
   checkBoolean,
   checkPlacement,
-  checkedInput,
+  checkedPlacement,
+  inputChecker,
   checkEnum,
   checkNetworkAllowLists,
   checkString,
@@ -252,17 +247,8 @@ export class SecureVault extends pulumi.ComponentResource {
       );
     }
     // Values that are outputs are checked when they resolve, before the vault request is built from them.
-    const checked = <T>(
-      path: string,
-      value: pulumi.Input<T>,
-      problem: (v: unknown) => string | undefined,
-    ): pulumi.Input<T> => checkedInput("SecureVault", name, path, value, problem);
-    const resourceGroupName = checked(
-      "resourceGroupName",
-      args.resourceGroupName,
-      resourceGroupNameProblem,
-    );
-    const location = checked("location", args.location, regionProblem);
+    const checked = inputChecker("SecureVault", name);
+    const { resourceGroupName, location } = checkedPlacement(checked, args);
     const clientConfig = authorization.getClientConfigOutput({ parent: this });
     const tenantId =
       args.tenantId !== undefined

@@ -305,3 +305,29 @@ export function withoutAbsent<T extends object>(args: T): T {
   }
   return out as T;
 }
+
+/** `checkedInput` bound to one component instance, so its constructor names only the path, value and rule. */
+export type InputChecker = <T>(
+  path: string,
+  value: pulumi.Input<T>,
+  problem: (resolved: unknown) => string | undefined,
+) => pulumi.Input<T>;
+
+export function inputChecker(component: string, name: string): InputChecker {
+  return (path, value, problem) => checkedInput(component, name, path, value, problem);
+}
+
+/** The resource group and region of a component, checked when they resolve if they are outputs. */
+export function checkedPlacement(
+  checked: InputChecker,
+  args: { resourceGroupName: pulumi.Input<string>; location: pulumi.Input<string> },
+): { resourceGroupName: pulumi.Input<string>; location: pulumi.Input<string> } {
+  return {
+    resourceGroupName: checked(
+      "resourceGroupName",
+      args.resourceGroupName,
+      resourceGroupNameProblem,
+    ),
+    location: checked("location", args.location, regionProblem),
+  };
+}
