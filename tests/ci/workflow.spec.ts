@@ -25,7 +25,11 @@ interface Job {
   if?: string;
   environment?: string | { name: string };
   permissions?: Record<string, string>;
-  strategy?: { matrix?: { env?: string[] }; "max-parallel"?: number; "fail-fast"?: boolean };
+  strategy?: {
+    matrix?: { env?: string[]; node?: number[] };
+    "max-parallel"?: number;
+    "fail-fast"?: boolean;
+  };
   env?: Record<string, string>;
   steps: Step[];
 }
@@ -64,6 +68,19 @@ const pulumiSteps = (job: Job): Step[] =>
   job.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
 
 describe(".github/workflows/ci.yml", () => {
+  it("runs the tests on every supported Node.js line (package.json engines: 20.19+ and 22+)", () => {
+    const engines = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+        engines: { node: string };
+      }
+    ).engines.node;
+    assert.equal(engines, ">=20.19");
+    const test = workflow.jobs["test"];
+    assert.deepEqual(test.strategy?.matrix?.node, [20, 22]);
+    const setup = test.steps.find((st) => st.uses?.startsWith("actions/setup-node@"));
+    assert.equal(setup?.with?.["node-version"], "${{ matrix.node }}");
+  });
+
   it("runs on pull requests and on pushes to main with read-only default permissions", () => {
     assert.ok("pull_request" in workflow.on);
     assert.deepEqual((workflow.on["push"] as { branches: string[] }).branches, ["main"]);
