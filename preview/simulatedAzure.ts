@@ -111,6 +111,41 @@ export function cmkOf(
   };
 }
 
+/**
+ * The chain an account's CMK rules look at: the key's vault in the stack, the key name, and the encryption identity in
+ * the stack (its principal id from ARM's answer). Undefined when any part is missing or outside the stack (what
+ * cannot be verified offline; other rules report missing parts).
+ */
+function cmkChain(
+  p: PendingResource,
+  s: AzureState,
+):
+  | {
+      idx: AzureIndex;
+      vault: RecordedResource;
+      keyName: string;
+      vaultName: string;
+      identity: RecordedResource;
+      principal: string;
+    }
+  | undefined {
+  const cmk = cmkOf(p);
+  const idx = indexOf(s);
+  const vault = cmk?.vaultName ? idx.vault(cmk.vaultName) : undefined;
+  const encId: unknown = p.inputs.encryption?.encryptionIdentity?.encryptionUserAssignedIdentity;
+  if (!vault || !cmk?.keyName || !cmk.vaultName || !encId) return undefined;
+  const identity = idx.identitiesById.get(lc(encId));
+  if (!identity) return undefined;
+  return {
+    idx,
+    vault,
+    keyName: cmk.keyName,
+    vaultName: cmk.vaultName,
+    identity,
+    principal: String(identity.outputs.principalId ?? ""),
+  };
+}
+
 type Deps = { dependencies: string[]; propertyDependencies: Record<string, string[]> };
 
 /**
@@ -656,14 +691,11 @@ export const ARM_RULES: readonly ArmRule[] = [
       "Encryption identity without a grant on the key at creation time (no dependency path from the grant to the account)",
     source: SOURCES.grant,
     check(p, s) {
-      const cmk = cmkOf(p);
-      const idx = indexOf(s);
-      const vault = cmk?.vaultName ? idx.vault(cmk.vaultName) : undefined;
-      const encId = p.inputs.encryption?.encryptionIdentity?.encryptionUserAssignedIdentity;
-      if (!vault || !cmk?.keyName || !encId) return undefined;
-      const identity = idx.identitiesById.get(lc(encId));
-      if (!identity) return undefined; // an identity outside the stack: cannot be verified offline (see docs, limits)
-      const principal = String(identity.outputs.principalId ?? "");
+      // An identity outside the stack cannot be verified offline (see docs, limits).
+      const chain = cmkChain(p, s);
+      if (!chain) return undefined;
+      const { idx, vault, identity, principal } = chain;
+      const cmk = { keyName: chain.keyName, vaultName: chain.vaultName };
       const rbac = vault.inputs.properties?.enableRbacAuthorization === true;
       const grants = grantsFor(vault, cmk.keyName, principal, s);
       const fix = rbac
@@ -686,26 +718,13 @@ export const ARM_RULES: readonly ArmRule[] = [
       "Account whose key grant is a role assignment it depends on with no propagation wait (time:Sleep with a non-zero createDuration) in between",
     source: SPEC_SOURCES.rbacPropagation,
     check(p, s) {
-      const cmk = cmkOf(p);
-      const idx = indexOf(s);
-      const vault = cmk?.vaultName ? idx.vault(cmk.vaultName) : undefined;
-      const encId = p.inputs.encryption?.encryptionIdentity?.encryptionUserAssignedIdentity;
-      if (
-        !vault ||
-        !cmk?.keyName ||
-        !encId ||
-        vault.inputs.properties?.enableRbacAuthorization !== true
-      ) {
-        return undefined;
-      }
-      const identity = idx.identitiesById.get(lc(encId));
-      if (!identity) return undefined;
-      const grants = grantsFor(
-        vault,
-        cmk.keyName,
-        String(identity.outputs.principalId ?? ""),
-        s,
-      ).filter((g) => g.kind === "roleAssignment");
+      const chain = cmkChain(p, s);
+      if (!chain || chain.vault.inputs.properties?.enableRbacAuthorization !== true)
+        {return undefined;}
+      const { idx, vault, identity } = chain;
+      const grants = grantsFor(vault, chain.keyName, chain.principal, s).filter(
+        (g) => g.kind === "roleAssignment",
+      );
       const reach = idx.reachable(p);
       const ordered = grants.filter((g) => reach.has(g.urn));
       if (ordered.length === 0) return undefined; // no grant or not ordered: storage-cmk-grant reports it
