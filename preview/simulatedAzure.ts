@@ -719,8 +719,9 @@ export const ARM_RULES: readonly ArmRule[] = [
     source: SPEC_SOURCES.rbacPropagation,
     check(p, s) {
       const chain = cmkChain(p, s);
-      if (!chain || chain.vault.inputs.properties?.enableRbacAuthorization !== true)
-        {return undefined;}
+      if (!chain || chain.vault.inputs.properties?.enableRbacAuthorization !== true) {
+        return undefined;
+      }
       const { idx, vault, identity } = chain;
       const grants = grantsFor(vault, chain.keyName, chain.principal, s).filter(
         (g) => g.kind === "roleAssignment",
