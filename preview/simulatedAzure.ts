@@ -22,63 +22,12 @@ import {
   type NameRule,
 } from "./azureSpec";
 import { physicalName } from "./armState";
-import type { RecordedResource, RegistrationCheck } from "./recorder";
+import type { RecordedResource } from "./recorder";
+import { ArmError, T, type ArmRule, type AzureState, type PendingResource } from "./armTypes";
+import { RULE_FAMILIES } from "./rules";
 import { lc } from "./text";
 
-export const T = {
-  vault: "azure-native:keyvault:Vault",
-  key: "azure-native:keyvault:Key",
-  accessPolicy: "azure-native:keyvault:AccessPolicy",
-  account: "azure-native:storage:StorageAccount",
-  identity: "azure-native:managedidentity:UserAssignedIdentity",
-  roleAssignment: "azure-native:authorization:RoleAssignment",
-  resourceGroup: "azure-native:resources:ResourceGroup",
-  sleep: "time:index/sleep:Sleep",
-  /** The program's earlier propagation wait (a dynamic resource); still honoured for older fixtures and state. */
-  legacyWait: "pulumi-nodejs:dynamic/cmk:RbacPropagationWait",
-} as const;
-
-/** A registration as the simulated Azure sees it before answering (what `Recorder.addCheck` hands over). */
-export type PendingResource = Parameters<RegistrationCheck>[0];
-
-/** What the simulated Azure knows besides the pending request. */
-export interface AzureState {
-  /** Resources already created in this run (registration order). */
-  created: readonly RecordedResource[];
-  /**
-   * Vaults that exist outside the stack (lowercase vault names), declared with the `cmk-preview:existingVaults`
-   * stack config key. Keys in them are assumed to exist and to be usable; the simulation cannot check their settings.
-   */
-  existingVaults: ReadonlySet<string>;
-}
-
-/** An error as ARM returns it (`{"error": {"code", "message", "target"}}`), plus which simulated rule produced it. */
-export class ArmError extends Error {
-  constructor(
-    readonly code: string,
-    readonly armMessage: string,
-    readonly rule: string,
-    readonly resource: { urn: string; type: string; name: string },
-    readonly target?: string,
-  ) {
-    super(`${code}: ${armMessage}`);
-    this.name = "ArmError";
-  }
-}
-
-/** One simulated ARM rule. `check` returns the ARM message when ARM would reject the request, else undefined. */
-export interface ArmRule {
-  id: string;
-  /** ARM error code returned on rejection. */
-  code: string;
-  /** Resource types the rule looks at. */
-  types: readonly string[];
-  /** One line: what ARM rejects. */
-  title: string;
-  /** Where the behaviour is documented (REST spec, docs page or issue thread). */
-  source: string;
-  check(pending: PendingResource, state: AzureState): string | undefined;
-}
+export { ArmError, T, type ArmRule, type AzureState, type PendingResource } from "./armTypes";
 
 const trimSlash = (s: string): string => s.replace(/\/+$/, "");
 
@@ -416,8 +365,8 @@ function locationRule(resourceType: string): (p: PendingResource) => string | un
   };
 }
 
-/** Every simulated ARM rule, in the order they are checked. */
-export const ARM_RULES: readonly ArmRule[] = [
+/** The core rules (vault, key, identity, grants, storage CMK), in the order they are checked. */
+const CORE_RULES: readonly ArmRule[] = [
   {
     id: "resource-group-location-unknown",
     code: "LocationNotAvailableForResourceGroup",
@@ -778,6 +727,9 @@ export const ARM_RULES: readonly ArmRule[] = [
     },
   },
 ];
+
+/** Every simulated ARM rule, in the order they are checked: the core rules, then each family in `preview/rules/`. */
+export const ARM_RULES: readonly ArmRule[] = [...CORE_RULES, ...RULE_FAMILIES];
 
 /**
  * Runs every rule for the pending registration; returns the first rejection as an ArmError (as ARM stops at one). An

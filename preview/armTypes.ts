@@ -1,0 +1,61 @@
+/**
+ * Types shared by the simulated Azure Resource Manager (`simulatedAzure.ts`) and the rule families in `preview/rules/`:
+ * resource type tokens, the pending registration, the state, ARM's error and the rule shape. Kept apart so that a rule
+ * family can import them at load time without a cycle through `simulatedAzure.ts`.
+ */
+import type { RecordedResource, RegistrationCheck } from "./recorder";
+
+export const T = {
+  vault: "azure-native:keyvault:Vault",
+  key: "azure-native:keyvault:Key",
+  accessPolicy: "azure-native:keyvault:AccessPolicy",
+  account: "azure-native:storage:StorageAccount",
+  identity: "azure-native:managedidentity:UserAssignedIdentity",
+  roleAssignment: "azure-native:authorization:RoleAssignment",
+  resourceGroup: "azure-native:resources:ResourceGroup",
+  sleep: "time:index/sleep:Sleep",
+  /** The program's earlier propagation wait (a dynamic resource); still honoured for older fixtures and state. */
+  legacyWait: "pulumi-nodejs:dynamic/cmk:RbacPropagationWait",
+} as const;
+
+/** A registration as the simulated Azure sees it before answering (what `Recorder.addCheck` hands over). */
+export type PendingResource = Parameters<RegistrationCheck>[0];
+
+/** What the simulated Azure knows besides the pending request. */
+export interface AzureState {
+  /** Resources already created in this run (registration order). */
+  created: readonly RecordedResource[];
+  /**
+   * Vaults that exist outside the stack (lowercase vault names), declared with the `cmk-preview:existingVaults`
+   * stack config key. Keys in them are assumed to exist and to be usable; the simulation cannot check their settings.
+   */
+  existingVaults: ReadonlySet<string>;
+}
+
+/** An error as ARM returns it (`{"error": {"code", "message", "target"}}`), plus which simulated rule produced it. */
+export class ArmError extends Error {
+  constructor(
+    readonly code: string,
+    readonly armMessage: string,
+    readonly rule: string,
+    readonly resource: { urn: string; type: string; name: string },
+    readonly target?: string,
+  ) {
+    super(`${code}: ${armMessage}`);
+    this.name = "ArmError";
+  }
+}
+
+/** One simulated ARM rule. `check` returns the ARM message when ARM would reject the request, else undefined. */
+export interface ArmRule {
+  id: string;
+  /** ARM error code returned on rejection. */
+  code: string;
+  /** Resource types the rule looks at. */
+  types: readonly string[];
+  /** One line: what ARM rejects. */
+  title: string;
+  /** Where the behaviour is documented (REST spec, docs page or issue thread). */
+  source: string;
+  check(pending: PendingResource, state: AzureState): string | undefined;
+}
