@@ -3,6 +3,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as storage from "@pulumi/azure-native/storage";
 import * as random from "@pulumi/random";
 import { parseVaultId } from "./armId";
+import { checkArgumentNames, CMK_STORAGE_ACCOUNT_ARGUMENTS } from "./argumentNames";
 import { LEGACY_TYPES, TYPES } from "./componentTypes";
 import { DeployerPrincipalType, enumValues, SasExpirationAction, StorageSku } from "./enums";
 import { grantVaultAccess } from "./grants";
@@ -197,6 +198,7 @@ export interface CmkStorageAccountArgs {
 export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAccountArgs): void {
   const problems = new ArgumentProblems();
   const args = argumentsObject(problems, input);
+  checkArgumentNames(problems, "CmkStorageAccount", args, CMK_STORAGE_ACCOUNT_ARGUMENTS);
   checkPlacement(problems, args);
   if (checkString(problems, "accountName", args.accountName)) {
     const p = storageAccountNameProblem(args.accountName);

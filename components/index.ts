@@ -5,6 +5,7 @@
  * ManagedKeyRotation, CmkStorageAccount). StorageAccessKeyRotation runs a dynamic resource, which Pulumi cannot host for
  * other languages, so it is exported from `@cmk-platform/azure-cmk-storage/access-key-rotation` instead.
  */
+export { closestName, didYouMean } from "./argumentNames";
 export { AzureBuiltInRoles, roleDefinitionId, type AzureBuiltInRoleName } from "./azureRoles";
 export { AZURE_REGIONS, normaliseRegion, regionProblem } from "./azureRegions";
 export {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import { parseVaultId } from "./armId";
+import { checkArgumentNames, MANAGED_KEY_ROTATION_ARGUMENTS } from "./argumentNames";
 import { LEGACY_TYPES, TYPES } from "./componentTypes";
 import { CmkKeyType, enumValues } from "./enums";
 import { deriveKeyName, keyNameProblem } from "./naming";
@@ -86,6 +87,7 @@ export interface ManagedKeyRotationArgs {
 export function validateManagedKeyRotationArgs(name: string, input: ManagedKeyRotationArgs): void {
   const problems = new ArgumentProblems();
   const args = argumentsObject(problems, input);
+  checkArgumentNames(problems, "ManagedKeyRotation", args, MANAGED_KEY_ROTATION_ARGUMENTS);
   checkVaultReference(problems, "vault", args.vault, true);
   if (checkString(problems, "keyName", args.keyName)) {
     const p = keyNameProblem(args.keyName);

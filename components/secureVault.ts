@@ -3,6 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as random from "@pulumi/random";
 import { parseVaultId } from "./armId";
+import { checkArgumentNames, SECURE_VAULT_ARGUMENTS } from "./argumentNames";
 import { LEGACY_TYPES, TYPES } from "./componentTypes";
 import {
   enumValues,
@@ -134,6 +135,7 @@ export interface SecureVaultArgs {
 export function validateSecureVaultArgs(name: string, input: SecureVaultArgs): void {
   const problems = new ArgumentProblems();
   const args = argumentsObject(problems, input);
+  checkArgumentNames(problems, "SecureVault", args, SECURE_VAULT_ARGUMENTS);
   checkPlacement(problems, args);
   if (checkString(problems, "vaultName", args.vaultName)) {
     const p = vaultNameProblem(args.vaultName);

@@ -13,6 +13,7 @@ import {
   SECRET_TAGS,
 } from "./accessKeyRotation/schedule";
 import { parseVaultId } from "./armId";
+import { checkArgumentNames, STORAGE_ACCESS_KEY_ROTATION_ARGUMENTS } from "./argumentNames";
 import type { AzureBuiltInRoleName } from "./azureRoles";
 import { LEGACY_TYPES, TYPES } from "./componentTypes";
 import { DeployerPrincipalType, enumValues } from "./enums";
@@ -109,6 +110,12 @@ export function validateStorageAccessKeyRotationArgs(
     problems.throwIfAny("StorageAccessKeyRotation", name);
   }
   const args = argumentsObject(problems, input);
+  checkArgumentNames(
+    problems,
+    "StorageAccessKeyRotation",
+    args,
+    STORAGE_ACCESS_KEY_ROTATION_ARGUMENTS,
+  );
   if (
     checkString(problems, "storageAccountId", args.storageAccountId, true) &&
     !parseStorageAccountId(args.storageAccountId)

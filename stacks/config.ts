@@ -1,6 +1,11 @@
 import Ajv, { type ErrorObject } from "ajv";
 import * as pulumi from "@pulumi/pulumi";
-import { isoDurationDays, parseIsoDuration, regionProblem } from "@cmk-platform/azure-cmk-storage";
+import {
+  didYouMean,
+  isoDurationDays,
+  parseIsoDuration,
+  regionProblem,
+} from "@cmk-platform/azure-cmk-storage";
 import { CONFIG_KEYS, RESERVED_TEAM_TAGS } from "./configSchema";
 
 type StorageSku =
@@ -163,7 +168,7 @@ function describe(
     const known = Object.keys(
       (e.parentSchema as { properties?: object } | undefined)?.properties ?? {},
     );
-    return `${at([extra])} is not a known setting (known: ${known.join(", ")}); got ${JSON.stringify(valueAt([extra]))}`;
+    return `${at([extra])} is not a known setting (${didYouMean(extra, known)}known: ${known.join(", ")}); got ${JSON.stringify(valueAt([extra]))}`;
   }
   const rule =
     e.keyword === "enum"
@@ -358,7 +363,7 @@ export function parseStackConfig(
   }
   const problems: string[] = unknownKeys.map(
     (k) =>
-      `${project}:${k} is not a known config key (known: ${Object.keys(CONFIG_KEYS).join(", ")})`,
+      `${project}:${k} is not a known config key (${didYouMean(k, Object.keys(CONFIG_KEYS))}known: ${Object.keys(CONFIG_KEYS).join(", ")})`,
   );
   if (!validate(values)) {
     for (const e of validate.errors ?? []) {

@@ -117,7 +117,7 @@ describe("stack config", () => {
     [
       "a key is unknown (a typo)",
       { keysize: "3072" },
-      "cmk-storage:keysize is not a known config key",
+      'cmk-storage:keysize is not a known config key (did you mean "keySize"? known: ',
     ],
   ];
   for (const [when, override, message] of failures) {

@@ -92,9 +92,10 @@ function bad(spec: FieldSpec): fc.Arbitrary<unknown> {
 }
 
 /**
- * Argument sets, leaving absent fields out (as a schema-driven SDK does), in three shapes so every path is exercised:
+ * Argument sets, leaving absent fields out (as a schema-driven SDK does), in four shapes so every path is exercised:
  * all fields good; all good but one bad (the shape that reaches deployment-time checks most often); every field
- * independently good or bad.
+ * independently good or bad; all good plus an argument name the component does not know (a typo of a real one, a
+ * different case, or an invented one), which must be refused at construction.
  */
 export function args(fields: Record<string, FieldSpec>): fc.Arbitrary<Record<string, unknown>> {
   const keys = Object.keys(fields);
@@ -114,11 +115,25 @@ export function args(fields: Record<string, FieldSpec>): fc.Arbitrary<Record<str
       ]),
     ),
   );
+  // A misspelt or invented argument name beside good ones: refused with the closest name, never silently ignored.
+  const unknownName = fc
+    .tuple(
+      allGood,
+      fc.oneof(
+        fc.constantFrom(...keys).map((k) => `${k.slice(0, -1)}`),
+        fc.constantFrom(...keys).map((k) => k.toUpperCase()),
+        fc.constantFrom("colour", "allowedIpRange", "name", "id"),
+      ),
+      fc.constantFrom<unknown>("x", 1, true, ["a"], { a: 1 }),
+    )
+    .filter(([, k]) => !keys.includes(k))
+    .map(([r, k, v]) => ({ ...r, [k]: v }));
   return fc
     .oneof(
       { weight: 2, arbitrary: allGood },
       { weight: 5, arbitrary: oneBad },
       { weight: 2, arbitrary: mixed },
+      { weight: 1, arbitrary: unknownName },
     )
     .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
 }

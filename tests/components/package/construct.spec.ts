@@ -165,6 +165,59 @@ describe("component package construct (other languages)", function () {
     assert.equal((await settled()).length, 0);
   });
 
+  it("fails when a program sends a misspelt argument name, naming the closest known one, with nothing registered", async () => {
+    const provider = packageProvider();
+    await assert.rejects(
+      provider.construct(
+        "platform",
+        TYPES.SecureVault,
+        {
+          resourceGroupName: "rg",
+          location: "westeurope",
+          publicNetworkAccess: "Enabled",
+          allowedIpRange: ["203.0.113.0/28"],
+          administrators: [{ objectId: ADMIN, principalTyp: "Group" }],
+        },
+        {},
+      ),
+      (e: Error) =>
+        pulumi.InputPropertiesError.isInstance(e) &&
+        e.errors.some(
+          (p) =>
+            p.propertyPath === "allowedIpRange" &&
+            /did you mean "allowedIpRanges"\?/.test(p.reason),
+        ) &&
+        e.errors.some(
+          (p) =>
+            p.propertyPath === "administrators[0].principalTyp" &&
+            /did you mean "principalType"\?/.test(p.reason),
+        ),
+    );
+    assert.equal((await settled()).length, 0);
+  });
+
+  it("accepts every input the schema declares, spelt as the schema spells it", async () => {
+    const provider = packageProvider();
+    const schema = await packageSchema();
+    const names = Object.keys(schema.resources[TYPES.ManagedKeyRotation].inputProperties);
+    const vaultId = `/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-shared-01`;
+    const inputs: Record<string, unknown> = {
+      vault: { vaultId, permissionModel: "accessPolicy", sku: "premium" },
+      keyName: "k1",
+      keyType: "RSA-HSM",
+      keySize: 4096,
+      rotateAfter: "P90D",
+      expiresAfter: "P1Y",
+      notifyBefore: "P30D",
+      enabled: true,
+      protectKey: false,
+      tags: { team: "platform" },
+    };
+    assert.deepEqual(Object.keys(inputs).sort(), [...names].sort());
+    await provider.construct("every-input", TYPES.ManagedKeyRotation, inputs, {});
+    assert.ok((await settled()).length > 0);
+  });
+
   it("fails when access-key rotation is asked for from another language, saying why instead of a module-not-found", async () => {
     // The compiled module the provider loads (not the source the other specs use), required by path.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -2,6 +2,12 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import {
+  CMK_STORAGE_ACCOUNT_ARGUMENTS,
+  MANAGED_KEY_ROTATION_ARGUMENTS,
+  SECURE_VAULT_ARGUMENTS,
+  type ArgumentShape,
+} from "../../../components/argumentNames";
 import { PACKAGE_NAME, TYPES } from "../../../components/componentTypes";
 import { PACKAGE_DIR, packageSchema, type SchemaProperty } from "./support";
 
@@ -92,6 +98,42 @@ describe("component package schema (what `pulumi package add` publishes to other
       }
     }
     assert.deepEqual(problems, []);
+  });
+
+  it("lists exactly the schema's inputs, and each nested type's properties, in the components' known argument names", async () => {
+    const schema = await packageSchema();
+    // The names an untyped caller may send are the schema's: a name the runtime list lacks would be refused although
+    // the schema offers it, a name the schema lacks would be accepted although no SDK can send it.
+    const compare = (
+      where: string,
+      properties: Record<string, SchemaProperty>,
+      shape: ArgumentShape<unknown>,
+    ): void => {
+      assert.deepEqual([...shape.names].sort(), Object.keys(properties).sort(), where);
+      const nested = shape.nested as Record<string, ArgumentShape<unknown>>;
+      for (const [name, inner] of Object.entries(nested)) {
+        const p = properties[name];
+        const ref = p.$ref ?? p.items?.$ref;
+        assert.ok(ref, `${where}.${name} is not a reference to an object type`);
+        const type = schema.types[ref.replace(/^#\/types\//, "")];
+        compare(`${where}.${name}`, type.properties ?? {}, inner);
+      }
+    };
+    compare(
+      "SecureVault",
+      schema.resources[TYPES.SecureVault].inputProperties,
+      SECURE_VAULT_ARGUMENTS as ArgumentShape<unknown>,
+    );
+    compare(
+      "ManagedKeyRotation",
+      schema.resources[TYPES.ManagedKeyRotation].inputProperties,
+      MANAGED_KEY_ROTATION_ARGUMENTS as ArgumentShape<unknown>,
+    );
+    compare(
+      "CmkStorageAccount",
+      schema.resources[TYPES.CmkStorageAccount].inputProperties,
+      CMK_STORAGE_ACCOUNT_ARGUMENTS as ArgumentShape<unknown>,
+    );
   });
 
   it("references the components to each other only through plain-data vault and key references", async () => {
