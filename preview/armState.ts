@@ -12,6 +12,10 @@ export interface ArmContext {
   /** Object id of the deploying principal (what `getClientConfig` returns). */
   objectId: string;
   clientId: string;
+  /** Public IPv4 address the deployer's data-plane requests come from (see `DeployerPosition`). Default: 192.0.2.10. */
+  deployerPublicIp?: string;
+  /** Subnets the deployer runs in; [] (the default) is outside every virtual network. */
+  deployerSubnetIds?: readonly string[];
 }
 
 export const DEFAULT_ARM_CONTEXT: ArmContext = {
@@ -53,6 +57,26 @@ const NAME_INPUT: Record<string, string> = {
   "azure-native:storage:StorageAccount": "accountName",
   "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
   "azure-native:authorization:RoleAssignment": "roleAssignmentName",
+  "azure-native:storage:BlobContainer": "containerName",
+  "azure-native:storage:Blob": "blobName",
+  "azure-native:storage:FileShare": "shareName",
+  "azure-native:storage:Queue": "queueName",
+  "azure-native:storage:Table": "tableName",
+};
+
+/**
+ * Children of a storage account, as ARM addresses them: `<account id>/<service>/default[/<collection>/<name>]`. A blob
+ * is not an ARM resource: azure-native's id for it is its URL on the blob endpoint.
+ */
+const STORAGE_CHILDREN: Record<string, { service: string; collection?: string }> = {
+  "azure-native:storage:BlobContainer": { service: "blobServices", collection: "containers" },
+  "azure-native:storage:FileShare": { service: "fileServices", collection: "shares" },
+  "azure-native:storage:Queue": { service: "queueServices", collection: "queues" },
+  "azure-native:storage:Table": { service: "tableServices", collection: "tables" },
+  "azure-native:storage:BlobServiceProperties": { service: "blobServices" },
+  "azure-native:storage:FileServiceProperties": { service: "fileServices" },
+  "azure-native:storage:QueueServiceProperties": { service: "queueServices" },
+  "azure-native:storage:TableServiceProperties": { service: "tableServices" },
 };
 
 /** Physical name azure-native would use: the explicit name input, else an auto-name (logical name + suffix). */
@@ -65,6 +89,8 @@ export function physicalName(
   const explicit = key !== undefined ? inputs[key] : undefined;
   if (typeof explicit === "string") return explicit;
   if (type === "azure-native:authorization:RoleAssignment") return stableGuid(`ra:${logicalName}`);
+  // azure-native names a blob after its logical name exactly (auto-name "copy"), not with a random suffix.
+  if (type === "azure-native:storage:Blob") return logicalName;
   return `${logicalName}${stableHex32(logicalName).slice(0, 8)}`;
 }
 
@@ -227,12 +253,34 @@ export function armState(
         },
       };
     }
+    case "azure-native:storage:Blob": {
+      const url = `https://${inputs.accountName}.blob.core.windows.net/${inputs.containerName}/${name}`;
+      return {
+        id: url,
+        state: {
+          ...inputs,
+          name,
+          type: inputs.type ?? "Block",
+          url,
+          metadata: inputs.metadata ?? {},
+        },
+      };
+    }
     case "random:index/randomString:RandomString": {
       const result = stableAlnum(`random:${logicalName}`, Number(inputs.length ?? 6));
       return { id: result, state: { ...inputs, result } };
     }
-    default:
+    default: {
+      const child = STORAGE_CHILDREN[type];
+      if (child) {
+        const account = `${rgId(ctx, rg ?? "rg")}/providers/Microsoft.Storage/storageAccounts/${inputs.accountName}`;
+        const id = child.collection
+          ? `${account}/${child.service}/default/${child.collection}/${name}`
+          : `${account}/${child.service}/default`;
+        return { id, state: { ...inputs, name: child.collection ? name : "default" } };
+      }
       return { id: `${logicalName}-id`, state: { ...inputs } };
+    }
   }
 }
 

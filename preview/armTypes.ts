@@ -13,6 +13,17 @@ export const T = {
   identity: "azure-native:managedidentity:UserAssignedIdentity",
   roleAssignment: "azure-native:authorization:RoleAssignment",
   resourceGroup: "azure-native:resources:ResourceGroup",
+  privateEndpoint: "azure-native:network:PrivateEndpoint",
+  blobContainer: "azure-native:storage:BlobContainer",
+  blob: "azure-native:storage:Blob",
+  fileShare: "azure-native:storage:FileShare",
+  queue: "azure-native:storage:Queue",
+  table: "azure-native:storage:Table",
+  blobServiceProperties: "azure-native:storage:BlobServiceProperties",
+  fileServiceProperties: "azure-native:storage:FileServiceProperties",
+  queueServiceProperties: "azure-native:storage:QueueServiceProperties",
+  tableServiceProperties: "azure-native:storage:TableServiceProperties",
+  staticWebsite: "azure-native:storage:StorageAccountStaticWebsite",
   sleep: "time:index/sleep:Sleep",
   /** The program's earlier propagation wait (a dynamic resource); still honoured for older fixtures and state. */
   legacyWait: "pulumi-nodejs:dynamic/cmk:RbacPropagationWait",
@@ -30,7 +41,40 @@ export interface AzureState {
    * stack config key. Keys in them are assumed to exist and to be usable; the simulation cannot check their settings.
    */
   existingVaults: ReadonlySet<string>;
+  /**
+   * Storage accounts that exist outside the stack (lowercase names), declared with `cmk-preview:existingStorageAccounts`:
+   * containers, shares, queues, tables and blobs in them are accepted without checking the account's settings.
+   */
+  existingStorageAccounts?: ReadonlySet<string>;
+  /**
+   * Where the deploying machine stands (who runs `pulumi up`, and from which network): what the data plane of a
+   * storage account sees when azure-native uploads a blob. Default: `DEFAULT_DEPLOYER` (outside every virtual network,
+   * one public address).
+   */
+  deployer?: DeployerPosition;
 }
+
+/** The deploying principal and its network position, as the data plane of a storage account sees them. */
+export interface DeployerPosition {
+  /** Object id of the deploying principal (what `authorization.getClientConfig` returns). */
+  objectId: string;
+  /** Public IPv4 address the deployer's requests to public endpoints come from (its egress address). */
+  publicIp: string;
+  /**
+   * Subnet resource ids the deployer runs in (a self-hosted agent inside a virtual network): requests from there
+   * match virtual-network rules, and reach private endpoints in the same virtual network. []: outside every VNet.
+   */
+  subnetIds: readonly string[];
+}
+
+/**
+ * The preview's deployer unless the stack file says otherwise (`cmk-preview:deployer`): outside every virtual network,
+ * with the documentation address 192.0.2.10 (RFC 5737) as its public IP, so no firewall allow-list matches it by chance.
+ */
+export const DEFAULT_DEPLOYER: Omit<DeployerPosition, "objectId"> = {
+  publicIp: "192.0.2.10",
+  subnetIds: [],
+};
 
 /** An error as ARM returns it (`{"error": {"code", "message", "target"}}`), plus which simulated rule produced it. */
 export class ArmError extends Error {

@@ -7,7 +7,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
+import { isIPv4 } from "net";
 import { armMocks, DEFAULT_ARM_CONTEXT, type ArmContext } from "./armState";
+import { DEFAULT_DEPLOYER, type DeployerPosition } from "./armTypes";
 import { installRecordingMocks, type RecordedResource } from "./recorder";
 import { ArmError, checkRegistration, type AzureState } from "./simulatedAzure";
 import {
@@ -22,6 +24,10 @@ import { dataLossFindings, type DataLossFinding } from "./dataLoss";
 export const PROJECT = "cmk-storage";
 /** Stack config key (outside the program's namespace) that declares vaults existing outside the stack. */
 export const EXISTING_VAULTS_KEY = "cmk-preview:existingVaults";
+/** Stack config key that declares storage accounts existing outside the stack (names or resource ids). */
+export const EXISTING_STORAGE_ACCOUNTS_KEY = "cmk-preview:existingStorageAccounts";
+/** Stack config key for the deploying machine's network position: `{ publicIp, subnetIds }`. */
+export const DEPLOYER_KEY = "cmk-preview:deployer";
 
 export interface PreviewOptions {
   stack: string;
@@ -151,6 +157,85 @@ function parseExistingVaults(raw: string | undefined): string[] {
     });
 }
 
+function parseExistingStorageAccounts(raw: string | undefined): string[] {
+  if (!raw) return [];
+  let list: unknown;
+  try {
+    list = JSON.parse(raw);
+  } catch {
+    list = raw.split(",");
+  }
+  if (!Array.isArray(list)) list = [list];
+  return (list as unknown[])
+    .map((v) => String(v).trim())
+    .filter(Boolean)
+    .map((v) =>
+      (
+        /\/providers\/Microsoft\.Storage\/storageAccounts\/([^/]+)/i.exec(v)?.[1] ?? v
+      ).toLowerCase(),
+    );
+}
+
+const SUBNET_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
+
+/**
+ * The deployer's position: `cmk-preview:deployer` (`{ publicIp, subnetIds }`) over the context's, over the default
+ * (outside every virtual network, 192.0.2.10). Returns the problems with the key instead when it is malformed.
+ */
+export function parseDeployer(
+  raw: string | undefined,
+  ctx: ArmContext,
+): { deployer: DeployerPosition; problems: string[] } {
+  const deployer: DeployerPosition = {
+    objectId: ctx.objectId,
+    publicIp: ctx.deployerPublicIp ?? DEFAULT_DEPLOYER.publicIp,
+    subnetIds: ctx.deployerSubnetIds ?? DEFAULT_DEPLOYER.subnetIds,
+  };
+  if (raw === undefined) return { deployer, problems: [] };
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = raw;
+  }
+  const problems: string[] = [];
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return {
+      deployer,
+      problems: [
+        `${DEPLOYER_KEY} must be a map { publicIp, subnetIds }; got ${JSON.stringify(value)}`,
+      ],
+    };
+  }
+  const v = value as Record<string, unknown>;
+  for (const key of Object.keys(v)) {
+    if (key !== "publicIp" && key !== "subnetIds") {
+      problems.push(
+        `${DEPLOYER_KEY}.${key} is not a known setting (known: publicIp, subnetIds); got ${JSON.stringify(v[key])}`,
+      );
+    }
+  }
+  if (v.publicIp !== undefined) {
+    if (typeof v.publicIp === "string" && isIPv4(v.publicIp)) deployer.publicIp = v.publicIp;
+    else {
+      problems.push(
+        `${DEPLOYER_KEY}.publicIp must be an IPv4 address (the deploying machine's egress address); got ${JSON.stringify(v.publicIp)}`,
+      );
+    }
+  }
+  if (v.subnetIds !== undefined) {
+    const ids = Array.isArray(v.subnetIds) ? (v.subnetIds as unknown[]) : undefined;
+    const bad = ids?.filter((id) => typeof id !== "string" || !SUBNET_ID.test(id));
+    if (!ids || (bad && bad.length > 0)) {
+      problems.push(
+        `${DEPLOYER_KEY}.subnetIds must be a list of subnet resource ids (/subscriptions/…/virtualNetworks/<vnet>/subnets/<subnet>); got ${JSON.stringify(v.subnetIds)}`,
+      );
+    } else deployer.subnetIds = ids as string[];
+  }
+  return { deployer, problems };
+}
+
 function errorText(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
@@ -205,6 +290,14 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
 
   const config = toRuntimeConfig(readStackFile(stackFile));
   result.existingVaults = parseExistingVaults(config[EXISTING_VAULTS_KEY]);
+  const deployer = parseDeployer(config[DEPLOYER_KEY], ctx);
+  result.programErrors.push(
+    ...deployer.problems.map((p) => `Invalid preview configuration in ${relStackFile}: ${p}`),
+  );
+  if (result.programErrors.length > 0) {
+    result.status = "program-error";
+    return result;
+  }
 
   // Pulumi's log functions and the program's warnings go to the console under mocks; keep stdout for our output.
   const restore = captureConsole(result.diagnostics);
@@ -225,6 +318,10 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     const state: AzureState = {
       created: recorder.resources,
       existingVaults: new Set(result.existingVaults),
+      existingStorageAccounts: new Set(
+        parseExistingStorageAccounts(config[EXISTING_STORAGE_ACCOUNTS_KEY]),
+      ),
+      deployer: deployer.deployer,
     };
     recorder.addCheck((pending) => {
       const err = checkRegistration(pending, state);

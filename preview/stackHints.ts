@@ -40,6 +40,21 @@ export const STACK_HINTS: Readonly<Record<string, string>> = {
     "the wait is cmk-storage:rbacPropagationSeconds (RBAC vaults; must be more than 0)",
   "storage-cmk-vault-firewall":
     "the vault firewall comes from cmk-storage:vaultPublicNetworkAccess, vaultAllowedIpRanges and vaultAllowedSubnetIds",
+  "storage-child-account-missing":
+    "the program's storage accounts are cmk-storage:teams; declare accounts outside the stack in cmk-preview:existingStorageAccounts",
+  "storage-child-service-unsupported":
+    "team accounts are StorageV2 with cmk-storage:accountSku (or cmk-storage:teams.<team>.accountSku); a raw account's kind and sku decide its services",
+  "storage-child-name-invalid":
+    "the name is the resource's explicit name input, else its logical name plus a random suffix",
+  "storage-container-public-access":
+    "the CmkStorageAccount component always sets allowBlobPublicAccess false; give containers publicAccess None",
+  "storage-share-quota": "shareQuota is the file share's own argument",
+  "storage-share-nfs-premium": "enabledProtocols is the file share's own argument",
+  "storage-data-plane-network":
+    "the deployer's position is cmk-preview:deployer (publicIp, subnetIds); a team account's firewall comes from cmk-storage:accountAllowedIpRanges or cmk-storage:teams.<team>.allowedIpRanges and allowedSubnetIds",
+  "storage-data-plane-shared-key":
+    "shared keys follow cmk-storage:teams.<team>.allowSharedKeyAccess (off by default)",
+  "storage-blob-container-missing": "containerName is the blob's own argument",
   "role-assignment-principal-type":
     "the components set principalType ServicePrincipal for identities; a raw authorization.RoleAssignment must too",
 };

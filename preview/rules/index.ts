@@ -3,5 +3,12 @@
  * imports the shared types from `../armTypes`). Listed here in the order they are checked, after the core rules.
  */
 import type { ArmRule } from "../armTypes";
+import { STORAGE_CHILD_RULES } from "./storageChildren";
+import { STORAGE_DATA_PLANE_RULES } from "./storageDataPlane";
 
-export const RULE_FAMILIES: readonly ArmRule[] = [];
+export const RULE_FAMILIES: readonly ArmRule[] = [
+  // Storage account children through ARM (containers, shares, queues, tables, service settings).
+  ...STORAGE_CHILD_RULES,
+  // What azure-native sends to the account's data plane (blobs, the static website).
+  ...STORAGE_DATA_PLANE_RULES,
+];
