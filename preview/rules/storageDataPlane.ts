@@ -49,7 +49,7 @@ export const STORAGE_DATA_PLANE_RULES: readonly ArmRule[] = [
         p.type === T.blob
           ? `blob '${physicalName(p.type, p.name, p.inputs)}'`
           : "the static website setting";
-      return `This request is not authorized to perform this operation: azure-native writes ${what} from the deploying machine to https://${name}.blob.core.windows.net, and for account '${name}' ${denial}. Fix: add the deployer's address to the account's networkRuleSet.ipRules (${deployer.publicIp}; set cmk-preview:deployer.publicIp to your runner's egress address), run pulumi up from inside the virtual network through a private endpoint to the account (groupIds ["blob"]; cmk-preview:deployer.subnetIds), or create the blob out of band.`;
+      return `This request is not authorized to perform this operation: azure-native writes ${what} from the deploying machine to https://${name}.blob.core.windows.net, and for account '${name}' ${denial}. Fix: add the deployer's address to the account's networkRuleSet.ipRules (${deployer.publicIp}, or the runner's real egress address), run pulumi up from inside the virtual network through a private endpoint to the account (groupIds ["blob"]), or create the blob out of band.`;
     },
   },
   {
