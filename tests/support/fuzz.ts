@@ -127,7 +127,12 @@ export function args(fields: Record<string, FieldSpec>): fc.Arbitrary<Record<str
       fc.constantFrom<unknown>("x", 1, true, ["a"], { a: 1 }),
     )
     .filter(([, k]) => !keys.includes(k))
-    .map(([r, k, v]) => ({ ...r, [k]: v }));
+    .map(([r, k, v]) => {
+      const withUnknown: Record<string, unknown> = { ...r, [k]: v };
+      // Marked (not enumerable, so the component never sees it): assertProperty requires this set to be refused.
+      Object.defineProperty(withUnknown, UNKNOWN_NAME, { value: k, enumerable: false });
+      return withUnknown;
+    });
   return fc
     .oneof(
       { weight: 2, arbitrary: allGood },
@@ -135,7 +140,14 @@ export function args(fields: Record<string, FieldSpec>): fc.Arbitrary<Record<str
       { weight: 2, arbitrary: mixed },
       { weight: 1, arbitrary: unknownName },
     )
-    .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
+    .map((r) => {
+      const out = Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
+      const unknown = unknownNameIn(r);
+      if (unknown !== undefined) {
+        Object.defineProperty(out, UNKNOWN_NAME, { value: unknown, enumerable: false });
+      }
+      return out;
+    });
 }
 
 export const validTags = fc.dictionary(
@@ -240,15 +252,37 @@ export async function judge<T>(
   return undefined;
 }
 
-/** Asserts the property over `FUZZ_RUNS` generated argument sets, reporting the smallest failing one. */
+/** Marks an argument set that carries an argument name the component does not know (the name is the value). */
+const UNKNOWN_NAME: unique symbol = Symbol("unknownArgumentName");
+
+/** The unknown argument name a generated value (an argument set, or a tuple holding one) carries, if any. */
+function unknownNameIn(value: unknown): string | undefined {
+  const marked = (v: unknown): string | undefined =>
+    v !== null && typeof v === "object"
+      ? ((v as Record<symbol, unknown>)[UNKNOWN_NAME] as string | undefined)
+      : undefined;
+  return marked(value) ?? (Array.isArray(value) ? value.map(marked).find(Boolean) : undefined);
+}
+
+/**
+ * Asserts the property over `FUZZ_RUNS` generated argument sets, reporting the smallest failing one. A set carrying an
+ * unknown argument name must have been refused at construction (an ignored name is a failure).
+ */
 export async function assertProperty<T>(
   arbitrary: fc.Arbitrary<T>,
   run: (value: T) => Promise<string | undefined>,
 ): Promise<void> {
   await fc.assert(
     fc.asyncProperty(arbitrary, async (value) => {
+      const refusedBefore = tally.refusedAtConstruction;
       const problem = await run(value);
       if (problem !== undefined) throw new Error(problem);
+      const unknown = unknownNameIn(value);
+      if (unknown !== undefined && tally.refusedAtConstruction === refusedBefore) {
+        throw new Error(
+          `accepted the unknown argument name ${JSON.stringify(unknown)} instead of refusing it`,
+        );
+      }
     }),
     { numRuns: FUZZ_RUNS, seed: FUZZ_SEED, endOnFailure: process.env.FUZZ_SHRINK !== "1" },
   );
