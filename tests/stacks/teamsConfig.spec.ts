@@ -173,6 +173,15 @@ describe("team config (cmk-storage:teams)", () => {
       `${P}.key.keyVersion is not a known setting (known: vaultId, keyName, permissionModel); got "abc"`,
     ],
     [
+      "a team key setting is misspelt, suggesting the closest one",
+      {
+        ledger: {
+          key: { vaultId: VAULT_ID, keyName: "k", permisionModel: "rbac" },
+        },
+      },
+      `${P}.key.permisionModel is not a known setting (did you mean "permissionModel"? known: vaultId, keyName, permissionModel); got "rbac"`,
+    ],
+    [
       "a team's secret vault is not a Key Vault id",
       {
         ledger: {
