@@ -13,10 +13,8 @@ import {
 } from "../../support/storageWorld";
 import { type CliRun, previewCliRuns, ROOT } from "../../support/previewCli";
 import { T, type AzureState, type PendingResource } from "../../../preview/simulatedAzure";
-import { ipAllowed, servicesOf } from "../../../preview/rules/storageAccounts";
 import { STORAGE_DATA_PLANE_RULES } from "../../../preview/rules/storageDataPlane";
 import { DEFAULT_ARM_CONTEXT } from "../../../preview/armState";
-import { parseDeployer } from "../../../preview/run";
 
 /** The data-plane family: pure-function pass and fail cases per rule, then raw programs through the preview's CLI. */
 
@@ -214,52 +212,6 @@ describe("simulated Azure: what azure-native sends to a storage account's data p
         world({}, {}, [
           pending(T.staticWebsite, "site", { accountName: "stdata01", resourceGroupName: RG }),
         ]),
-      );
-    });
-  });
-
-  describe("helpers", () => {
-    it("matches single addresses and CIDR ranges, never malformed rules", () => {
-      assert.equal(ipAllowed("192.0.2.10", ["192.0.2.10"]), true);
-      assert.equal(ipAllowed("192.0.2.10", ["192.0.2.0/24"]), true);
-      assert.equal(ipAllowed("192.0.2.10", ["192.0.3.0/24", "not-an-ip", "1.2.3.4/99"]), false);
-    });
-    it("derives the services of each account kind and SKU", () => {
-      const services = (kind: string, sku: string): string[] =>
-        [...servicesOf(created(pending(T.account, "a", { kind, sku: { name: sku } })))].sort();
-      assert.deepEqual(services("StorageV2", "Standard_LRS"), [
-        "blob",
-        "blockBlob",
-        "file",
-        "queue",
-        "table",
-      ]);
-      assert.deepEqual(services("FileStorage", "Premium_LRS"), ["file"]);
-      assert.deepEqual(services("BlockBlobStorage", "Premium_ZRS"), ["blob", "blockBlob"]);
-      assert.deepEqual(services("StorageV2", "Premium_LRS"), ["blob"]);
-    });
-    it("reads cmk-preview:deployer, and fails when it is malformed, naming the setting", () => {
-      const ctx = DEFAULT_ARM_CONTEXT;
-      assert.deepEqual(parseDeployer(undefined, ctx).deployer, DEPLOYER);
-      const inside = parseDeployer(
-        JSON.stringify({ publicIp: "203.0.113.7", subnetIds: [`${VNET}/subnets/runners`] }),
-        ctx,
-      );
-      assert.deepEqual(inside.problems, []);
-      assert.equal(inside.deployer.publicIp, "203.0.113.7");
-      const bad = parseDeployer(
-        JSON.stringify({ publicIp: "10.0.0.300", subnetId: ["x"], subnetIds: "y" }),
-        ctx,
-      ).problems;
-      assert.equal(bad.length, 3);
-      assert.match(bad[0], /cmk-preview:deployer\.subnetId is not a known setting/);
-      assert.match(
-        bad.join("\n"),
-        /cmk-preview:deployer\.publicIp must be an IPv4 address .*; got "10\.0\.0\.300"/,
-      );
-      assert.match(
-        bad.join("\n"),
-        /cmk-preview:deployer\.subnetIds must be a list of subnet resource ids/,
       );
     });
   });
