@@ -762,6 +762,7 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
         name,
         target: "storage",
         targetId: account.id,
+        targetName: account.name,
         resourceGroupName,
         location,
         tags,

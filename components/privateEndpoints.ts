@@ -37,7 +37,7 @@ export interface VaultPrivateEndpoint {
   location?: string;
   /**
    * Azure name of the endpoint (2-64 letters, digits, underscores, periods and hyphens; starts with a letter or digit;
-   * ends with a letter, digit or underscore). Default: auto-named from the component name.
+   * ends with a letter, digit or underscore). Default: `pep-<vault name>-vault`.
    */
   name?: string;
   /**
@@ -76,7 +76,7 @@ export interface StoragePrivateEndpoint {
   location?: string;
   /**
    * Azure name of the endpoint (2-64 letters, digits, underscores, periods and hyphens; starts with a letter or digit;
-   * ends with a letter, digit or underscore). Default: auto-named from the component name and the service.
+   * ends with a letter, digit or underscore). Default: `pep-<account name>-<service>`.
    */
   name?: string;
   /**
@@ -251,6 +251,8 @@ export interface PrivateEndpointPlacement {
   target: PrivateEndpointTarget;
   /** ARM id of the vault or account. */
   targetId: pulumi.Input<string>;
+  /** Name of the vault or account, the base of the endpoints' default names. */
+  targetName: pulumi.Input<string>;
   resourceGroupName: pulumi.Input<string>;
   location: pulumi.Input<string>;
   tags: Record<string, pulumi.Input<string>>;
@@ -288,10 +290,12 @@ export function createPrivateEndpoints(
         }
         return id;
       });
+    // Named like Azure Verified Modules' endpoints (pep-<resource>-<service>), so the zone group can name it too.
+    const endpointName = e.name ?? pulumi.interpolate`pep-${p.targetName}-${groupId}`;
     const endpoint = new network.PrivateEndpoint(
       `${p.name}-pe-${groupId}`,
       {
-        ...(e.name !== undefined ? { privateEndpointName: e.name } : {}),
+        privateEndpointName: endpointName,
         resourceGroupName: p.resourceGroupName,
         location: e.location ?? p.location,
         subnet: { id: subnet },
@@ -303,14 +307,15 @@ export function createPrivateEndpoints(
           : {}),
         tags: p.tags,
       },
-      { parent },
+      // An endpoint keeps its name when it is replaced (e.g. another subnet), so the old one goes first.
+      { parent, deleteBeforeReplace: true },
     );
     if (e.privateDnsZoneResourceId === undefined) return { groupId, endpoint };
     const zoneGroup = new network.PrivateDnsZoneGroup(
       `${p.name}-pe-${groupId}-dns`,
       {
         resourceGroupName: p.resourceGroupName,
-        privateEndpointName: endpoint.name,
+        privateEndpointName: endpointName,
         privateDnsZoneGroupName: "default",
         privateDnsZoneConfigs: [
           {
@@ -323,7 +328,7 @@ export function createPrivateEndpoints(
           },
         ],
       },
-      { parent },
+      { parent, dependsOn: [endpoint] },
     );
     return { groupId, endpoint, zoneGroup };
   });

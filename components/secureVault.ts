@@ -394,6 +394,7 @@ export class SecureVault extends pulumi.ComponentResource {
         name,
         target: "vault",
         targetId: vault.id,
+        targetName: vault.name,
         resourceGroupName,
         location,
         tags,
