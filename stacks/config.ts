@@ -11,7 +11,7 @@ import {
   type StorageService,
   workspaceIdProblem,
 } from "@cmk-platform/azure-cmk-storage";
-import { CONFIG_KEYS, DNS_ZONE_GROUPS, RESERVED_TEAM_TAGS } from "./configSchema";
+import { CONFIG_KEYS, type DNS_ZONE_GROUPS, RESERVED_TEAM_TAGS } from "./configSchema";
 
 /** A team's blob data-protection overrides (`cmk-storage:teams.<id>.blobProtection`); each defaults to the stack's key. */
 export interface BlobProtectionSettings {
@@ -460,8 +460,9 @@ function networkProblems(
       team.accountSku ?? (typeof v.accountSku === "string" ? v.accountSku : "Standard_ZRS");
     for (const service of services) {
       if (typeof service !== "string") continue;
-      if (!missingZones.has(dnsZoneGroup(service)))
+      if (!missingZones.has(dnsZoneGroup(service))) {
         missingZones.set(dnsZoneGroup(service), servicesKey);
+      }
       if (service.endsWith("_secondary") && !["Standard_RAGRS", "Standard_RAGZRS"].includes(sku)) {
         problems.push(
           `${servicesKey} lists ${service} for team "${id}", which needs a read-access geo-redundant SKU (Standard_RAGRS or Standard_RAGZRS: only those have a readable secondary); got SKU ${sku}`,

@@ -66,8 +66,9 @@ describe("resource locks", () => {
         !/identity|key-access/.test(r.name),
     );
     assert.ok(children.length >= 1 + 1 + 5 + 1, children.map((c) => c.name).join(","));
-    for (const c of children)
+    for (const c of children) {
       assert.ok(lock.dependencies.includes(c.urn), `the lock depends on ${c.name}`);
+    }
     assert.equal(lockId, "payments-lock-id");
   });
 
