@@ -37,6 +37,10 @@ export interface TeamAccountOutputs {
   protected: boolean;
   /** Whether the team is being removed (see README.md, "Offboarding a team"). */
   decommissioned: boolean;
+  /** ARM ids of the account's private endpoints, by service (empty without endpoints). */
+  privateEndpointIds: pulumi.Output<Record<string, string>>;
+  /** Whether the account carries a CanNotDelete lock (never while decommissioned). */
+  locked: boolean;
 }
 
 /**
@@ -263,6 +267,8 @@ export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
       ...(t.displayName !== undefined ? { displayName: t.displayName } : {}),
       protected: protect,
       decommissioned: t.decommissioned === true,
+      privateEndpointIds: account.privateEndpointIds,
+      locked: lock === "CanNotDelete",
     };
   }
 
