@@ -5,6 +5,10 @@ import type { ManagedKeyRotationArgs } from "./managedKeyRotation";
 import type { KeyReference, VaultReference } from "./references";
 import type { SecureVaultArgs, VaultAdministrator } from "./secureVault";
 import type { StorageAccessKeyRotationArgs } from "./storageAccessKeyRotation";
+import type { BlobServices } from "./blobServices";
+import type { DiagnosticSetting } from "./diagnostics";
+import type { ResourceLock } from "./locks";
+import type { StoragePrivateEndpoint, VaultPrivateEndpoint } from "./privateEndpoints";
 import { type ArgumentProblems, show } from "./validation";
 
 /**
@@ -69,6 +73,58 @@ const VAULT_ADMINISTRATOR_SHAPE = shape<VaultAdministrator>()(["objectId", "prin
 
 const SAS_POLICY_SHAPE = shape<SasPolicy>()(["sasExpirationPeriod", "expirationAction"], {});
 
+const VAULT_PRIVATE_ENDPOINT_SHAPE = shape<VaultPrivateEndpoint>()(
+  [
+    "subnetResourceId",
+    "privateDnsZoneResourceId",
+    "location",
+    "name",
+    "customNetworkInterfaceName",
+  ],
+  {},
+);
+
+const STORAGE_PRIVATE_ENDPOINT_SHAPE = shape<StoragePrivateEndpoint>()(
+  [
+    "service",
+    "subnetResourceId",
+    "privateDnsZoneResourceId",
+    "location",
+    "name",
+    "customNetworkInterfaceName",
+  ],
+  {},
+);
+
+const DIAGNOSTIC_SETTING_SHAPE = shape<DiagnosticSetting>()(
+  [
+    "name",
+    "workspaceResourceId",
+    "storageAccountResourceId",
+    "eventHubAuthorizationRuleResourceId",
+    "eventHubName",
+    "logAnalyticsDestinationType",
+  ],
+  {},
+);
+
+const RESOURCE_LOCK_SHAPE = shape<ResourceLock>()(["kind", "name", "notes"], {});
+
+const BLOB_SERVICES_SHAPE = shape<BlobServices>()(
+  [
+    "deleteRetentionPolicyEnabled",
+    "deleteRetentionPolicyDays",
+    "containerDeleteRetentionPolicyEnabled",
+    "containerDeleteRetentionPolicyDays",
+    "isVersioningEnabled",
+    "changeFeedEnabled",
+    "changeFeedRetentionInDays",
+    "restorePolicyEnabled",
+    "restorePolicyDays",
+  ],
+  {},
+);
+
 export const SECURE_VAULT_ARGUMENTS = shape<SecureVaultArgs>()(
   [
     "resourceGroupName",
@@ -84,9 +140,17 @@ export const SECURE_VAULT_ARGUMENTS = shape<SecureVaultArgs>()(
     "allowedSubnetIds",
     "administrators",
     "recoverSoftDeleted",
+    "privateEndpoints",
+    "diagnosticSettings",
+    "lock",
     "tags",
   ],
-  { administrators: VAULT_ADMINISTRATOR_SHAPE },
+  {
+    administrators: VAULT_ADMINISTRATOR_SHAPE,
+    privateEndpoints: VAULT_PRIVATE_ENDPOINT_SHAPE,
+    diagnosticSettings: DIAGNOSTIC_SETTING_SHAPE,
+    lock: RESOURCE_LOCK_SHAPE,
+  },
 );
 
 export const MANAGED_KEY_ROTATION_ARGUMENTS = shape<ManagedKeyRotationArgs>()(
@@ -131,12 +195,20 @@ export const CMK_STORAGE_ACCOUNT_ARGUMENTS = shape<CmkStorageAccountArgs>()(
     "sasPolicy",
     "allowedIpRanges",
     "allowedSubnetIds",
+    "privateEndpoints",
+    "diagnosticSettings",
+    "lock",
+    "blobServices",
     "tags",
   ],
   {
     key: KEY_REFERENCE_SHAPE,
     accessKeySecretVault: VAULT_REFERENCE_SHAPE,
     sasPolicy: SAS_POLICY_SHAPE,
+    privateEndpoints: STORAGE_PRIVATE_ENDPOINT_SHAPE,
+    diagnosticSettings: DIAGNOSTIC_SETTING_SHAPE,
+    lock: RESOURCE_LOCK_SHAPE,
+    blobServices: BLOB_SERVICES_SHAPE,
   },
 );
 

@@ -6,7 +6,25 @@ import { parseVaultId } from "./armId";
 import { checkArgumentNames, CMK_STORAGE_ACCOUNT_ARGUMENTS } from "./argumentNames";
 import { LEGACY_TYPES, TYPES } from "./componentTypes";
 import { DeployerPrincipalType, enumValues, SasExpirationAction, StorageSku } from "./enums";
+import {
+  type BlobServices,
+  checkBlobServices,
+  createBlobServiceProperties,
+  resolveBlobServices,
+  weakenedBlobProtection,
+} from "./blobServices";
+import {
+  checkDiagnosticSettings,
+  createDiagnosticSettings,
+  type DiagnosticSetting,
+} from "./diagnostics";
 import { grantVaultAccess } from "./grants";
+import { checkLock, createLock, type ResourceLock, wantsLock } from "./locks";
+import {
+  checkPrivateEndpoints,
+  createPrivateEndpoints,
+  type StoragePrivateEndpoint,
+} from "./privateEndpoints";
 import { ACCESS_KEY_ROTATION_TYPESCRIPT_ONLY, hosting } from "./hosting";
 import { createHash } from "crypto";
 import { normaliseRegion } from "./azureRegions";
@@ -192,6 +210,33 @@ export interface CmkStorageAccountArgs {
    * Default: {}.
    */
   readonly tags?: Record<string, pulumi.Input<string>>;
+  /**
+   * Private endpoints for the services the account's users need (`blob`, `dfs`, `file`, `queue`, `table`, `web`; one per
+   * service), each with a DNS zone group on the given `privatelink.<service>.core.windows.net` zone. With no firewall
+   * rules the account's public network access is disabled, so an endpoint is how workloads reach its data.
+   * Default: [] (no endpoint).
+   */
+  readonly privateEndpoints?: StoragePrivateEndpoint[];
+  /**
+   * Diagnostic settings, each applied to the account (metrics: `Transaction`) and to its blob, file, queue and table
+   * services (logs `StorageRead`, `StorageWrite`, `StorageDelete`; metrics `Transaction`), to a Log Analytics
+   * workspace, storage account or Event Hub. At most 5. Default: [] (none).
+   */
+  readonly diagnosticSettings?: DiagnosticSetting[];
+  /**
+   * Azure resource lock on the account. "CanNotDelete" stops deletes outside Pulumi (portal, CLI) and also blocks
+   * deleting the account's diagnostic settings and role assignments (ScopeLocked). Created after the account's other
+   * children and never Pulumi-protected, so `pulumi destroy` and offboarding remove it first. ReadOnly is refused (it
+   * breaks listKeys). Default: no lock.
+   */
+  readonly lock?: ResourceLock;
+  /**
+   * Blob data protection: blob and container soft delete (7 days) and versioning are on unless turned off (which logs
+   * a warning); change feed and point-in-time restore on request. Default: { deleteRetentionPolicyEnabled: true,
+   * deleteRetentionPolicyDays: 7, containerDeleteRetentionPolicyEnabled: true, containerDeleteRetentionPolicyDays: 7,
+   * isVersioningEnabled: true, changeFeedEnabled: false, restorePolicyEnabled: false }.
+   */
+  readonly blobServices?: BlobServices;
 }
 
 /** Validates CmkStorageAccount arguments known at construction; throws one error listing every problem. */
@@ -348,6 +393,10 @@ export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAcc
   checkNetworkAllowLists(problems, args.allowedIpRanges, args.allowedSubnetIds, "storage");
   // The tags go on the account (tag names up to 128 characters) and the identity.
   checkTags(problems, "tags", args.tags, { maxNameLength: 128 });
+  checkPrivateEndpoints(problems, args.privateEndpoints, "storage", args.skuName);
+  checkDiagnosticSettings(problems, args.diagnosticSettings);
+  checkLock(problems, args.lock);
+  checkBlobServices(problems, args.blobServices);
 
   // Colocation (seeds 001/004): same region and tenant as the vault, unless exempted explicitly. Values that are
   // outputs are checked when they resolve (see colocationProblems).
@@ -454,6 +503,10 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
   public readonly primaryEndpoints: pulumi.Output<AccountEndpoints>;
   /** Versionless Key Vault secret id holding the active access key; empty unless `rotateAccessKeys` is on. */
   public readonly accessKeySecretId: pulumi.Output<string>;
+  /** ARM resource ids of the account's private endpoints, by service (e.g. `{ blob: "/subscriptions/…" }`). */
+  public readonly privateEndpointIds: pulumi.Output<Record<string, string>>;
+  /** ARM resource id of the account's CanNotDelete lock; empty without one. */
+  public readonly lockId: pulumi.Output<string>;
 
   constructor(name: string, args: CmkStorageAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: bad input never reaches the engine.
@@ -663,8 +716,9 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
     );
 
     let accessKeySecretId: pulumi.Output<string> = pulumi.output("");
+    let rotation: StorageAccessKeyRotation | undefined;
     if (args.rotateAccessKeys) {
-      const rotation = new StorageAccessKeyRotation(
+      rotation = new StorageAccessKeyRotation(
         `${name}-access-keys`,
         {
           storageAccountId: account.id,
@@ -686,6 +740,65 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
       accessKeySecretId = rotation.secretId;
     }
 
+    // Blob data protection, private endpoints, diagnostics and the lock: new children only, so existing accounts get
+    // creates, never replacements. The lock comes last and depends on the others (see createLock).
+    const blobProtection = resolveBlobServices(args.blobServices);
+    const weakened = weakenedBlobProtection(blobProtection);
+    if (weakened.length > 0) {
+      void pulumi.log.warn(
+        `CmkStorageAccount "${name}": blobServices turns off ${weakened.join(", ")}; deleted or overwritten blobs cannot be recovered`,
+        this,
+      );
+    }
+    const blobService = createBlobServiceProperties(
+      name,
+      account,
+      resourceGroupName,
+      blobProtection,
+      this,
+    );
+    const endpoints = createPrivateEndpoints(
+      args.privateEndpoints ?? [],
+      {
+        component: `CmkStorageAccount "${name}"`,
+        name,
+        target: "storage",
+        targetId: account.id,
+        targetName: account.name,
+        resourceGroupName,
+        location,
+        tags,
+        checked,
+      },
+      this,
+    );
+    const settings = args.diagnosticSettings ?? [];
+    const diagnostics = [
+      ...createDiagnosticSettings(name, account.id, "storageAccount", settings, checked, {
+        parent: this,
+      }),
+      ...(["blob", "file", "queue", "table"] as const).flatMap((svc) =>
+        createDiagnosticSettings(
+          `${name}-${svc}`,
+          pulumi.interpolate`${account.id}/${svc}Services/default`,
+          "storageService",
+          settings,
+          checked,
+          // The blob service's settings are written after its properties, so the two never race on a new account.
+          { parent: this, dependsOn: svc === "blob" ? [blobService] : [account] },
+        ),
+      ),
+    ];
+    const lock = wantsLock(args.lock)
+      ? createLock(name, account.id, account.name, args.lock, "CmkStorageAccount", this, [
+          account,
+          blobService,
+          ...endpoints.flatMap((e) => (e.zoneGroup ? [e.endpoint, e.zoneGroup] : [e.endpoint])),
+          ...diagnostics,
+          ...(rotation ? [rotation] : []),
+        ])
+      : undefined;
+
     this.accountId = account.id;
     this.accountName = account.name;
     this.identityId = identity.id;
@@ -703,6 +816,10 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
       web: e.web,
     }));
     this.accessKeySecretId = accessKeySecretId;
+    this.privateEndpointIds = pulumi.output(
+      Object.fromEntries(endpoints.map((e) => [e.groupId, e.endpoint.id])),
+    );
+    this.lockId = lock?.id ?? pulumi.output("");
 
     this.registerOutputs({
       accountId: this.accountId,
@@ -715,6 +832,8 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
       keyName: this.keyName,
       primaryEndpoints: this.primaryEndpoints,
       accessKeySecretId: this.accessKeySecretId,
+      privateEndpointIds: this.privateEndpointIds,
+      lockId: this.lockId,
     });
   }
 }

@@ -85,6 +85,53 @@ export const SasExpirationAction = {
 /** SAS expiration action: "Block" or "Log". */
 export type SasExpirationAction = (typeof SasExpirationAction)[keyof typeof SasExpirationAction];
 
+/**
+ * Storage sub-resources (private-link group ids) a private endpoint can connect to. The `_secondary` ones reach the
+ * read-only secondary region and exist only on read-access geo-redundant accounts (Standard_RAGRS, Standard_RAGZRS).
+ * Source: learn.microsoft.com azure/storage/common/storage-private-endpoints ("Creating a private endpoint").
+ */
+export const StorageService = {
+  Blob: "blob",
+  BlobSecondary: "blob_secondary",
+  Dfs: "dfs",
+  DfsSecondary: "dfs_secondary",
+  File: "file",
+  Queue: "queue",
+  QueueSecondary: "queue_secondary",
+  Table: "table",
+  TableSecondary: "table_secondary",
+  Web: "web",
+  WebSecondary: "web_secondary",
+} as const;
+/** Storage service a private endpoint connects to, e.g. "blob" (secondaries need a read-access geo-redundant SKU). */
+export type StorageService = (typeof StorageService)[keyof typeof StorageService];
+
+/**
+ * Azure resource lock levels the components create. `ReadOnly` is deliberately absent: on a storage account it blocks
+ * listKeys and role assignments scoped to the account, on a vault every ARM write (keys, access policies, role
+ * assignments), so the components' own updates would fail (learn.microsoft.com azure-resource-manager/management/
+ * lock-resources, "Considerations before applying your locks").
+ */
+export const LockKind = {
+  /** Authorised users can read and modify the resource, not delete it (nor its child and extension resources). */
+  CanNotDelete: "CanNotDelete",
+  /** No lock (an existing one is removed). */
+  None: "None",
+} as const;
+/** Resource lock level: "CanNotDelete" or "None". */
+export type LockKind = (typeof LockKind)[keyof typeof LockKind];
+
+/** How diagnostic logs are written to a Log Analytics workspace. */
+export const LogAnalyticsDestinationType = {
+  /** Resource-specific tables (e.g. StorageBlobLogs). */
+  Dedicated: "Dedicated",
+  /** The legacy shared AzureDiagnostics table. */
+  AzureDiagnostics: "AzureDiagnostics",
+} as const;
+/** Log Analytics destination table kind: "Dedicated" or "AzureDiagnostics". */
+export type LogAnalyticsDestinationType =
+  (typeof LogAnalyticsDestinationType)[keyof typeof LogAnalyticsDestinationType];
+
 /** The values of an enum object, for validation and messages. */
 export function enumValues<T extends Record<string, string>>(e: T): readonly T[keyof T][] {
   return Object.values(e) as T[keyof T][];

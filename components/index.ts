@@ -14,7 +14,28 @@ export {
   validateCmkStorageAccountArgs,
 } from "./cmkStorageAccount";
 export type { AccountEndpoints, CmkStorageAccountArgs, SasPolicy } from "./cmkStorageAccount";
+export {
+  BLOB_LIMITS,
+  DEFAULT_SOFT_DELETE_DAYS,
+  resolveBlobServices,
+  type BlobServices,
+} from "./blobServices";
 export { LEGACY_TYPES, PACKAGE_NAME, TYPES } from "./componentTypes";
+export {
+  DIAGNOSTIC_CATEGORIES,
+  diagnosticsStorageIdProblem,
+  eventHubNameProblem,
+  eventHubRuleIdProblem,
+  workspaceIdProblem,
+  type DiagnosticSetting,
+} from "./diagnostics";
+export { type ResourceLock } from "./locks";
+export {
+  privateDnsZoneIdProblem,
+  privateDnsZoneNames,
+  type StoragePrivateEndpoint,
+  type VaultPrivateEndpoint,
+} from "./privateEndpoints";
 export * from "./enums";
 export {
   CMK_KEY_OPERATIONS,

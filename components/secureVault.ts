@@ -12,7 +12,18 @@ import {
   VaultPermissionModel,
   VaultSku,
 } from "./enums";
+import {
+  checkDiagnosticSettings,
+  createDiagnosticSettings,
+  type DiagnosticSetting,
+} from "./diagnostics";
 import { grantVaultAccess } from "./grants";
+import { checkLock, createLock, type ResourceLock, wantsLock } from "./locks";
+import {
+  checkPrivateEndpoints,
+  createPrivateEndpoints,
+  type VaultPrivateEndpoint,
+} from "./privateEndpoints";
 import { deriveVaultName, NAME_SUFFIX_LENGTH, vaultNameProblem } from "./naming";
 import { resolveVault, type VaultReference } from "./references";
 import {
@@ -129,6 +140,25 @@ export interface SecureVaultArgs {
    * Tags applied to the vault, merged over `{ managedBy: "pulumi", component: "SecureVault" }`. Default: {}.
    */
   readonly tags?: Record<string, pulumi.Input<string>>;
+  /**
+   * Private endpoint for the vault (group `vault`), at most one, with a DNS zone group on the given
+   * `privatelink.vaultcore.azure.net` zone. With `publicNetworkAccess: "Disabled"` it is the vault's only network path
+   * besides trusted Azure services. Default: [] (no endpoint).
+   */
+  readonly privateEndpoints?: VaultPrivateEndpoint[];
+  /**
+   * Diagnostic settings: the vault's audit log (`AuditEvent`, every key operation, including Azure Storage's wrap and
+   * unwrap calls) and metrics (`AllMetrics`) to a Log Analytics workspace, storage account or Event Hub. At most 5.
+   * Default: [] (none).
+   */
+  readonly diagnosticSettings?: DiagnosticSetting[];
+  /**
+   * Azure resource lock on the vault. "CanNotDelete" stops deletes outside Pulumi (portal, CLI); it also blocks deleting
+   * role assignments and diagnostic settings inside the vault (ScopeLocked), so lift it ("None") before removing an
+   * RBAC grant. Created after the vault's other children and never Pulumi-protected, so `pulumi destroy` removes it
+   * first. ReadOnly is refused. Default: no lock.
+   */
+  readonly lock?: ResourceLock;
 }
 
 /** Validates SecureVault arguments that are known at construction; throws one error listing every problem. */
@@ -196,6 +226,9 @@ export function validateSecureVaultArgs(name: string, input: SecureVaultArgs): v
   }
   checkBoolean(problems, "recoverSoftDeleted", args.recoverSoftDeleted);
   checkTags(problems, "tags", args.tags);
+  checkPrivateEndpoints(problems, args.privateEndpoints, "vault");
+  checkDiagnosticSettings(problems, args.diagnosticSettings);
+  checkLock(problems, args.lock);
   problems.throwIfAny("SecureVault", name);
 }
 
@@ -227,6 +260,10 @@ export class SecureVault extends pulumi.ComponentResource {
   public readonly permissionModel: pulumi.Output<VaultPermissionModel>;
   /** Vault SKU: "standard" or "premium". */
   public readonly sku: pulumi.Output<VaultSku>;
+  /** ARM resource id of the vault's private endpoint; empty without one. */
+  public readonly privateEndpointId: pulumi.Output<string>;
+  /** ARM resource id of the vault's CanNotDelete lock; empty without one. */
+  public readonly lockId: pulumi.Output<string>;
 
   constructor(name: string, args: SecureVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: bad input never reaches the engine.
@@ -272,6 +309,7 @@ export class SecureVault extends pulumi.ComponentResource {
       vaultName = suffix.result.apply((s) => deriveVaultName(prefix, s));
     }
 
+    const tags = { managedBy: "pulumi", component: "SecureVault", ...args.tags };
     const vault = new keyvault.Vault(
       `${name}-vault`,
       {
@@ -301,7 +339,7 @@ export class SecureVault extends pulumi.ComponentResource {
           },
           ...(args.recoverSoftDeleted ? { createMode: "recover" as const } : {}),
         },
-        tags: { managedBy: "pulumi", component: "SecureVault", ...args.tags },
+        tags,
       },
       { parent: this },
     );
@@ -325,12 +363,13 @@ export class SecureVault extends pulumi.ComponentResource {
     references.set(this, reference);
 
     const resolved = resolveVault(reference, parseVaultId, `SecureVault "${name}"`);
+    const grants: pulumi.Resource[] = [];
     (args.administrators ?? []).forEach((admin, i) => {
       // Named by object id, so reordering the list keeps every grant; aliased from the index-based names of <= 0.1.0.
       const grantName = isKnown(admin.objectId)
         ? `${name}-admin-${admin.objectId.toLowerCase()}`
         : `${name}-admin-${i}`;
-      grantVaultAccess(
+      const grant = grantVaultAccess(
         grantName,
         resolved,
         {
@@ -347,7 +386,42 @@ export class SecureVault extends pulumi.ComponentResource {
           aliases: grantName === `${name}-admin-${i}` ? [] : [{ name: `${name}-admin-${i}` }],
         },
       );
+      grants.push(grant);
     });
+
+    const endpoints = createPrivateEndpoints(
+      args.privateEndpoints ?? [],
+      {
+        component: `SecureVault "${name}"`,
+        name,
+        target: "vault",
+        targetId: vault.id,
+        targetName: vault.name,
+        resourceGroupName,
+        location,
+        tags,
+        checked,
+      },
+      this,
+    );
+    const diagnostics = createDiagnosticSettings(
+      name,
+      vault.id,
+      "vault",
+      args.diagnosticSettings ?? [],
+      checked,
+      { parent: this },
+    );
+    const lock = wantsLock(args.lock)
+      ? createLock(name, vault.id, vault.name, args.lock, "SecureVault", this, [
+          vault,
+          ...grants,
+          ...endpoints.flatMap((e) => (e.zoneGroup ? [e.endpoint, e.zoneGroup] : [e.endpoint])),
+          ...diagnostics,
+        ])
+      : undefined;
+    this.privateEndpointId = endpoints[0]?.endpoint.id ?? pulumi.output("");
+    this.lockId = lock?.id ?? pulumi.output("");
 
     this.registerOutputs({
       vaultId: this.vaultId,
@@ -358,6 +432,8 @@ export class SecureVault extends pulumi.ComponentResource {
       resourceGroupName: this.resourceGroupName,
       permissionModel: this.permissionModel,
       sku: this.sku,
+      privateEndpointId: this.privateEndpointId,
+      lockId: this.lockId,
     });
   }
 

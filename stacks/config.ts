@@ -2,11 +2,36 @@ import Ajv, { type ErrorObject } from "ajv";
 import * as pulumi from "@pulumi/pulumi";
 import {
   didYouMean,
+  diagnosticsStorageIdProblem,
+  eventHubNameProblem,
+  eventHubRuleIdProblem,
   isoDurationDays,
   parseIsoDuration,
+  privateDnsZoneIdProblem,
   regionProblem,
+  type StorageService,
+  workspaceIdProblem,
 } from "@cmk-platform/azure-cmk-storage";
-import { CONFIG_KEYS, RESERVED_TEAM_TAGS } from "./configSchema";
+import { CONFIG_KEYS, type DNS_ZONE_GROUPS, RESERVED_TEAM_TAGS } from "./configSchema";
+
+/** A team's blob data-protection overrides (`cmk-storage:teams.<id>.blobProtection`); each defaults to the stack's key. */
+export interface BlobProtectionSettings {
+  /** Default: cmk-storage:blobSoftDeleteRetentionInDays. */
+  softDeleteRetentionInDays?: number;
+  /** Default: cmk-storage:containerSoftDeleteRetentionInDays. */
+  containerSoftDeleteRetentionInDays?: number;
+  /** Default: cmk-storage:blobVersioning. */
+  versioning?: boolean;
+  /** Default: cmk-storage:blobChangeFeed. */
+  changeFeed?: boolean;
+  /** 0 keeps it forever. Default: cmk-storage:blobChangeFeedRetentionInDays. */
+  changeFeedRetentionInDays?: number;
+  /** 0 is off. Default: cmk-storage:blobPointInTimeRestoreDays. */
+  pointInTimeRestoreDays?: number;
+}
+
+/** Resource lock level of the stack config. */
+export type LockSetting = "CanNotDelete" | "None";
 
 type StorageSku =
   | "Standard_LRS"
@@ -43,6 +68,14 @@ export interface TeamSettings {
   decommissioned?: boolean;
   /** A team key in another vault, instead of the stack's key. */
   key?: { vaultId: string; keyName: string; permissionModel: "accessPolicy" | "rbac" };
+  /** Services that get a private endpoint. Default: cmk-storage:accountPrivateEndpoints. */
+  privateEndpoints?: StorageService[];
+  /** Subnet of the team's endpoints. Default: cmk-storage:privateEndpointSubnetId. */
+  privateEndpointSubnetId?: string;
+  /** Lock on the team's account. Default: cmk-storage:lock (always None while decommissioned). */
+  lock?: LockSetting;
+  /** Blob data protection overrides. */
+  blobProtection?: BlobProtectionSettings;
 }
 
 /** Typed stack settings, after validation. */
@@ -77,6 +110,25 @@ export interface StackSettings {
   accountAllowedIpRanges: string[];
   rbacPropagationSeconds: number;
   protect: boolean;
+  privateEndpointSubnetId?: string;
+  /** Private DNS zone ids by group id (vault, blob, dfs, file, queue, table, web). */
+  privateDnsZoneIds: Partial<Record<(typeof DNS_ZONE_GROUPS)[number], string>>;
+  accountPrivateEndpoints: StorageService[];
+  logAnalyticsWorkspaceId?: string;
+  diagnosticsStorageAccountId?: string;
+  diagnosticsEventHubAuthorizationRuleId?: string;
+  diagnosticsEventHubName?: string;
+  lock: LockSetting;
+  /** Lock of the vault when set; else `lock`. */
+  vaultLock?: LockSetting;
+  blobSoftDeleteRetentionInDays: number;
+  containerSoftDeleteRetentionInDays: number;
+  blobVersioning: boolean;
+  blobChangeFeed: boolean;
+  /** 0: kept forever. */
+  blobChangeFeedRetentionInDays: number;
+  /** 0: off. */
+  blobPointInTimeRestoreDays: number;
 }
 
 // coerceTypes: `pulumi config set --path 'cmk-storage:teams.x.protect' true` may store scalars inside objects as text.
@@ -334,6 +386,170 @@ function crossFieldProblems(
   return problems;
 }
 
+const STACK_BLOB_KEYS: Record<keyof BlobProtectionSettings, string> = {
+  softDeleteRetentionInDays: "blobSoftDeleteRetentionInDays",
+  containerSoftDeleteRetentionInDays: "containerSoftDeleteRetentionInDays",
+  versioning: "blobVersioning",
+  changeFeed: "blobChangeFeed",
+  changeFeedRetentionInDays: "blobChangeFeedRetentionInDays",
+  pointInTimeRestoreDays: "blobPointInTimeRestoreDays",
+};
+
+/** The group of a storage service's DNS zone: secondaries resolve in the primary's zone. */
+export function dnsZoneGroup(service: string): string {
+  return service.replace(/_secondary$/, "");
+}
+
+/**
+ * Private endpoints, DNS zones and diagnostics: every endpoint needs a subnet and its group's zone (the vault's when
+ * `privateEndpointSubnetId` is set), zone ids must name their group's zone, secondaries need a read-access
+ * geo-redundant SKU, destinations must be ARM ids of the right type. Each problem names the key to set.
+ */
+function networkProblems(
+  project: string,
+  v: Record<string, unknown>,
+  teams: Record<string, TeamSettings>,
+): string[] {
+  const k = (key: string) => `${project}:${key}`;
+  const problems: string[] = [];
+  const zones =
+    v.privateDnsZoneIds !== null && typeof v.privateDnsZoneIds === "object"
+      ? (v.privateDnsZoneIds as Record<string, unknown>)
+      : {};
+  for (const [group, id] of Object.entries(zones)) {
+    if (typeof id !== "string") continue;
+    const p = privateDnsZoneIdProblem(id, group === "vault" ? "vault" : "storage", group);
+    if (p) problems.push(`${k("privateDnsZoneIds")}.${group} ${p}`);
+  }
+  const needZone = (group: string, why: string): void => {
+    if (typeof zones[group] !== "string") {
+      problems.push(
+        `${k("privateDnsZoneIds")}.${group} is required ${why} (its DNS zone group needs the zone id; pulumi config set --path '${k("privateDnsZoneIds")}.${group}' <zone id>); got nothing`,
+      );
+    }
+  };
+  const stackSubnet =
+    typeof v.privateEndpointSubnetId === "string" ? v.privateEndpointSubnetId : undefined;
+  if (stackSubnet !== undefined) {
+    needZone(
+      "vault",
+      `when ${k("privateEndpointSubnetId")} is set (the vault gets a private endpoint)`,
+    );
+  }
+  const stackServices = Array.isArray(v.accountPrivateEndpoints)
+    ? (v.accountPrivateEndpoints as string[])
+    : [];
+  const missingZones = new Map<string, string>();
+  for (const [id, team] of Object.entries(teams)) {
+    if (team === null || typeof team !== "object") continue;
+    const at = (field: string) => `${project}:teams.${id}.${field}`;
+    const services = team.privateEndpoints ?? stackServices;
+    const servicesKey =
+      team.privateEndpoints !== undefined ? at("privateEndpoints") : k("accountPrivateEndpoints");
+    const subnet = team.privateEndpointSubnetId ?? stackSubnet;
+    if (services.length > 0 && subnet === undefined) {
+      problems.push(
+        `${servicesKey} needs a subnet: set ${k("privateEndpointSubnetId")} or ${at("privateEndpointSubnetId")}; got ${JSON.stringify(services)} for team "${id}"`,
+      );
+    }
+    if (team.privateEndpointSubnetId !== undefined && services.length === 0) {
+      problems.push(
+        `${at("privateEndpointSubnetId")} has no effect without services (${at("privateEndpoints")} or ${k("accountPrivateEndpoints")}); got ${JSON.stringify(team.privateEndpointSubnetId)}`,
+      );
+    }
+    const sku =
+      team.accountSku ?? (typeof v.accountSku === "string" ? v.accountSku : "Standard_ZRS");
+    for (const service of services) {
+      if (typeof service !== "string") continue;
+      if (!missingZones.has(dnsZoneGroup(service))) {
+        missingZones.set(dnsZoneGroup(service), servicesKey);
+      }
+      if (service.endsWith("_secondary") && !["Standard_RAGRS", "Standard_RAGZRS"].includes(sku)) {
+        problems.push(
+          `${servicesKey} lists ${service} for team "${id}", which needs a read-access geo-redundant SKU (Standard_RAGRS or Standard_RAGZRS: only those have a readable secondary); got SKU ${sku}`,
+        );
+      }
+    }
+  }
+  for (const [group, key] of missingZones) needZone(group, `for the ${group} endpoints of ${key}`);
+  const destinations: [string, (x: unknown) => string | undefined][] = [
+    ["logAnalyticsWorkspaceId", workspaceIdProblem],
+    ["diagnosticsStorageAccountId", diagnosticsStorageIdProblem],
+    ["diagnosticsEventHubAuthorizationRuleId", eventHubRuleIdProblem],
+    ["diagnosticsEventHubName", eventHubNameProblem],
+  ];
+  for (const [key, problem] of destinations) {
+    if (typeof v[key] !== "string") continue;
+    const p = problem(v[key]);
+    if (p) problems.push(`${k(key)} ${p}`);
+  }
+  if (
+    v.diagnosticsEventHubName !== undefined &&
+    v.diagnosticsEventHubAuthorizationRuleId === undefined
+  ) {
+    problems.push(
+      `${k("diagnosticsEventHubName")} needs ${k("diagnosticsEventHubAuthorizationRuleId")} (the Event Hubs namespace the hub is in); got ${JSON.stringify(v.diagnosticsEventHubName)}`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Blob data protection, for the stack defaults and for every team that overrides them: point-in-time restore needs
+ * versioning and the change feed and fewer days than blob soft delete (learn.microsoft.com
+ * point-in-time-restore-overview); a change feed retention needs the change feed and covers the restore window. Each
+ * problem names the key that decides the value (the team's when it sets it, else the stack's).
+ */
+function blobProtectionProblems(
+  project: string,
+  v: Record<string, unknown>,
+  teams: Record<string, TeamSettings>,
+): string[] {
+  const scopes: [string | undefined, BlobProtectionSettings][] = [
+    [undefined, {}],
+    ...Object.entries(teams)
+      .filter(([, t]) => t !== null && typeof t === "object" && t.blobProtection !== undefined)
+      .map(([id, t]): [string, BlobProtectionSettings] => [id, t.blobProtection ?? {}]),
+  ];
+  const problems = new Set<string>();
+  for (const [team, overrides] of scopes) {
+    const key = (field: keyof BlobProtectionSettings): string =>
+      team !== undefined && overrides[field] !== undefined
+        ? `${project}:teams.${team}.blobProtection.${field}`
+        : `${project}:${STACK_BLOB_KEYS[field]}`;
+    const value = <T>(field: keyof BlobProtectionSettings): T =>
+      (overrides[field] ?? v[STACK_BLOB_KEYS[field]]) as T;
+    const restore = value<number>("pointInTimeRestoreDays");
+    const softDelete = value<number>("softDeleteRetentionInDays");
+    const changeFeed = value<boolean>("changeFeed");
+    const changeFeedDays = value<number>("changeFeedRetentionInDays");
+    if (typeof changeFeedDays === "number" && changeFeedDays > 0 && changeFeed !== true) {
+      problems.add(
+        `${key("changeFeedRetentionInDays")} only applies with ${key("changeFeed")}: true; got ${changeFeedDays}`,
+      );
+    }
+    if (typeof restore !== "number" || restore === 0) continue;
+    for (const need of ["versioning", "changeFeed"] as const) {
+      if (value<boolean>(need) !== true) {
+        problems.add(
+          `${key("pointInTimeRestoreDays")} needs ${key(need)}: true (point-in-time restore replays the change feed over blob versions); got ${restore} with ${key(need)} ${JSON.stringify(value(need))}`,
+        );
+      }
+    }
+    if (typeof softDelete === "number" && restore >= softDelete) {
+      problems.add(
+        `${key("pointInTimeRestoreDays")} must be less than ${key("softDeleteRetentionInDays")} (${softDelete}): a restore reaches back only while deleted blobs are kept; got ${restore}`,
+      );
+    }
+    if (typeof changeFeedDays === "number" && changeFeedDays > 0 && changeFeedDays < restore) {
+      problems.add(
+        `${key("changeFeedRetentionInDays")} must be at least ${key("pointInTimeRestoreDays")} (${restore}): the restore replays the change feed over that window; got ${changeFeedDays}`,
+      );
+    }
+  }
+  return [...problems];
+}
+
 /**
  * Parses and validates raw stack config (key → string as stored by the Pulumi runtime; arrays and objects as JSON).
  * Every problem names the full config path (`cmk-storage:teams.payments.accountSku`) and the stack file, with the
@@ -397,6 +613,8 @@ export function parseStackConfig(
     }
   }
   problems.push(...crossFieldProblems(project, values, provider));
+  problems.push(...networkProblems(project, values, teams));
+  problems.push(...blobProtectionProblems(project, values, teams));
   if (problems.length > 0) {
     throw new Error(
       `Invalid stack configuration in ${stackFile}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,

@@ -1,4 +1,11 @@
-import { enumValues, StorageSku, VaultPermissionModel } from "@cmk-platform/azure-cmk-storage";
+import {
+  BLOB_LIMITS,
+  enumValues,
+  LockKind,
+  StorageService,
+  StorageSku,
+  VaultPermissionModel,
+} from "@cmk-platform/azure-cmk-storage";
 
 /**
  * The stack configuration schema: one entry per config key the program reads, with its Pulumi.yaml type, description,
@@ -25,6 +32,38 @@ const SUBNET_ID =
   "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Network/virtualNetworks/[^/]+/subnets/[^/]+$";
 const VAULT_ID =
   "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$";
+
+const DNS_ZONE_ID =
+  "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Network/privateDnsZones/[^/]+$";
+
+/** Private-link group ids that take a private DNS zone id in `cmk-storage:privateDnsZoneIds`. */
+export const DNS_ZONE_GROUPS = ["vault", "blob", "dfs", "file", "queue", "table", "web"] as const;
+
+/** One team's (or the stack's) blob data-protection settings: `cmk-storage:teams.<id>.blobProtection`. */
+const BLOB_PROTECTION_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    softDeleteRetentionInDays: {
+      type: "integer",
+      minimum: BLOB_LIMITS.softDeleteDays[0],
+      maximum: BLOB_LIMITS.softDeleteDays[1],
+    },
+    containerSoftDeleteRetentionInDays: {
+      type: "integer",
+      minimum: BLOB_LIMITS.softDeleteDays[0],
+      maximum: BLOB_LIMITS.softDeleteDays[1],
+    },
+    versioning: { type: "boolean" },
+    changeFeed: { type: "boolean" },
+    changeFeedRetentionInDays: {
+      type: "integer",
+      minimum: 0,
+      maximum: BLOB_LIMITS.changeFeedDays[1],
+    },
+    pointInTimeRestoreDays: { type: "integer", minimum: 0, maximum: BLOB_LIMITS.restoreDays[1] },
+  },
+} as const;
 
 /**
  * A team id: the stable identity of a team in a stack. Resource names, URNs and the derived storage account name come
@@ -73,8 +112,14 @@ export const RESERVED_TEAM_TAGS = [
  *       vaultId: /subscriptions/…/vaults/kv-ledger
  *       keyName: ledger-cmk
  *       permissionModel: rbac
+ *     privateEndpoints: [blob, dfs]            # default: cmk-storage:accountPrivateEndpoints
+ *     privateEndpointSubnetId: /subscriptions/…/subnets/pe   # default: cmk-storage:privateEndpointSubnetId
+ *     lock: None                               # default: cmk-storage:lock
+ *     blobProtection:                          # each field defaults to the stack's blob* key
+ *       softDeleteRetentionInDays: 30
+ *       pointInTimeRestoreDays: 14             # needs versioning and changeFeed
  *   archive:
- *     decommissioned: true                     # step 1 of removal: unprotects the account (see README)
+ *     decommissioned: true                     # step 1 of removal: unprotects the account, lifts its lock (README)
  * ```
  */
 export const TEAM_SCHEMA = {
@@ -100,6 +145,14 @@ export const TEAM_SCHEMA = {
     accessKeySecretVaultPermissionModel: { enum: enumValues(VaultPermissionModel) },
     protect: { type: "boolean" },
     decommissioned: { type: "boolean" },
+    privateEndpoints: {
+      type: "array",
+      uniqueItems: true,
+      items: { enum: enumValues(StorageService) },
+    },
+    privateEndpointSubnetId: { type: "string", pattern: SUBNET_ID },
+    lock: { enum: enumValues(LockKind) },
+    blobProtection: BLOB_PROTECTION_SCHEMA,
     key: {
       type: "object",
       additionalProperties: false,
@@ -252,7 +305,7 @@ export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
   teams: {
     type: "object",
     description:
-      "Teams, each with a CMK-encrypted storage account: a map from a stable team id (2-12 lowercase letters and digits, never renamed) to optional overrides of the stack defaults (displayName, owner, costCentre, tags, accountSku, allowedIpRanges, allowedSubnetIds, allowSharedKeyAccess, rotateAccessKeys, accessKeyRotationPeriodInDays, accessKeySecretVaultId, accessKeySecretVaultPermissionModel, protect, key, decommissioned). See README.md and stacks/configSchema.ts.",
+      "Teams, each with a CMK-encrypted storage account: a map from a stable team id (2-12 lowercase letters and digits, never renamed) to optional overrides of the stack defaults (displayName, owner, costCentre, tags, accountSku, allowedIpRanges, allowedSubnetIds, allowSharedKeyAccess, rotateAccessKeys, accessKeyRotationPeriodInDays, accessKeySecretVaultId, accessKeySecretVaultPermissionModel, protect, key, decommissioned, privateEndpoints, privateEndpointSubnetId, lock, blobProtection). See README.md and stacks/configSchema.ts.",
     default: {},
     schema: {
       type: "object",
@@ -304,5 +357,112 @@ export const CONFIG_KEYS: Record<string, ConfigKeySpec> = {
     description: "Pulumi resource protection for every resource of the stack (on in production).",
     default: false,
     schema: { type: "boolean" },
+  },
+  privateEndpointSubnetId: {
+    type: "string",
+    description:
+      "Subnet ARM id (in the stack's subscription, private-endpoint network policies as the network team sets them) for the vault's private endpoint and every team's account endpoints. Empty: no private endpoints.",
+    default: "",
+    schema: { type: "string", pattern: SUBNET_ID },
+  },
+  privateDnsZoneIds: {
+    type: "object",
+    description:
+      "Private DNS zone ARM ids by private-link group (vault, blob, dfs, file, queue, table, web), usually in the hub's connectivity subscription: each endpoint gets a DNS zone group on its group's zone (privatelink.vaultcore.azure.net, privatelink.<group>.core.windows.net).",
+    default: {},
+    schema: {
+      type: "object",
+      additionalProperties: false,
+      properties: Object.fromEntries(
+        DNS_ZONE_GROUPS.map((g) => [g, { type: "string", pattern: DNS_ZONE_ID }]),
+      ),
+    },
+  },
+  accountPrivateEndpoints: {
+    type: "array",
+    description:
+      "Storage services every team's account gets a private endpoint for (blob, dfs, file, queue, table, web; _secondary variants on RA-GRS/RA-GZRS accounts); a team's privateEndpoints overrides it.",
+    default: [],
+    schema: { type: "array", uniqueItems: true, items: { enum: enumValues(StorageService) } },
+  },
+  logAnalyticsWorkspaceId: {
+    type: "string",
+    description:
+      "Log Analytics workspace ARM id for the diagnostic settings of the vault (AuditEvent, AllMetrics) and every account and its blob/file/queue/table services. Empty: no workspace.",
+    default: "",
+    schema: { type: "string", minLength: 1 },
+  },
+  diagnosticsStorageAccountId: {
+    type: "string",
+    description:
+      "Storage account ARM id that also archives the diagnostic logs (same region as the resources). Empty: none.",
+    default: "",
+    schema: { type: "string", minLength: 1 },
+  },
+  diagnosticsEventHubAuthorizationRuleId: {
+    type: "string",
+    description:
+      "Event Hubs namespace authorization rule ARM id the diagnostic logs are also streamed to. Empty: none.",
+    default: "",
+    schema: { type: "string", minLength: 1 },
+  },
+  diagnosticsEventHubName: {
+    type: "string",
+    description:
+      "Event hub for the diagnostic logs (needs diagnosticsEventHubAuthorizationRuleId). Empty: one hub per category.",
+    default: "",
+    schema: { type: "string", minLength: 1 },
+  },
+  lock: {
+    type: "string",
+    description:
+      "Azure resource lock on the vault and every team's account: CanNotDelete (production) or None; a team's lock overrides it, a decommissioned team's lock is removed.",
+    default: "None",
+    schema: { enum: enumValues(LockKind) },
+  },
+  vaultLock: {
+    type: "string",
+    description:
+      "Lock on the vault when it differs from cmk-storage:lock (CanNotDelete or None): a CanNotDelete vault lock blocks deleting role assignments inside the vault, so RBAC stacks lift it to remove a team. Empty: cmk-storage:lock.",
+    default: "",
+    schema: { enum: enumValues(LockKind) },
+  },
+  blobSoftDeleteRetentionInDays: {
+    type: "integer",
+    description: "Days deleted blobs stay recoverable (blob soft delete, always on), 1-365.",
+    default: 7,
+    schema: BLOB_PROTECTION_SCHEMA.properties.softDeleteRetentionInDays,
+  },
+  containerSoftDeleteRetentionInDays: {
+    type: "integer",
+    description:
+      "Days deleted containers stay recoverable (container soft delete, always on), 1-365.",
+    default: 7,
+    schema: BLOB_PROTECTION_SCHEMA.properties.containerSoftDeleteRetentionInDays,
+  },
+  blobVersioning: {
+    type: "boolean",
+    description: "Blob versioning: every overwrite or delete keeps the previous version.",
+    default: true,
+    schema: { type: "boolean" },
+  },
+  blobChangeFeed: {
+    type: "boolean",
+    description: "Blob change feed (a log of every change; needed by point-in-time restore).",
+    default: false,
+    schema: { type: "boolean" },
+  },
+  blobChangeFeedRetentionInDays: {
+    type: "integer",
+    description: "Days the change feed is kept (1-146000); 0 keeps it forever.",
+    default: 0,
+    schema: BLOB_PROTECTION_SCHEMA.properties.changeFeedRetentionInDays,
+  },
+  blobPointInTimeRestoreDays: {
+    type: "integer",
+    description:
+      "Point-in-time restore window in days (needs blobVersioning and blobChangeFeed, fewer days than blobSoftDeleteRetentionInDays); 0 turns it off.",
+    default: 0,
+    schema: BLOB_PROTECTION_SCHEMA.properties.pointInTimeRestoreDays,
   },
 };

@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import {
+  type BlobServices,
   CmkStorageAccount,
+  type DiagnosticSetting,
   ManagedKeyRotation,
   SecureVault,
+  type StoragePrivateEndpoint,
 } from "@cmk-platform/azure-cmk-storage";
-import type { StackSettings, TeamSettings } from "./config";
+import { dnsZoneGroup, type StackSettings, type TeamSettings } from "./config";
 
 /** What the stack exports for operators. */
 export interface PlatformOutputs {
@@ -34,6 +37,10 @@ export interface TeamAccountOutputs {
   protected: boolean;
   /** Whether the team is being removed (see README.md, "Offboarding a team"). */
   decommissioned: boolean;
+  /** ARM ids of the account's private endpoints, by service (empty without endpoints). */
+  privateEndpointIds: pulumi.Output<Record<string, string>>;
+  /** Whether the account carries a CanNotDelete lock (never while decommissioned). */
+  locked: boolean;
 }
 
 /**
@@ -57,6 +64,68 @@ export function teamProtection(team: TeamSettings, s: StackSettings): boolean {
 }
 
 /**
+ * The stack's diagnostic setting (one, to every destination the stack names), or none when it names no destination.
+ */
+export function stackDiagnostics(s: StackSettings): DiagnosticSetting[] {
+  const d: DiagnosticSetting = {
+    ...(s.logAnalyticsWorkspaceId !== undefined
+      ? { workspaceResourceId: s.logAnalyticsWorkspaceId }
+      : {}),
+    ...(s.diagnosticsStorageAccountId !== undefined
+      ? { storageAccountResourceId: s.diagnosticsStorageAccountId }
+      : {}),
+    ...(s.diagnosticsEventHubAuthorizationRuleId !== undefined
+      ? { eventHubAuthorizationRuleResourceId: s.diagnosticsEventHubAuthorizationRuleId }
+      : {}),
+    ...(s.diagnosticsEventHubName !== undefined ? { eventHubName: s.diagnosticsEventHubName } : {}),
+  };
+  return Object.keys(d).length > 0 ? [{ name: "cmk-platform-diagnostics", ...d }] : [];
+}
+
+/** A team's private endpoints: its services (or the stack's) on its subnet (or the stack's), with their zones. */
+export function teamPrivateEndpoints(
+  team: TeamSettings,
+  s: StackSettings,
+): StoragePrivateEndpoint[] {
+  const subnet = team.privateEndpointSubnetId ?? s.privateEndpointSubnetId;
+  if (subnet === undefined) return [];
+  return (team.privateEndpoints ?? s.accountPrivateEndpoints).map((service) => {
+    const zone =
+      s.privateDnsZoneIds[dnsZoneGroup(service) as keyof StackSettings["privateDnsZoneIds"]];
+    return {
+      service,
+      subnetResourceId: subnet,
+      ...(zone !== undefined ? { privateDnsZoneResourceId: zone } : {}),
+    };
+  });
+}
+
+/** A team's blob data protection: the stack's blob* keys with the team's blobProtection overrides. */
+export function teamBlobServices(team: TeamSettings, s: StackSettings): BlobServices {
+  const b = team.blobProtection ?? {};
+  const restoreDays = b.pointInTimeRestoreDays ?? s.blobPointInTimeRestoreDays;
+  const changeFeed = b.changeFeed ?? s.blobChangeFeed;
+  const changeFeedDays = b.changeFeedRetentionInDays ?? s.blobChangeFeedRetentionInDays;
+  return {
+    deleteRetentionPolicyEnabled: true,
+    deleteRetentionPolicyDays: b.softDeleteRetentionInDays ?? s.blobSoftDeleteRetentionInDays,
+    containerDeleteRetentionPolicyEnabled: true,
+    containerDeleteRetentionPolicyDays:
+      b.containerSoftDeleteRetentionInDays ?? s.containerSoftDeleteRetentionInDays,
+    isVersioningEnabled: b.versioning ?? s.blobVersioning,
+    changeFeedEnabled: changeFeed,
+    ...(changeFeed && changeFeedDays > 0 ? { changeFeedRetentionInDays: changeFeedDays } : {}),
+    restorePolicyEnabled: restoreDays > 0,
+    ...(restoreDays > 0 ? { restorePolicyDays: restoreDays } : {}),
+  };
+}
+
+/** A team's lock: none while decommissioned (offboarding step 1 lifts it), else the team's or the stack's. */
+export function teamLock(team: TeamSettings, s: StackSettings): "CanNotDelete" | "None" {
+  return team.decommissioned === true ? "None" : (team.lock ?? s.lock);
+}
+
+/**
  * The per-environment platform: a resource group (created or referenced), one SecureVault with one ManagedKeyRotation,
  * and one CmkStorageAccount per team (`cmk-storage:teams`, each with its overrides of the stack defaults). Composition
  * only; all resource logic is in the components.
@@ -71,6 +140,7 @@ export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
       ).name
     : pulumi.output(s.resourceGroupName);
 
+  const diagnosticSettings = stackDiagnostics(s);
   const vault = new SecureVault(
     "platform",
     {
@@ -90,6 +160,20 @@ export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
         objectId,
         principalType: s.vaultAdministratorPrincipalType,
       })),
+      ...(s.privateEndpointSubnetId !== undefined
+        ? {
+            privateEndpoints: [
+              {
+                subnetResourceId: s.privateEndpointSubnetId,
+                ...(s.privateDnsZoneIds.vault !== undefined
+                  ? { privateDnsZoneResourceId: s.privateDnsZoneIds.vault }
+                  : {}),
+              },
+            ],
+          }
+        : {}),
+      ...(diagnosticSettings.length > 0 ? { diagnosticSettings } : {}),
+      ...((s.vaultLock ?? s.lock) === "CanNotDelete" ? { lock: { kind: "CanNotDelete" } } : {}),
     },
     opts,
   );
@@ -116,9 +200,20 @@ export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
     const protect = teamProtection(t, s);
     if (t.decommissioned === true) {
       void pulumi.log.warn(
-        `team "${team}" is decommissioned: its storage account and identity are no longer protected. To delete them and the data, remove the team (pulumi config rm --path 'cmk-storage:teams.${team}') and run pulumi up; to keep them, remove decommissioned.`,
+        `team "${team}" is decommissioned: its storage account and identity are no longer protected${(t.lock ?? s.lock) === "CanNotDelete" ? " and its account's lock is removed" : ""}. To delete them and the data, remove the team (pulumi config rm --path 'cmk-storage:teams.${team}') and run pulumi up; to keep them, remove decommissioned.`,
       );
+      const rbacGrantInLockedVault =
+        t.key === undefined &&
+        s.vaultPermissionModel === "rbac" &&
+        (s.vaultLock ?? s.lock) === "CanNotDelete";
+      if (rbacGrantInLockedVault) {
+        void pulumi.log.warn(
+          `team "${team}": its key grant is a role assignment inside the locked vault, which Azure refuses to delete (ScopeLocked); before removing the team, set cmk-storage:vaultLock: None and run pulumi up (restore it afterwards)`,
+        );
+      }
     }
+    const privateEndpoints = teamPrivateEndpoints(t, s);
+    const lock = teamLock(t, s);
     // The component is named by the team id only: its URN, its children's names and the derived account name never
     // depend on the display name or any other setting, so those change in place.
     const account = new CmkStorageAccount(
@@ -155,6 +250,10 @@ export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
           : {}),
         rbacPropagationSeconds: s.rbacPropagationSeconds,
         tags: teamTags(team, t),
+        ...(privateEndpoints.length > 0 ? { privateEndpoints } : {}),
+        ...(diagnosticSettings.length > 0 ? { diagnosticSettings } : {}),
+        ...(lock === "CanNotDelete" ? { lock: { kind: "CanNotDelete" } } : {}),
+        blobServices: teamBlobServices(t, s),
       },
       { protect },
     );
@@ -168,6 +267,8 @@ export function deployCmkPlatform(s: StackSettings): PlatformOutputs {
       ...(t.displayName !== undefined ? { displayName: t.displayName } : {}),
       protected: protect,
       decommissioned: t.decommissioned === true,
+      privateEndpointIds: account.privateEndpointIds,
+      locked: lock === "CanNotDelete",
     };
   }
 

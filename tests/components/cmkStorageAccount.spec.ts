@@ -53,7 +53,7 @@ describe("CmkStorageAccount", () => {
   beforeEach(() => recorder.reset());
 
   describe("defaults (access-policy vault)", () => {
-    it("creates exactly an identity, its access policy, a name suffix and the account, parented to the component", async () => {
+    it("creates exactly an identity, its access policy, a name suffix, the account and its blob service properties, parented to the component", async () => {
       const sa = new CmkStorageAccount("payments", {
         resourceGroupName: "rg",
         location: "westeurope",
@@ -67,6 +67,7 @@ describe("CmkStorageAccount", () => {
       assert.deepEqual(children.map((r) => `${r.type}::${r.name}`).sort(), [
         "azure-native:keyvault:AccessPolicy::payments-key-access",
         "azure-native:managedidentity:UserAssignedIdentity::payments-identity",
+        "azure-native:storage:BlobServiceProperties::payments-blob-service",
         "azure-native:storage:StorageAccount::payments-account",
         "random:index/randomString:RandomString::payments-name-suffix",
       ]);

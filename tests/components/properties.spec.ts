@@ -7,6 +7,11 @@ import { StorageAccessKeyRotation } from "../../components/storageAccessKeyRotat
 import {
   args,
   assertProperty,
+  blobServices,
+  diagnosticSettings,
+  locks,
+  storagePrivateEndpoints,
+  vaultPrivateEndpoints,
   field,
   FUZZ_RUNS,
   tally,
@@ -93,6 +98,9 @@ const vaultArgs = args({
     ).filter((l) => l.length > 0),
   ),
   tags: field(validTags, invalidTags),
+  privateEndpoints: field(vaultPrivateEndpoints.valid, vaultPrivateEndpoints.invalid),
+  diagnosticSettings: field(diagnosticSettings.valid, diagnosticSettings.invalid),
+  lock: field(locks.valid, locks.invalid),
 });
 
 function DEFAULT_TENANT(): string {
@@ -184,6 +192,10 @@ const accountArgs = args({
   ),
   allowCrossRegionKey: field(fc.boolean(), fc.constantFrom("yes")),
   tags: field(validTags, invalidTags),
+  privateEndpoints: field(storagePrivateEndpoints.valid, storagePrivateEndpoints.invalid),
+  diagnosticSettings: field(diagnosticSettings.valid, diagnosticSettings.invalid),
+  lock: field(locks.valid, locks.invalid),
+  blobServices: field(blobServices.valid, blobServices.invalid),
 });
 
 /** Opt-outs that knowingly break a policy (documented, logged arguments): they excuse that policy only. */

@@ -64,7 +64,8 @@ describe("offline preview CLI (child processes)", function () {
       r.stdout,
       /grant: access policy payments-key-access \(keys get, wrapKey, unwrapKey; account depends on it\)/,
     );
-    assert.match(r.stdout, /Summary: PASS: 28 resources .*0 mandatory/);
+    // 28 resources as in 0.1.0, plus each account's blob service properties (soft delete and versioning on).
+    assert.match(r.stdout, /Summary: PASS: 31 resources .*0 mandatory/);
     assert.equal(r.stderr, "", "no progress output when stderr is not a terminal");
   });
 
@@ -73,8 +74,11 @@ describe("offline preview CLI (child processes)", function () {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Key cmkprd-storage-cmk in cmkprd-kv-\w+: RSA-HSM 4096/);
     assert.match(r.stdout, /all policies passed/);
-    // 28 resources as in 0.1.0, plus the 5 of the team onboarded since (treasury: component, suffix, identity, grant, account).
-    assert.match(r.stdout, /Summary: PASS: 33 resources/);
+    // 28 resources as in 0.1.0, plus the 5 of the team onboarded since (treasury: component, suffix, identity, grant,
+    // account), plus going private: 7 private endpoints and their 7 DNS zone groups (vault, each account's blob,
+    // treasury's blob_secondary), 26 diagnostic settings (vault; each account and its 4 services), 6 locks and 5 blob
+    // service properties.
+    assert.match(r.stdout, /Summary: PASS: 84 resources/);
   });
 
   it("fails when the stack config is broken, naming the key, the stack file and the rule", () => {
@@ -176,8 +180,8 @@ describe("offline preview CLI (child processes)", function () {
     assert.equal(doc.status, "ok");
     assert.equal(
       doc.resources.length,
-      31,
-      "25 of 0.1.0 + the onboarded insights team (component, identity, role assignment, sleep, name suffix, account)",
+      70,
+      "25 of 0.1.0 + the onboarded insights team (component, identity, role assignment, sleep, name suffix, account) + going private: 5 endpoints, 5 DNS zone groups, 21 diagnostic settings, 4 account locks, 4 blob service properties",
     );
     const urns = doc.resources.map((r: { urn: string }) => r.urn);
     assert.deepEqual(urns, [...urns].sort());

@@ -45,7 +45,7 @@ describe("adding an environment (README recipe, in a copy of the repository)", f
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /pulumi:pulumi:Stack\s+cmk-storage-qa/);
     assert.match(r.stdout, /Policies \(\d+ enabled; config policy\/config\/qa\.json\)/);
-    assert.match(r.stdout, /Summary: PASS: 28 resources .*0 mandatory/);
+    assert.match(r.stdout, /Summary: PASS: 31 resources .*0 mandatory/);
     assert.ok(
       fs.existsSync(path.join(dir, "stacks", "Pulumi.qa.yaml")) &&
         fs.existsSync(path.join(dir, "policy", "config", "qa.json")),

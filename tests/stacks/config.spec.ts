@@ -63,6 +63,15 @@ describe("stack config", () => {
       accountAllowedIpRanges: [],
       rbacPropagationSeconds: 60,
       protect: false,
+      privateDnsZoneIds: {},
+      accountPrivateEndpoints: [],
+      lock: "None",
+      blobSoftDeleteRetentionInDays: 7,
+      containerSoftDeleteRetentionInDays: 7,
+      blobVersioning: true,
+      blobChangeFeed: false,
+      blobChangeFeedRetentionInDays: 0,
+      blobPointInTimeRestoreDays: 0,
     });
   });
 

@@ -47,6 +47,9 @@ describe("stacks build the expected graph", () => {
       "pulumi-nodejs:dynamic/cmk:AccessKeyRotation": 1,
       "azure-native:authorization:RoleAssignment": 2,
       "time:index/sleep:Sleep": 1,
+      // Blob soft delete, container soft delete and versioning on every account, also in dev; nothing private, no
+      // diagnostics or locks.
+      "azure-native:storage:BlobServiceProperties": 3,
     });
     const key = byType("azure-native:keyvault:Key")[0];
     assert.deepEqual(
@@ -102,10 +105,64 @@ describe("stacks build the expected graph", () => {
       7,
       "two administrators + five accounts",
     );
+    const locks = byType("azure-native:authorization:ManagementLockByScope");
     for (const r of recorder.resources) {
-      assert.equal(r.protect, true, `${r.type}::${r.name} is protected`);
+      // Locks are never Pulumi-protected, so lifting one (offboarding step 1) works in a protected stack.
+      assert.equal(r.protect, !locks.includes(r), `${r.type}::${r.name} is protected`);
     }
     assert.equal(await promiseOf(out.vaultPermissionModel), "accessPolicy");
+  });
+
+  it("prod: private endpoints with DNS zone groups, diagnostic settings, CanNotDelete locks and blob protection on the vault and every account", async () => {
+    await build("prod");
+    const counts = countByType();
+    // The vault's endpoint, one blob endpoint per account, and treasury's secondary blob endpoint.
+    assert.equal(counts["azure-native:network:PrivateEndpoint"], 7);
+    assert.equal(counts["azure-native:network:PrivateDnsZoneGroup"], 7);
+    // The vault, and per account the account itself and its blob, file, queue and table services.
+    assert.equal(counts["azure-native:monitor:DiagnosticSetting"], 1 + 5 * 5);
+    assert.equal(counts["azure-native:authorization:ManagementLockByScope"], 6);
+    assert.equal(counts["azure-native:storage:BlobServiceProperties"], 5);
+    const endpoint = byType("azure-native:network:PrivateEndpoint").find(
+      (r) => r.name === "platform-pe-vault",
+    )!;
+    assert.match(endpoint.inputs.subnet.id, /\/subnets\/snet-private-endpoints$/);
+    assert.deepEqual(endpoint.inputs.privateLinkServiceConnections[0].groupIds, ["vault"]);
+    const zone = byType("azure-native:network:PrivateDnsZoneGroup").find(
+      (r) => r.name === "treasury-pe-blob_secondary-dns",
+    )!;
+    assert.match(
+      zone.inputs.privateDnsZoneConfigs[0].privateDnsZoneId,
+      /\/privateDnsZones\/privatelink\.blob\.core\.windows\.net$/,
+    );
+    const blob = byType("azure-native:storage:BlobServiceProperties")[0];
+    assert.deepEqual(
+      [
+        blob.inputs.deleteRetentionPolicy,
+        blob.inputs.isVersioningEnabled,
+        blob.inputs.changeFeed,
+        blob.inputs.restorePolicy,
+      ],
+      [
+        { enabled: true, days: 30 },
+        true,
+        { enabled: true, retentionInDays: 90 },
+        { enabled: true, days: 14 },
+      ],
+    );
+    for (const lock of byType("azure-native:authorization:ManagementLockByScope")) {
+      assert.equal(lock.inputs.level, "CanNotDelete", lock.name);
+    }
+  });
+
+  it("staging: locks the accounts but not the RBAC vault, whose role assignments a lock would keep from being deleted", async () => {
+    await build("staging");
+    assert.deepEqual(
+      byType("azure-native:authorization:ManagementLockByScope")
+        .map((r) => r.name)
+        .sort(),
+      ["analytics-lock", "insights-lock", "payments-lock", "reporting-lock"],
+    );
   });
 
   it("exports the vault URI, versionless key URI and each account's name and identity ids", async () => {

@@ -34,19 +34,21 @@ describe("Pulumi.yaml", () => {
     assert.deepEqual(project.config, expected);
   });
 
-  it("declares the object-typed teams key without a type and with an empty-map default, so stacks in the list form need no teams", () => {
+  it("declares the object-typed keys (teams, privateDnsZoneIds) without a type and with an empty-map default, so stacks in the list form need no teams", () => {
     assert.deepEqual(
       Object.entries(CONFIG_KEYS)
         .filter(([, s]) => s.type === "object")
         .map(([k]) => k),
-      ["teams"],
+      ["teams", "privateDnsZoneIds"],
     );
-    assert.equal(
-      "type" in project.config.teams,
-      false,
-      "Pulumi.yaml accepts only string, integer, boolean and array types",
-    );
-    assert.deepEqual(project.config.teams.default, {});
+    for (const key of ["teams", "privateDnsZoneIds"]) {
+      assert.equal(
+        "type" in project.config[key],
+        false,
+        "Pulumi.yaml accepts only string, integer, boolean and array types",
+      );
+      assert.deepEqual(project.config[key].default, {});
+    }
     assert.deepEqual(
       project.config.accounts.default,
       [],

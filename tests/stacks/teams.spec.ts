@@ -82,6 +82,7 @@ describe("teams in the program", () => {
         `${TYPES.CmkStorageAccount}::ledger`,
         `${T.accessPolicy}::ledger-key-access`,
         `${T.identity}::ledger-identity`,
+        "azure-native:storage:BlobServiceProperties::ledger-blob-service",
         `${T.account}::ledger-account`,
         "random:index/randomString:RandomString::ledger-name-suffix",
       ].sort(),
@@ -311,6 +312,45 @@ describe("teams in the program", () => {
   describe("offboarding a team from a protected stack", () => {
     const teams = { payments: {}, archive: {} };
 
+    it("decommissioning a locked team lifts exactly its account's lock (never Pulumi-protected) and changes nothing else", async () => {
+      const LOCK = "azure-native:authorization:ManagementLockByScope";
+      const before = await build({ protect: "true", lock: "CanNotDelete", teams });
+      const after = await build({
+        protect: "true",
+        lock: "CanNotDelete",
+        teams: { ...teams, archive: { decommissioned: true } },
+      });
+      assert.deepEqual(
+        before.resources
+          .filter((r) => r.type === LOCK)
+          .map((r) => [r.name, r.protect])
+          .sort(),
+        [
+          ["archive-lock", false],
+          ["payments-lock", false],
+          ["platform-lock", false],
+        ],
+      );
+      assert.deepEqual(
+        urns(after.resources),
+        urns(before.resources.filter((r) => r.name !== "archive-lock")),
+      );
+      for (const r of after.resources) {
+        const old = before.resources.find((b) => b.urn === r.urn)!;
+        assert.deepEqual(r.inputs, old.inputs, `${r.urn}: no change in Azure`);
+      }
+      assert.equal(after.out.accounts.archive.locked, false);
+      assert.equal(after.out.accounts.payments.locked, true);
+      assert.ok(
+        after.warnings.some((w) =>
+          w.includes(
+            `team "archive" is decommissioned: its storage account and identity are no longer protected and its account's lock is removed`,
+          ),
+        ),
+        after.warnings.join("\n"),
+      );
+    });
+
     it("decommissioning keeps the team's resources and URNs, removes only their protection, and says how to finish", async () => {
       const before = await build({ protect: "true", teams });
       const after = await build({
@@ -343,7 +383,11 @@ describe("teams in the program", () => {
       });
       const removed = await build({ protect: "true", teams: { payments: {} } });
       const archive = teamResources(decommissioned.resources, "archive");
-      assert.equal(archive.length, 5);
+      assert.equal(
+        archive.length,
+        6,
+        "component, identity, grant, suffix, account, blob service properties",
+      );
       assert.deepEqual(
         urns(removed.resources),
         urns(decommissioned.resources.filter((r) => !archive.includes(r))),

@@ -99,7 +99,7 @@ describe("team config (cmk-storage:teams)", () => {
     [
       "a team setting is unknown (a typo)",
       { ledger: { acountSku: "Standard_GZRS" } },
-      `${P}.acountSku is not a known setting (did you mean "accountSku"? known: displayName, owner, costCentre, tags, accountSku, allowedIpRanges, allowedSubnetIds, allowSharedKeyAccess, rotateAccessKeys, accessKeyRotationPeriodInDays, accessKeySecretVaultId, accessKeySecretVaultPermissionModel, protect, decommissioned, key); got "Standard_GZRS"`,
+      `${P}.acountSku is not a known setting (did you mean "accountSku"? known: displayName, owner, costCentre, tags, accountSku, allowedIpRanges, allowedSubnetIds, allowSharedKeyAccess, rotateAccessKeys, accessKeyRotationPeriodInDays, accessKeySecretVaultId, accessKeySecretVaultPermissionModel, protect, decommissioned, privateEndpoints, privateEndpointSubnetId, lock, blobProtection, key); got "Standard_GZRS"`,
     ],
     [
       "a team's accountSku is not a storage SKU",

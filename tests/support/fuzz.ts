@@ -30,6 +30,133 @@ export const SUB = DEFAULT_ARM_CONTEXT.subscriptionId;
 export const GUID = "9a1c3f5e-2b4d-4c6e-8f0a-1b2c3d4e5f60";
 export const GUID2 = "0d4e6f81-3a5b-4c7d-9e1f-2a3b4c5d6e7f";
 export const SUBNET = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/app`;
+/** A subnet id without its name, for private-endpoint subnets of the provider's subscription. */
+function SUBNET_PREFIX(): string {
+  return SUBNET.replace(/app$/, "");
+}
+
+/** Issue 16's add-ons as an untyped caller may send them: private endpoints, diagnostics, locks, blob protection. */
+export const HUB_SUB = "6d1f4a2b-9c3e-4f5a-8b7d-2e0c1a9f3b6d";
+export const dnsZone = (zone: string): string =>
+  `/subscriptions/${HUB_SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${zone}`;
+export const WORKSPACE = `/subscriptions/${HUB_SUB}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-platform`;
+const ARCHIVE = `/subscriptions/${HUB_SUB}/resourceGroups/rg-logs/providers/Microsoft.Storage/storageAccounts/stlogs01`;
+
+export const vaultPrivateEndpoints = {
+  valid: fc.constantFrom<unknown>(
+    [],
+    [{ subnetResourceId: `${SUBNET_PREFIX()}pe` }],
+    [
+      {
+        subnetResourceId: `${SUBNET_PREFIX()}pe`,
+        privateDnsZoneResourceId: dnsZone("privatelink.vaultcore.azure.net"),
+      },
+    ],
+  ),
+  invalid: fc.constantFrom<unknown>(
+    [{ subnetResourceId: `${SUBNET_PREFIX()}pe` }, { subnetResourceId: `${SUBNET_PREFIX()}pe2` }],
+    [
+      {
+        subnetResourceId: `${SUBNET_PREFIX()}pe`,
+        privateDnsZoneResourceId: dnsZone("privatelink.blob.core.windows.net"),
+      },
+    ],
+    [{ subnetResourceId: "vnet/pe" }],
+    [{ subnetResourceId: `${SUBNET_PREFIX()}pe`, location: "mars" }],
+  ),
+};
+
+const SERVICES = ["blob", "dfs", "file", "queue", "table", "web"] as const;
+export const storagePrivateEndpoints = {
+  valid: fc
+    .uniqueArray(fc.constantFrom(...SERVICES), { maxLength: 3 })
+    .chain((services) =>
+      fc.tuple(
+        ...services.map((service) =>
+          fc.constantFrom(
+            { service, subnetResourceId: `${SUBNET_PREFIX()}pe` },
+            {
+              service,
+              subnetResourceId: `${SUBNET_PREFIX()}pe`,
+              privateDnsZoneResourceId: dnsZone(`privatelink.${service}.core.windows.net`),
+            },
+          ),
+        ),
+      ),
+    )
+    .map((l): unknown => [...l]),
+  invalid: fc.constantFrom<unknown>(
+    [
+      {
+        service: "blob",
+        subnetResourceId: `${SUBNET_PREFIX()}pe`,
+        privateDnsZoneResourceId: dnsZone("privatelink.vaultcore.azure.net"),
+      },
+    ],
+    [{ service: "vault", subnetResourceId: `${SUBNET_PREFIX()}pe` }],
+    [{ service: "blob" }],
+    [{ service: "blob_secondary", subnetResourceId: `${SUBNET_PREFIX()}pe` }],
+    [
+      { service: "blob", subnetResourceId: `${SUBNET_PREFIX()}pe` },
+      { service: "blob", subnetResourceId: `${SUBNET_PREFIX()}pe` },
+    ],
+    [{ service: "file", subnetResourceId: `${SUBNET_PREFIX()}pe`, name: "-x" }],
+  ),
+};
+
+export const diagnosticSettings = {
+  valid: fc.constantFrom<unknown>(
+    [],
+    [{ workspaceResourceId: WORKSPACE }],
+    [
+      { name: "to-law", workspaceResourceId: WORKSPACE, logAnalyticsDestinationType: "Dedicated" },
+      { name: "archive", storageAccountResourceId: ARCHIVE },
+    ],
+  ),
+  invalid: fc.constantFrom<unknown>(
+    [{}],
+    [{ workspaceResourceId: ARCHIVE }],
+    [{ workspaceResourceId: WORKSPACE, eventHubName: "logs" }],
+    Array.from({ length: 6 }, () => ({ workspaceResourceId: WORKSPACE })),
+    [{ storageAccountResourceId: ARCHIVE, logAnalyticsDestinationType: "Dedicated" }],
+  ),
+};
+
+export const locks = {
+  valid: fc.constantFrom<unknown>(
+    {},
+    { kind: "CanNotDelete" },
+    { kind: "None" },
+    { name: "do-not-delete", notes: "platform" },
+  ),
+  invalid: fc.constantFrom<unknown>(
+    { kind: "ReadOnly" },
+    { kind: "Delete" },
+    { name: "a:b" },
+    "CanNotDelete",
+  ),
+};
+
+export const blobServices = {
+  valid: fc.constantFrom<unknown>(
+    {},
+    { deleteRetentionPolicyDays: 30, containerDeleteRetentionPolicyDays: 14 },
+    {
+      changeFeedEnabled: true,
+      changeFeedRetentionInDays: 30,
+      restorePolicyEnabled: true,
+      restorePolicyDays: 6,
+    },
+    { isVersioningEnabled: false, containerDeleteRetentionPolicyEnabled: false },
+  ),
+  invalid: fc.constantFrom<unknown>(
+    { deleteRetentionPolicyDays: 0 },
+    { restorePolicyEnabled: true },
+    { restorePolicyEnabled: true, changeFeedEnabled: true, restorePolicyDays: 7 },
+    { changeFeedRetentionInDays: 10 },
+    { isVersioningEnabled: "yes" },
+  ),
+};
 
 /** Values of the wrong type for any field. */
 export const wrongTyped: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(

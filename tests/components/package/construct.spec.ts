@@ -126,6 +126,134 @@ describe("component package construct (other languages)", function () {
     );
   });
 
+  it("builds private endpoints, diagnostic settings, locks and blob protection from schema-shaped inputs (a YAML program)", async () => {
+    const SUB = "3f2b6c1e-8d4a-4c2e-9b1f-0a7e5d6c4b3a";
+    const HUB = "6d1f4a2b-9c3e-4f5a-8b7d-2e0c1a9f3b6d";
+    const subnet = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe`;
+    const zone = (z: string) =>
+      `/subscriptions/${HUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${z}`;
+    const workspace = `/subscriptions/${HUB}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-platform`;
+    const provider = packageProvider();
+    const vault = await provider.construct(
+      "platform",
+      TYPES.SecureVault,
+      {
+        resourceGroupName: "rg-yaml",
+        location: "westeurope",
+        privateEndpoints: [
+          {
+            subnetResourceId: subnet,
+            privateDnsZoneResourceId: zone("privatelink.vaultcore.azure.net"),
+          },
+        ],
+        diagnosticSettings: [{ workspaceResourceId: workspace }],
+        lock: { kind: "CanNotDelete" },
+      },
+      {},
+    );
+    const v: State = vault.state;
+    const vaultRef = {
+      vaultId: v.vaultId,
+      vaultUri: v.vaultUri,
+      location: v.location,
+      permissionModel: "accessPolicy",
+    };
+    const account = await provider.construct(
+      "payments",
+      TYPES.CmkStorageAccount,
+      {
+        resourceGroupName: "rg-yaml",
+        location: "westeurope",
+        key: { vault: vaultRef, keyName: "k1" },
+        privateEndpoints: [
+          {
+            service: "blob",
+            subnetResourceId: subnet,
+            privateDnsZoneResourceId: zone("privatelink.blob.core.windows.net"),
+          },
+        ],
+        diagnosticSettings: [
+          { workspaceResourceId: workspace, logAnalyticsDestinationType: "Dedicated" },
+        ],
+        lock: {},
+        blobServices: {
+          deleteRetentionPolicyDays: 14,
+          changeFeedEnabled: true,
+          restorePolicyEnabled: true,
+          restorePolicyDays: 7,
+        },
+      },
+      {},
+    );
+    const a: State = account.state;
+    const [vaultEndpoint, accountEndpoints, accountLock] = await Promise.all([
+      promiseOf(v.privateEndpointId),
+      promiseOf(a.privateEndpointIds as unknown as pulumi.Output<Record<string, string>>),
+      promiseOf(a.lockId),
+    ]);
+    await settled();
+    assert.equal(
+      vaultEndpoint,
+      one("azure-native:network:PrivateEndpoint", "platform-pe-vault").id,
+    );
+    assert.deepEqual(Object.keys(accountEndpoints), ["blob"]);
+    assert.equal(
+      accountLock,
+      one("azure-native:authorization:ManagementLockByScope", "payments-lock").id,
+    );
+    assert.equal(byType("azure-native:network:PrivateDnsZoneGroup").length, 2);
+    assert.equal(byType("azure-native:monitor:DiagnosticSetting").length, 1 + 5);
+    assert.equal(byType("azure-native:authorization:ManagementLockByScope").length, 2);
+    assert.deepEqual(
+      one("azure-native:storage:BlobServiceProperties", "payments-blob-service").inputs
+        .restorePolicy,
+      {
+        enabled: true,
+        days: 7,
+      },
+    );
+  });
+
+  it("fails when a YAML program sends a ReadOnly lock or a blob endpoint on the vault zone, before anything is registered", async () => {
+    const provider = packageProvider();
+    await assert.rejects(
+      provider.construct(
+        "payments",
+        TYPES.CmkStorageAccount,
+        {
+          resourceGroupName: "rg",
+          location: "westeurope",
+          key: {
+            vault: {
+              vaultId:
+                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-shared-01",
+              permissionModel: "accessPolicy",
+            },
+            keyName: "k1",
+          },
+          lock: { kind: "ReadOnly" },
+          privateEndpoints: [
+            {
+              service: "blob",
+              subnetResourceId:
+                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/pe",
+              privateDnsZoneResourceId:
+                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net",
+            },
+          ],
+        },
+        {},
+      ),
+      (e: Error) =>
+        pulumi.InputPropertiesError.isInstance(e) &&
+        /lock\.kind: ReadOnly is not supported/.test(e.message) &&
+        /privateEndpoints\[0\]\.privateDnsZoneResourceId: must be the zone of the "blob" group/.test(
+          e.message,
+        ),
+    );
+    assert.equal((await settled()).length, 0);
+  });
+
   it("returns exactly the outputs the schema declares, each resolving to a value", async () => {
     const { vault, key, account } = await chain("accessPolicy");
     const schema = await packageSchema();

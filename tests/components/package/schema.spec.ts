@@ -191,7 +191,9 @@ describe("component package schema (what `pulumi package add` publishes to other
     const outputs = (t: string): string[] => Object.keys(schema.resources[t].properties).sort();
     assert.deepEqual(outputs(TYPES.SecureVault), [
       "location",
+      "lockId",
       "permissionModel",
+      "privateEndpointId",
       "resourceGroupName",
       "sku",
       "tenantId",
@@ -217,7 +219,82 @@ describe("component package schema (what `pulumi package add` publishes to other
       "keyGrantId",
       "keyName",
       "keyVaultUri",
+      "lockId",
       "primaryEndpoints",
+      "privateEndpointIds",
     ]);
+  });
+
+  it("holds the private endpoint, diagnostics, lock and blob protection inputs as typed objects and enums", async () => {
+    const schema = await packageSchema();
+    const t = (name: string) => schema.types[`${PACKAGE_NAME}:index:${name}`];
+    const ref = (name: string) => `#/types/${PACKAGE_NAME}:index:${name}`;
+    const account = schema.resources[TYPES.CmkStorageAccount].inputProperties;
+    const vault = schema.resources[TYPES.SecureVault].inputProperties;
+    assert.deepEqual(
+      [account["privateEndpoints"].type, account["privateEndpoints"].items?.$ref],
+      ["array", ref("StoragePrivateEndpoint")],
+    );
+    assert.equal(vault["privateEndpoints"].items?.$ref, ref("VaultPrivateEndpoint"));
+    for (const props of [account, vault]) {
+      assert.equal(props["diagnosticSettings"].items?.$ref, ref("DiagnosticSetting"));
+      assert.equal(props["lock"].$ref, ref("ResourceLock"));
+    }
+    assert.equal(account["blobServices"].$ref, ref("BlobServices"));
+    assert.equal("blobServices" in vault, false);
+    assert.deepEqual([...(t("StoragePrivateEndpoint").required ?? [])].sort(), [
+      "service",
+      "subnetResourceId",
+    ]);
+    assert.equal(t("StoragePrivateEndpoint").properties!["service"].$ref, ref("StorageService"));
+    assert.deepEqual(t("VaultPrivateEndpoint").required, ["subnetResourceId"]);
+    assert.equal(t("ResourceLock").properties!["kind"].$ref, ref("LockKind"));
+    assert.deepEqual(
+      t("LockKind").enum!.map((e) => e.value),
+      ["CanNotDelete", "None"],
+      "ReadOnly is not offered",
+    );
+    assert.deepEqual(
+      t("StorageService")
+        .enum!.map((e) => e.value)
+        .sort(),
+      [
+        "blob",
+        "blob_secondary",
+        "dfs",
+        "dfs_secondary",
+        "file",
+        "queue",
+        "queue_secondary",
+        "table",
+        "table_secondary",
+        "web",
+        "web_secondary",
+      ],
+    );
+    assert.deepEqual(
+      Object.entries(t("BlobServices").properties!).map(([k, p]) => `${k}:${p.type}`),
+      [
+        "deleteRetentionPolicyEnabled:boolean",
+        "deleteRetentionPolicyDays:number",
+        "containerDeleteRetentionPolicyEnabled:boolean",
+        "containerDeleteRetentionPolicyDays:number",
+        "isVersioningEnabled:boolean",
+        "changeFeedEnabled:boolean",
+        "changeFeedRetentionInDays:number",
+        "restorePolicyEnabled:boolean",
+        "restorePolicyDays:number",
+      ],
+    );
+    assert.deepEqual(Object.keys(t("DiagnosticSetting").properties!).sort(), [
+      "eventHubAuthorizationRuleResourceId",
+      "eventHubName",
+      "logAnalyticsDestinationType",
+      "name",
+      "storageAccountResourceId",
+      "workspaceResourceId",
+    ]);
+    const ids = schema.resources[TYPES.CmkStorageAccount].properties["privateEndpointIds"];
+    assert.deepEqual([ids.type, ids.additionalProperties?.type], ["object", "string"]);
   });
 });
