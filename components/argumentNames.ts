@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { closest, distance } from "fastest-levenshtein";
 import type { CmkStorageAccountArgs, SasPolicy } from "./cmkStorageAccount";
 import type { ManagedKeyRotationArgs } from "./managedKeyRotation";
-import type { KeyReference, VaultReference } from "./references";
+import type { KeyReference, ManagedHsmReference, VaultReference } from "./references";
 import type { SecureVaultArgs, VaultAdministrator } from "./secureVault";
 import type { StorageAccessKeyRotationArgs } from "./storageAccessKeyRotation";
 import type { BlobServices } from "./blobServices";
@@ -65,9 +65,18 @@ export const VAULT_REFERENCE_SHAPE = shape<VaultReference>()(
   {},
 );
 
-export const KEY_REFERENCE_SHAPE = shape<KeyReference>()(["vault", "keyName", "keyId"], {
-  vault: VAULT_REFERENCE_SHAPE,
-});
+export const MANAGED_HSM_REFERENCE_SHAPE = shape<ManagedHsmReference>()(
+  ["hsmId", "hsmUri", "location", "tenantId"],
+  {},
+);
+
+export const KEY_REFERENCE_SHAPE = shape<KeyReference>()(
+  ["vault", "managedHsm", "keyName", "keyId"],
+  {
+    vault: VAULT_REFERENCE_SHAPE,
+    managedHsm: MANAGED_HSM_REFERENCE_SHAPE,
+  },
+);
 
 const VAULT_ADMINISTRATOR_SHAPE = shape<VaultAdministrator>()(["objectId", "principalType"], {});
 

@@ -38,3 +38,27 @@ export type AzureBuiltInRoleName = keyof typeof AzureBuiltInRoles;
 export function roleDefinitionId(subscriptionId: string, role: AzureBuiltInRoleName): string {
   return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRoles[role]}`;
 }
+
+/**
+ * Managed HSM local RBAC built-in role definition GUIDs (learn.microsoft.com/azure/key-vault/managed-hsm/built-in-roles).
+ * These roles exist inside each HSM's data plane, not in Azure RBAC: they are assigned with Managed HSM role
+ * assignments (scope `/`, `/keys` or `/keys/<key name>`), never with `authorization.RoleAssignment`.
+ */
+export const ManagedHsmLocalRoles = {
+  /**
+   * Managed HSM Crypto Service Encryption User: keys/read, keys/wrap/action, keys/unwrap/action ("grants permissions to
+   * use a key for service encryption"). The narrowest role Azure Storage needs to use a Managed HSM key.
+   */
+  ManagedHsmCryptoServiceEncryptionUser: "33413926-3206-4cdd-b39a-83574fe37a17",
+} as const;
+
+export type ManagedHsmLocalRoleName = keyof typeof ManagedHsmLocalRoles;
+
+/**
+ * The role definition id a Managed HSM role assignment takes for a built-in local role:
+ * `/Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/<guid>` (the id the HSM's role definitions
+ * list answers, which the azurerm provider's `role_definition_id` expects with a leading slash).
+ */
+export function managedHsmRoleDefinitionId(role: ManagedHsmLocalRoleName): string {
+  return `/Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/${ManagedHsmLocalRoles[role]}`;
+}

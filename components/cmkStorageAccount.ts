@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as storage from "@pulumi/azure-native/storage";
 import * as random from "@pulumi/random";
-import { parseVaultId } from "./armId";
 import { checkArgumentNames, CMK_STORAGE_ACCOUNT_ARGUMENTS } from "./argumentNames";
 import { LEGACY_TYPES, TYPES } from "./componentTypes";
 import { DeployerPrincipalType, enumValues, SasExpirationAction, StorageSku } from "./enums";
@@ -18,7 +17,7 @@ import {
   createDiagnosticSettings,
   type DiagnosticSetting,
 } from "./diagnostics";
-import { grantVaultAccess } from "./grants";
+import { grantManagedHsmKeyAccess, grantVaultAccess } from "./grants";
 import { checkLock, createLock, type ResourceLock, wantsLock } from "./locks";
 import {
   checkPrivateEndpoints,
@@ -35,9 +34,10 @@ import {
   NAME_SUFFIX_LENGTH,
   storageAccountNameProblem,
 } from "./naming";
+import { keyStoreReference, resolveKeyStore } from "./keyStore";
 import { rbacPropagationProblem, waitForRbacPropagation } from "./rbacPropagation";
 import { checkKeyReference, checkVaultReference, isPlainObject } from "./referenceValidation";
-import { resolveVault, type KeyReference, type VaultReference } from "./references";
+import type { KeyReference, VaultReference } from "./references";
 import {
   LEGACY_GRANT_PREFIX,
   StorageAccessKeyRotation,
@@ -106,7 +106,8 @@ export interface CmkStorageAccountArgs {
   readonly namePrefix?: string;
   /**
    * The customer-managed key: `key.reference()` of a ManagedKeyRotation, or an existing key by its vault reference
-   * and name (the vault may be in another subscription). Required.
+   * and name (the vault may be in another subscription), or a key in a Managed HSM (`{ managedHsm: { hsmId, ... },
+   * keyName }`), granted with Managed HSM local RBAC. Required.
    */
   readonly key: KeyReference;
   /**
@@ -121,14 +122,15 @@ export interface CmkStorageAccountArgs {
    */
   readonly keyVersion?: pulumi.Input<string>;
   /**
-   * Grant the account's identity exactly get/wrapKey/unwrapKey on the key (access policy) or the "Key Vault Crypto
-   * Service Encryption User" role on the key (RBAC). Turn off only when the grant is managed elsewhere. Default:
-   * true.
+   * Grant the account's identity exactly get/wrapKey/unwrapKey on the key (access policy), the "Key Vault Crypto
+   * Service Encryption User" role on the key (RBAC), or the Managed HSM local role "Managed HSM Crypto Service
+   * Encryption User" on `/keys/<keyName>` (Managed HSM key). Turn off only when the grant is managed elsewhere.
+   * Default: true.
    */
   readonly grantKeyAccess?: boolean;
   /**
-   * Seconds to wait after creating an RBAC role assignment before creating the account (RBAC propagation), 30-900
-   * when a role assignment is made. Access-policy vaults need no wait. Default: 60.
+   * Seconds to wait after creating an RBAC (or Managed HSM local) role assignment before creating the account (RBAC
+   * propagation), 30-900 when a role assignment is made. Access-policy vaults need no wait. Default: 60.
    */
   readonly rbacPropagationSeconds?: number;
   /**
@@ -182,7 +184,8 @@ export interface CmkStorageAccountArgs {
   readonly grantDeployerAccessKeyRotation?: boolean;
   /**
    * Vault that stores the active access key as a secret (a SecureVault's `reference()`, or an existing vault).
-   * Default: the vault holding the CMK.
+   * Required with `rotateAccessKeys` when the key is in a Managed HSM (an HSM holds no secrets). Default: the vault
+   * holding the CMK.
    */
   readonly accessKeySecretVault?: VaultReference;
   /**
@@ -271,11 +274,12 @@ export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAcc
     checkBoolean(problems, flag, args[flag]);
   }
   checkEnum(problems, "skuName", args.skuName, enumValues(StorageSku));
+  const hsmKey =
+    isPlainObject(args.key) && args.key.managedHsm !== undefined && args.key.managedHsm !== null;
   const rbacKeyGrant =
     args.grantKeyAccess !== false &&
     isPlainObject(args.key) &&
-    isPlainObject(args.key.vault) &&
-    args.key.vault.permissionModel === "rbac";
+    (hsmKey || (isPlainObject(args.key.vault) && args.key.vault.permissionModel === "rbac"));
   const deployerRoles =
     args.rotateAccessKeys === true && args.grantDeployerAccessKeyRotation !== false;
   const waitProblem = rbacPropagationProblem(
@@ -325,6 +329,12 @@ export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAcc
     );
   }
   checkVaultReference(problems, "accessKeySecretVault", args.accessKeySecretVault, false);
+  if (args.rotateAccessKeys === true && hsmKey && args.accessKeySecretVault === undefined) {
+    problems.add(
+      "accessKeySecretVault",
+      "is required when rotateAccessKeys is true and the key is in a Managed HSM: the active access key is stored as a Key Vault secret, and a Managed HSM holds keys only",
+    );
+  }
   if (args.rotateAccessKeys === true && problems.list.length === 0) {
     // The rotation this account creates gets its tags and period from here: check them now, under this component's
     // argument names, so nothing is registered when the inner component would refuse them.
@@ -400,10 +410,11 @@ export function validateCmkStorageAccountArgs(name: string, input: CmkStorageAcc
 
   // Colocation (seeds 001/004): same region and tenant as the vault, unless exempted explicitly. Values that are
   // outputs are checked when they resolve (see colocationProblems).
-  const vault = keyOk ? (args.key as Partial<KeyReference>).vault : undefined;
+  const store = keyOk ? keyStoreReference(args.key) : undefined;
   for (const p of colocationProblems(
     args,
-    vault && typeof vault === "object" ? vault : undefined,
+    store && isPlainObject(store.ref) ? store.ref : undefined,
+    store?.label,
   )) {
     problems.add(p.path, p.reason);
   }
@@ -442,9 +453,11 @@ function colocationProblems(
     allowCrossRegionKey?: unknown;
     allowCrossTenantKey?: unknown;
   },
-  vault: Partial<VaultReference> | undefined,
+  vault: { location?: unknown; tenantId?: unknown } | undefined,
+  label = "key vault",
 ): { path: string; reason: string }[] {
   const problems: { path: string; reason: string }[] = [];
+  const noun = label === "key vault" ? "vault" : label;
   const { location, tenantId } = values;
   const vaultLocation = vault?.location;
   if (
@@ -455,7 +468,7 @@ function colocationProblems(
   ) {
     problems.push({
       path: "location",
-      reason: `must match the key vault's region "${vaultLocation}", got ${show(location)}; move the account or the vault, or set allowCrossRegionKey: true`,
+      reason: `must match the ${label}'s region "${vaultLocation}", got ${show(location)}; move the account or the ${noun}, or set allowCrossRegionKey: true`,
     });
   }
   const vaultTenant = vault?.tenantId;
@@ -467,7 +480,7 @@ function colocationProblems(
   ) {
     problems.push({
       path: "tenantId",
-      reason: `must match the key vault's tenant "${vaultTenant}", got ${show(tenantId)}; use a vault in the same tenant, or set allowCrossTenantKey: true with federatedIdentityClientId`,
+      reason: `must match the ${label}'s tenant "${vaultTenant}", got ${show(tenantId)}; use a ${noun} in the same tenant, or set allowCrossTenantKey: true with federatedIdentityClientId`,
     });
   }
   return problems;
@@ -526,11 +539,8 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
     const checked = inputChecker("CmkStorageAccount", name);
     const { resourceGroupName, location } = checkedPlacement(checked, args);
     const tags = { managedBy: "pulumi", component: "CmkStorageAccount", ...args.tags };
-    const vault = resolveVault(
-      args.key.vault,
-      parseVaultId,
-      `CmkStorageAccount "${name}" key.vault`,
-    );
+    const store = resolveKeyStore(args.key, `CmkStorageAccount "${name}" key`);
+    const storeRef = keyStoreReference(args.key);
     const keyName = pulumi.output(
       checked("key.keyName", args.key.keyName, (v) =>
         typeof v === "string" ? keyNameProblem(v) : `must be a string, got ${show(v)}`,
@@ -539,7 +549,7 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
     // Colocation values only known at deployment are checked when they resolve; the account's key reference waits
     // for that check, so a mismatch fails before the account is requested.
     const colocation = pulumi
-      .all([location, args.tenantId, args.key.vault.location, args.key.vault.tenantId])
+      .all([location, args.tenantId, storeRef.ref.location, storeRef.ref.tenantId])
       .apply(([location, tenantId, vaultLocation, vaultTenantId]) => {
         const found = colocationProblems(
           {
@@ -549,6 +559,7 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
             allowCrossTenantKey: args.allowCrossTenantKey,
           },
           { location: vaultLocation, tenantId: vaultTenantId },
+          storeRef.label,
         );
         if (found.length > 0) {
           throw new Error(
@@ -556,7 +567,7 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
           );
         }
       });
-    const keyVaultUri = pulumi.all([vault.vaultUri, colocation]).apply(([uri]) => uri);
+    const keyVaultUri = pulumi.all([store.uri, colocation]).apply(([uri]) => uri);
     const allowSharedKeyAccess = args.allowSharedKeyAccess ?? false;
     if (allowSharedKeyAccess) {
       void pulumi.log.warn(
@@ -589,24 +600,36 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
     const dependsOn: pulumi.Resource[] = [];
     let keyGrantId: pulumi.Output<string> = pulumi.output("");
     if (args.grantKeyAccess ?? true) {
-      const grant = grantVaultAccess(
-        `${name}-key-access`,
-        vault,
-        {
-          principalId: identity.principalId,
-          principalType: "ServicePrincipal",
-          tenantId: identity.tenantId,
-          accessPolicy: { keys: STORAGE_CMK_KEY_PERMISSIONS },
-          role: "KeyVaultCryptoServiceEncryptionUser",
-          scope: args.key.keyId ?? pulumi.interpolate`${vault.vaultId}/keys/${keyName}`,
-          description: `CMK access for storage account component ${name}`,
-          describe: `CmkStorageAccount "${name}" key.vault`,
-        },
-        { parent: this },
-      );
+      const grant =
+        store.kind === "managedHsm"
+          ? grantManagedHsmKeyAccess(
+              `${name}-key-access`,
+              store.hsm,
+              {
+                principalId: identity.principalId,
+                keyName,
+                role: "ManagedHsmCryptoServiceEncryptionUser",
+              },
+              { parent: this },
+            )
+          : grantVaultAccess(
+              `${name}-key-access`,
+              store.vault,
+              {
+                principalId: identity.principalId,
+                principalType: "ServicePrincipal",
+                tenantId: identity.tenantId,
+                accessPolicy: { keys: STORAGE_CMK_KEY_PERMISSIONS },
+                role: "KeyVaultCryptoServiceEncryptionUser",
+                scope: args.key.keyId ?? pulumi.interpolate`${store.vault.vaultId}/keys/${keyName}`,
+                description: `CMK access for storage account component ${name}`,
+                describe: `CmkStorageAccount "${name}" key.vault`,
+              },
+              { parent: this },
+            );
       keyGrantId = grant.id;
       dependsOn.push(grant);
-      if (vault.permissionModel === "rbac") {
+      if (store.roleBasedGrant) {
         dependsOn.push(
           waitForRbacPropagation(
             `${name}-rbac-propagation`,
@@ -722,7 +745,7 @@ export class CmkStorageAccount extends pulumi.ComponentResource {
         `${name}-access-keys`,
         {
           storageAccountId: account.id,
-          vault: args.accessKeySecretVault ?? args.key.vault,
+          vault: (args.accessKeySecretVault ?? args.key.vault)!,
           rotationPeriodInDays:
             args.accessKeyRotationPeriodInDays ?? args.keyExpirationPeriodInDays ?? 90,
           tags,

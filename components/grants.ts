@@ -1,9 +1,20 @@
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import * as azureKeyvault from "@pulumi/azure/keyvault";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import { type AzureBuiltInRoleName, roleDefinitionId } from "./azureRoles";
+import {
+  type AzureBuiltInRoleName,
+  managedHsmRoleDefinitionId,
+  type ManagedHsmLocalRoleName,
+  roleDefinitionId,
+} from "./azureRoles";
 import type { PrincipalType } from "./enums";
-import { vaultNameInProviderSubscription, type ResolvedVault } from "./references";
+import {
+  type ResolvedManagedHsm,
+  vaultNameInProviderSubscription,
+  type ResolvedVault,
+} from "./references";
 
 /** Data-plane access to grant a principal on a vault, in both permission models. */
 export interface VaultGrant {
@@ -97,6 +108,64 @@ export function assignRole(
         .apply((s) => roleDefinitionId(s, args.role)),
       scope: args.scope,
       description: args.description,
+    },
+    opts,
+  );
+}
+
+/**
+ * A stable GUID for a Managed HSM role assignment, derived from what it grants (HSM, scope, principal, role), as
+ * Bicep's `guid()` is used for role assignment names: the same grant keeps its name on every run, a different grant
+ * gets a different one. Managed HSM role assignment names must be GUIDs.
+ */
+export function managedHsmRoleAssignmentName(
+  hsmId: string,
+  scope: string,
+  principalId: string,
+  roleDefinition: string,
+): string {
+  const h = createHash("sha256")
+    .update(
+      [
+        hsmId.toLowerCase(),
+        scope.toLowerCase(),
+        principalId.toLowerCase(),
+        roleDefinition.toLowerCase(),
+      ].join("|"),
+    )
+    .digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * The Managed HSM grant: a Managed HSM local role assignment (`azure.keyvault.ManagedHardwareSecurityModuleRoleAssignment`
+ * from `@pulumi/azure`; azure-native has no resource for the HSM data plane) of a built-in local role on one key
+ * (`/keys/<keyName>`). Managed HSMs honour neither vault access policies nor Azure RBAC role assignments for keys.
+ */
+export function grantManagedHsmKeyAccess(
+  name: string,
+  hsm: ResolvedManagedHsm,
+  grant: {
+    principalId: pulumi.Input<string>;
+    keyName: pulumi.Input<string>;
+    role: ManagedHsmLocalRoleName;
+  },
+  opts: pulumi.CustomResourceOptions,
+): azureKeyvault.ManagedHardwareSecurityModuleRoleAssignment {
+  const roleDefinition = managedHsmRoleDefinitionId(grant.role);
+  const scope = pulumi.output(grant.keyName).apply((k) => `/keys/${k}`);
+  return new azureKeyvault.ManagedHardwareSecurityModuleRoleAssignment(
+    name,
+    {
+      managedHsmId: hsm.hsmId,
+      name: pulumi
+        .all([hsm.hsmId, scope, grant.principalId])
+        .apply(([id, s, principal]) =>
+          managedHsmRoleAssignmentName(id, s, principal, roleDefinition),
+        ),
+      scope,
+      roleDefinitionId: roleDefinition,
+      principalId: grant.principalId,
     },
     opts,
   );

@@ -246,6 +246,6 @@ export class ManagedKeyRotation extends pulumi.ComponentResource {
    */
   public reference(): KeyReference {
     const ref = references.get(this)!;
-    return { ...ref, vault: { ...ref.vault } };
+    return { ...ref, vault: { ...ref.vault! } };
   }
 }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { parseVaultId, vaultNameFromUri } from "./armId";
+import { managedHsmNameFromUri, parseManagedHsmId, parseVaultId, vaultNameFromUri } from "./armId";
 import { enumValues, VaultPermissionModel, VaultSku } from "./enums";
 import { keyNameProblem } from "./naming";
-import type { KeyReference, VaultReference } from "./references";
+import type { KeyReference, ManagedHsmReference, VaultReference } from "./references";
 import {
   type ArgumentProblems,
   checkEnum,
@@ -62,7 +62,9 @@ export function checkVaultReference(
   if (idKnown && parts === undefined) {
     problems.add(
       `${path}.vaultId`,
-      `must be a Key Vault resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>), got ${show(ref.vaultId)}`,
+      parseManagedHsmId(ref.vaultId as string) !== undefined
+        ? `names a Managed HSM, not a Key Vault vault, got ${show(ref.vaultId)}: describe a Managed HSM key as { managedHsm: { hsmId, hsmUri?, location?, tenantId? }, keyName } (CmkStorageAccount key); ManagedKeyRotation keys and access-key secrets need a Key Vault vault`
+        : `must be a Key Vault resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>), got ${show(ref.vaultId)}`,
     );
   }
   if (ref.permissionModel === undefined) {
@@ -108,7 +110,62 @@ export function checkVaultReference(
   return true;
 }
 
-/** Checks a key reference: an object with a vault reference and a valid key name. */
+/**
+ * Checks a Managed HSM reference as an untyped caller may send it: an object, a Managed HSM ARM id, a Managed HSM URI
+ * naming the same HSM, and a GUID tenant. Values that are outputs are checked when they resolve (see
+ * `resolveManagedHsm`).
+ */
+export function checkManagedHsmReference(
+  problems: ArgumentProblems,
+  path: string,
+  value: unknown,
+): value is ManagedHsmReference {
+  if (pulumi.Resource.isInstance(value) || !isPlainObject(value)) {
+    problems.add(
+      path,
+      `must be a Managed HSM reference object { hsmId, hsmUri?, location?, tenantId? }, got ${pulumi.Resource.isInstance(value) ? "a resource" : show(value)}`,
+    );
+    return false;
+  }
+  const ref = value as Partial<ManagedHsmReference>;
+  const idKnown = checkString(problems, `${path}.hsmId`, ref.hsmId, true);
+  const parts = idKnown ? parseManagedHsmId(ref.hsmId as string) : undefined;
+  if (idKnown && parts === undefined) {
+    problems.add(
+      `${path}.hsmId`,
+      parseVaultId(ref.hsmId as string) !== undefined
+        ? `names a Key Vault vault, not a Managed HSM, got ${show(ref.hsmId)}: pass a vault key as { vault: { vaultId, permissionModel, ... }, keyName }`
+        : `must be a Managed HSM resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/managedHSMs/<name>), got ${show(ref.hsmId)}`,
+    );
+  }
+  if (checkString(problems, `${path}.hsmUri`, ref.hsmUri)) {
+    const fromUri = managedHsmNameFromUri(ref.hsmUri);
+    if (fromUri === undefined) {
+      problems.add(
+        `${path}.hsmUri`,
+        `must be a Managed HSM URI such as "https://<hsm>.managedhsm.azure.net", got ${show(ref.hsmUri)}`,
+      );
+    } else if (parts !== undefined && fromUri.toLowerCase() !== parts.hsmName.toLowerCase()) {
+      problems.add(
+        `${path}.hsmUri`,
+        `names Managed HSM "${fromUri}" but hsmId names Managed HSM "${parts.hsmName}"; both must describe the same HSM`,
+      );
+    }
+  }
+  checkString(problems, `${path}.location`, ref.location);
+  if (checkString(problems, `${path}.tenantId`, ref.tenantId) && !GUID_PATTERN.test(ref.tenantId)) {
+    problems.add(
+      `${path}.tenantId`,
+      `must be an Entra ID tenant id (a GUID), got ${show(ref.tenantId)}`,
+    );
+  }
+  return true;
+}
+
+/**
+ * Checks a key reference: an object with exactly one of a vault reference and a Managed HSM reference, and a valid key
+ * name (and no keyId with a Managed HSM, whose grant is scoped inside the HSM).
+ */
 export function checkKeyReference(
   problems: ArgumentProblems,
   path: string,
@@ -117,7 +174,7 @@ export function checkKeyReference(
   if (value === undefined || value === null) {
     problems.add(
       path,
-      `is required: a key reference { vault, keyName } (TypeScript: managedKeyRotation.reference()), got ${show(value)}`,
+      `is required: a key reference { vault, keyName } or { managedHsm, keyName } (TypeScript: managedKeyRotation.reference()), got ${show(value)}`,
     );
     return false;
   }
@@ -131,16 +188,38 @@ export function checkKeyReference(
   if (!isPlainObject(value)) {
     problems.add(
       path,
-      `must be a key reference object { vault, keyName, keyId? }, got ${show(value)}`,
+      `must be a key reference object { vault, keyName, keyId? } or { managedHsm, keyName }, got ${show(value)}`,
     );
     return false;
   }
   const ref = value as Partial<KeyReference>;
-  checkVaultReference(problems, `${path}.vault`, ref.vault, true);
+  const hasVault = ref.vault !== undefined && ref.vault !== null;
+  const hasHsm = ref.managedHsm !== undefined && ref.managedHsm !== null;
+  if (hasVault && hasHsm) {
+    problems.add(
+      path,
+      "must name exactly one place for the key: vault (a Key Vault vault) or managedHsm (a Managed HSM), got both",
+    );
+  } else if (hasHsm) {
+    checkManagedHsmReference(problems, `${path}.managedHsm`, ref.managedHsm);
+    if (ref.keyId !== undefined && ref.keyId !== null) {
+      problems.add(
+        `${path}.keyId`,
+        `is not used with a Managed HSM key (its grant is a Managed HSM local role assignment on /keys/<keyName>, not an ARM scope); remove it, got ${show(ref.keyId)}`,
+      );
+    }
+  } else if (hasVault) {
+    checkVaultReference(problems, `${path}.vault`, ref.vault, true);
+  } else {
+    problems.add(
+      `${path}.vault`,
+      `is required unless managedHsm is given: a vault reference { vaultId, permissionModel, ... } (TypeScript: secureVault.reference()), or managedHsm: { hsmId, ... } for a Managed HSM key, got ${show(ref.vault)}`,
+    );
+  }
   if (checkString(problems, `${path}.keyName`, ref.keyName, true)) {
     const p = keyNameProblem(ref.keyName);
     if (p) problems.add(`${path}.keyName`, p);
   }
-  checkString(problems, `${path}.keyId`, ref.keyId);
+  if (!hasHsm) checkString(problems, `${path}.keyId`, ref.keyId);
   return true;
 }

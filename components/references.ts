@@ -25,15 +25,44 @@ export interface VaultReference {
 }
 
 /**
- * A customer-managed key, as plain data: its vault and its name. Build one from a `ManagedKeyRotation`'s outputs
- * (TypeScript: `key.reference()`), or describe an existing key by its vault and name.
+ * An Azure Key Vault Managed HSM (FIPS 140-3 Level 3, single-tenant), as plain data: what a storage account needs to
+ * use a key in it. Access to its keys is Managed HSM local RBAC (role assignments inside the HSM), never vault access
+ * policies or Azure RBAC. Soft delete is always on for a Managed HSM; purge protection (`enablePurgeProtection`) must
+ * be on for storage encryption.
+ */
+export interface ManagedHsmReference {
+  /** ARM resource id of the HSM: `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/managedHSMs/<name>`. Required. */
+  hsmId: pulumi.Input<string>;
+  /** Data-plane URI of the HSM, e.g. `https://<name>.managedhsm.azure.net/`. Default: `https://<HSM name>.managedhsm.azure.net` (Azure public cloud). */
+  hsmUri?: pulumi.Input<string>;
+  /** Azure region of the HSM, for the colocation check with storage accounts. Default: unknown, not checked. */
+  location?: pulumi.Input<string>;
+  /** Entra ID tenant of the HSM, for the tenant check with storage accounts. Default: unknown, not checked. */
+  tenantId?: pulumi.Input<string>;
+}
+
+/**
+ * A customer-managed key, as plain data: where it is (a Key Vault vault or a Managed HSM, exactly one) and its name.
+ * Build one from a `ManagedKeyRotation`'s outputs (TypeScript: `key.reference()`), or describe an existing key by its
+ * vault (or Managed HSM) and name.
  */
 export interface KeyReference {
-  /** The vault that holds the key. Required. */
-  vault: VaultReference;
-  /** Name of the key in the vault (1-127 letters, digits and hyphens). Required. */
+  /**
+   * The Key Vault vault that holds the key. Required unless `managedHsm` is given (exactly one of the two). Default:
+   * none when `managedHsm` is given.
+   */
+  vault?: VaultReference;
+  /**
+   * The Managed HSM that holds the key, instead of a vault; the key is then granted with the Managed HSM local role
+   * "Managed HSM Crypto Service Encryption User" on `/keys/<keyName>`. Default: none (the key is in `vault`).
+   */
+  managedHsm?: ManagedHsmReference;
+  /** Name of the key in the vault or HSM (1-127 letters, digits and hyphens). Required. */
   keyName: pulumi.Input<string>;
-  /** ARM resource id of the key, the scope of RBAC grants. Default: `<vaultId>/keys/<keyName>`. */
+  /**
+   * ARM resource id of the key, the scope of RBAC grants (vault keys only; a Managed HSM key is granted on
+   * `/keys/<keyName>` inside the HSM, so it takes no keyId). Default: `<vaultId>/keys/<keyName>`.
+   */
   keyId?: pulumi.Input<string>;
 }
 
@@ -125,4 +154,55 @@ export function vaultNameInProviderSubscription(
       }
       return name;
     });
+}
+
+/** The parts of a Managed HSM ARM id. */
+export interface ManagedHsmIdParts {
+  subscriptionId: string;
+  resourceGroupName: string;
+  hsmName: string;
+}
+
+/** A Managed HSM reference resolved into the Outputs the components use. */
+export interface ResolvedManagedHsm {
+  hsmId: pulumi.Output<string>;
+  hsmName: pulumi.Output<string>;
+  /** Data-plane URI without a trailing slash (what the storage account's `keyVaultUri` takes). */
+  hsmUri: pulumi.Output<string>;
+}
+
+/**
+ * Resolves a Managed HSM reference (plain values or outputs). Plain values are validated by the caller before anything
+ * is registered; outputs are checked when they resolve, before any request that uses them is sent.
+ */
+export function resolveManagedHsm(
+  ref: ManagedHsmReference,
+  parse: (id: string) => ManagedHsmIdParts | undefined,
+  nameFromUri: (uri: string) => string | undefined,
+  describe: string,
+): ResolvedManagedHsm {
+  const hsmId = pulumi.output(ref.hsmId);
+  const parts = hsmId.apply((id) => {
+    const p = typeof id === "string" ? parse(id) : undefined;
+    if (p === undefined) {
+      throw new Error(
+        `${describe}.hsmId must be a Managed HSM resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/managedHSMs/<name>), got ${JSON.stringify(id)}`,
+      );
+    }
+    return p;
+  });
+  const hsmName = parts.apply((p) => p.hsmName);
+  const hsmUri =
+    ref.hsmUri !== undefined && ref.hsmUri !== null
+      ? pulumi.all([ref.hsmUri, parts]).apply(([u, p]) => {
+          const fromUri = typeof u === "string" ? nameFromUri(u) : undefined;
+          if (fromUri === undefined || fromUri.toLowerCase() !== p.hsmName.toLowerCase()) {
+            throw new Error(
+              `${describe}.hsmUri ${JSON.stringify(u)} does not name the Managed HSM of hsmId ("${p.hsmName}"); both must describe the same HSM`,
+            );
+          }
+          return u.replace(/\/+$/, "");
+        })
+      : hsmName.apply((n) => `https://${n}.managedhsm.azure.net`);
+  return { hsmId, hsmName, hsmUri };
 }

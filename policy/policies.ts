@@ -16,7 +16,9 @@ import { vaultTrustedServicesBypass } from "./keyvault/vaultTrustedServicesBypas
 import { accessPolicySingleSource } from "./stack/accessPolicySingleSource";
 import { cmkIdentityKeyAccess } from "./stack/cmkIdentityKeyAccess";
 import { cmkKeyDeletionProtected } from "./stack/cmkKeyDeletionProtected";
+import { cmkKeyDisabled } from "./stack/cmkKeyDisabled";
 import { cmkKeyRotationEffective } from "./stack/cmkKeyRotationEffective";
+import { cmkKeyValidity } from "./stack/cmkKeyValidity";
 import { cmkReferencesResolvable } from "./stack/cmkReferencesResolvable";
 import { cmkRegionColocation } from "./stack/cmkRegionColocation";
 import { cmkTenantColocation } from "./stack/cmkTenantColocation";
@@ -35,7 +37,9 @@ export {
   accessPolicySingleSource,
   cmkIdentityKeyAccess,
   cmkKeyDeletionProtected,
+  cmkKeyDisabled,
   cmkKeyRotationEffective,
+  cmkKeyValidity,
   cmkReferencesResolvable,
   cmkRegionColocation,
   cmkTenantColocation,
@@ -92,6 +96,8 @@ export const policies: Policies = [
   cmkIdentityKeyAccess,
   cmkVaultRecoverable,
   cmkKeyRotationEffective,
+  cmkKeyValidity,
+  cmkKeyDisabled,
   cmkKeyDeletionProtected,
   cmkReferencesResolvable,
 ];

@@ -62,6 +62,10 @@ const NAME_INPUT: Record<string, string> = {
   "azure-native:storage:FileShare": "shareName",
   "azure-native:storage:Queue": "queueName",
   "azure-native:storage:Table": "tableName",
+  "azure-native:keyvault:ManagedHsm": "name",
+  "azure:keyvault/managedHardwareSecurityModuleKey:ManagedHardwareSecurityModuleKey": "name",
+  "azure:keyvault/managedHardwareSecurityModuleRoleAssignment:ManagedHardwareSecurityModuleRoleAssignment":
+    "name",
 };
 
 /**
@@ -78,6 +82,11 @@ const STORAGE_CHILDREN: Record<string, { service: string; collection?: string }>
   "azure-native:storage:QueueServiceProperties": { service: "queueServices" },
   "azure-native:storage:TableServiceProperties": { service: "tableServices" },
 };
+
+/** The HSM name of a Managed HSM ARM id (`…/managedHSMs/<name>`), or "hsm" when it is not one. */
+function hsmNameOfId(id: unknown): string {
+  return /\/managedHSMs\/([^/]+)\/?$/i.exec(typeof id === "string" ? id : "")?.[1] ?? "hsm";
+}
 
 /** Physical name azure-native would use: the explicit name input, else an auto-name (logical name + suffix). */
 export function physicalName(
@@ -128,6 +137,49 @@ export function armState(
             provisioningState: "Succeeded",
             hsmPoolResourceId: "",
           },
+        },
+      };
+    }
+    case "azure-native:keyvault:ManagedHsm": {
+      const id = `${rgId(ctx, rg ?? "rg")}/providers/Microsoft.KeyVault/managedHSMs/${name}`;
+      return {
+        id,
+        state: {
+          ...inputs,
+          name,
+          type: "Microsoft.KeyVault/managedHSMs",
+          properties: {
+            ...inputs.properties,
+            // Soft delete is always on for a Managed HSM (azure-native ManagedHsmProperties: "immutable").
+            enableSoftDelete: true,
+            hsmUri: `https://${name}.managedhsm.azure.net/`,
+            provisioningState: "Succeeded",
+            securityDomainProperties: { activationStatus: "NotActivated" },
+          },
+        },
+      };
+    }
+    case "azure:keyvault/managedHardwareSecurityModuleKey:ManagedHardwareSecurityModuleKey": {
+      const hsm = hsmNameOfId(inputs.managedHsmId);
+      const versionless = `https://${hsm}.managedhsm.azure.net/keys/${name}`;
+      return {
+        id: `${versionless}/${stableHex32(`${hsm}/${name}`)}`,
+        state: {
+          ...inputs,
+          name,
+          versionedId: `${versionless}/${stableHex32(`${hsm}/${name}`)}`,
+        },
+      };
+    }
+    case "azure:keyvault/managedHardwareSecurityModuleRoleAssignment:ManagedHardwareSecurityModuleRoleAssignment": {
+      const hsm = hsmNameOfId(inputs.managedHsmId);
+      const scope = String(inputs.scope ?? "/");
+      return {
+        id: `https://${hsm}.managedhsm.azure.net${scope}/RoleAssignment/${name}`,
+        state: {
+          ...inputs,
+          name,
+          resourceId: `${scope === "/" ? "" : scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
         },
       };
     }

@@ -24,6 +24,13 @@ export const T = {
   queueServiceProperties: "azure-native:storage:QueueServiceProperties",
   tableServiceProperties: "azure-native:storage:TableServiceProperties",
   staticWebsite: "azure-native:storage:StorageAccountStaticWebsite",
+  /** A Key Vault Managed HSM (control plane, azure-native). */
+  managedHsm: "azure-native:keyvault:ManagedHsm",
+  /** A key in a Managed HSM (data plane; `@pulumi/azure`, azure-native has none). */
+  hsmKey: "azure:keyvault/managedHardwareSecurityModuleKey:ManagedHardwareSecurityModuleKey",
+  /** A Managed HSM local RBAC role assignment (data plane; `@pulumi/azure`). */
+  hsmRoleAssignment:
+    "azure:keyvault/managedHardwareSecurityModuleRoleAssignment:ManagedHardwareSecurityModuleRoleAssignment",
   sleep: "time:index/sleep:Sleep",
   /** The program's earlier propagation wait (a dynamic resource); still honoured for older fixtures and state. */
   legacyWait: "pulumi-nodejs:dynamic/cmk:RbacPropagationWait",
@@ -52,6 +59,16 @@ export interface AzureState {
    * one public address).
    */
   deployer?: DeployerPosition;
+  /**
+   * The simulated clock, in seconds since 1970-01-01T00:00:00Z (what Key Vault's `attributes.expires`/`notBefore`
+   * use), for rules about key validity. Default: the time of the check.
+   */
+  now?: number;
+  /**
+   * URNs of the resources an earlier deployment holds (`--previous`). A rule about what ARM checks when a resource is
+   * created (a storage account reaching its key) skips them: Pulumi sends no request for an unchanged resource.
+   */
+  deployed?: ReadonlySet<string>;
 }
 
 /** The deploying principal and its network position, as the data plane of a storage account sees them. */

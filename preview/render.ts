@@ -5,7 +5,7 @@
 import { createHash } from "crypto";
 import type { RecordedResource } from "./recorder";
 import type { PreviewResult } from "./run";
-import { T, vaultNameFromKeyVaultUri } from "./simulatedAzure";
+import { managedHsmNameFromUri, T, vaultNameFromKeyVaultUri } from "./simulatedAzure";
 import { teamLines, teamTreeNote, teamViews } from "./teams";
 import { stackHint } from "./stackHints";
 import { OP_MARK, type Step } from "./diff";
@@ -128,6 +128,13 @@ export function securitySummary(resources: readonly RecordedResource[]): string[
         `firewall ${acls.defaultAction ?? "Allow"} (bypass ${acls.bypass ?? "none"}, ${(acls.ipRules ?? []).length} IP rules, ${(acls.virtualNetworkRules ?? []).length} subnets)`,
     );
   }
+  for (const h of resources.filter((r) => r.type === T.managedHsm)) {
+    const p = h.inputs.properties ?? {};
+    out.push(
+      `Managed HSM ${physical(h)} (${h.inputs.location ?? "?"}): soft delete on (always), retention ${p.softDeleteRetentionInDays ?? 90} days, ` +
+        `purge protection ${p.enablePurgeProtection === true ? "on" : "OFF"}, permission model Managed HSM local RBAC, public network access ${p.publicNetworkAccess ?? "enabled"}`,
+    );
+  }
   for (const k of keys) {
     const p = k.inputs.properties ?? {};
     const actions = (p.rotationPolicy?.lifetimeActions ?? []) as {
@@ -174,7 +181,8 @@ export function securitySummary(resources: readonly RecordedResource[]): string[
     const grants = resources.filter(
       (r) =>
         (r.type === T.accessPolicy && lc(r.inputs.policy?.objectId) === lc(principal)) ||
-        (r.type === T.roleAssignment && lc(r.inputs.principalId) === lc(principal)),
+        ((r.type === T.roleAssignment || r.type === T.hsmRoleAssignment) &&
+          lc(r.inputs.principalId) === lc(principal)),
     );
     const grantText =
       grants.length === 0
@@ -184,6 +192,9 @@ export function securitySummary(resources: readonly RecordedResource[]): string[
               const ordered = a.dependencies.includes(g.urn)
                 ? "account depends on it"
                 : "account does NOT depend on it";
+              if (g.type === T.hsmRoleAssignment) {
+                return `Managed HSM local role assignment ${g.name} (${String(g.inputs.roleDefinitionId).split("/").pop()} on ${String(g.inputs.scope)}; ${ordered})`;
+              }
               return g.type === T.accessPolicy
                 ? `access policy ${g.name} (keys ${(g.inputs.policy?.permissions?.keys ?? []).join(", ")}; ${ordered})`
                 : `role assignment ${g.name} (${String(g.inputs.roleDefinitionId).split("/").pop()} at ${String(g.inputs.scope).includes("/keys/") ? "key" : "vault"} scope; ${ordered})`;
@@ -196,7 +207,7 @@ export function securitySummary(resources: readonly RecordedResource[]): string[
       )
       .join(",");
     out.push(
-      `Account ${physical(a)} (${a.name}): CMK ${kvp.keyVaultUri}/keys/${kvp.keyName}${kvp.keyVersion ? ` PINNED to ${kvp.keyVersion}` : " (versionless, follows rotation)"}, ` +
+      `Account ${physical(a)} (${a.name}): CMK ${managedHsmNameFromUri(String(kvp.keyVaultUri ?? "")) ? "in Managed HSM " : ""}${kvp.keyVaultUri}/keys/${kvp.keyName}${kvp.keyVersion ? ` PINNED to ${kvp.keyVersion}` : " (versionless, follows rotation)"}, ` +
         `identity ${identity?.name ?? encId}, grant: ${grantText}, services ${services}, infrastructure encryption ${enc.requireInfrastructureEncryption ? "on" : "off"}, ` +
         `HTTPS only ${a.inputs.enableHttpsTrafficOnly === false ? "NO" : "yes"}, TLS ${a.inputs.minimumTlsVersion ?? "?"}, shared keys ${a.inputs.allowSharedKeyAccess === false ? "off" : "ON"}`,
     );

@@ -322,6 +322,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
         parseExistingStorageAccounts(config[EXISTING_STORAGE_ACCOUNTS_KEY]),
       ),
       deployer: deployer.deployer,
+      deployed: new Set(previous?.resources.map((r) => r.urn) ?? []),
     };
     recorder.addCheck((pending) => {
       const err = checkRegistration(pending, state);

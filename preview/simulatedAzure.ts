@@ -44,10 +44,29 @@ export function vaultNameFromKeyVaultUri(uri: string): string | undefined {
   return m ? m[1].toLowerCase() : undefined;
 }
 
+/**
+ * The HSM name in a Managed HSM URI (`https://<name>.managedhsm.azure.net/`, Azure China `.azure.cn`, Azure Government
+ * `.usgovcloudapi.net`), lowercased. A storage account's `keyVaultUri` takes either kind of URI
+ * (learn.microsoft.com storage/common/customer-managed-keys-configure-new-account, "key vault or managed HSM").
+ */
+export function managedHsmNameFromUri(uri: string): string | undefined {
+  const m =
+    /^https:\/\/([^./]+)\.managedhsm\.(azure\.net|azure\.cn|usgovcloudapi\.net)(\/|$)/i.exec(uri);
+  return m ? m[1].toLowerCase() : undefined;
+}
+
 /** The CMK wiring of a storage account request, or undefined when it does not use a customer-managed key. */
-export function cmkOf(
-  p: PendingResource,
-): { keyName?: string; keyVaultUri?: string; keyVersion?: string; vaultName?: string } | undefined {
+export function cmkOf(p: PendingResource):
+  | {
+      keyName?: string;
+      keyVaultUri?: string;
+      keyVersion?: string;
+      /** The vault of a Key Vault URI. */
+      vaultName?: string;
+      /** The HSM of a Managed HSM URI (then `vaultName` is undefined). */
+      hsmName?: string;
+    }
+  | undefined {
   const enc = p.inputs.encryption;
   if (p.type !== T.account || !enc || lc(enc.keySource) !== "microsoft.keyvault") return undefined;
   const kvp = enc.keyVaultProperties ?? {};
@@ -57,6 +76,7 @@ export function cmkOf(
     keyVaultUri: uri,
     keyVersion: kvp.keyVersion,
     vaultName: uri ? vaultNameFromKeyVaultUri(uri) : undefined,
+    hsmName: uri ? managedHsmNameFromUri(uri) : undefined,
   };
 }
 
@@ -119,6 +139,12 @@ export class AzureIndex {
   readonly accessPolicies = new Map<string, RecordedResource[]>();
   /** Lowercase principal id → role assignments. */
   readonly roleAssignments = new Map<string, RecordedResource[]>();
+  /** Lowercase HSM name → Managed HSM. */
+  readonly managedHsms = new Map<string, RecordedResource>();
+  /** `hsm/key` (lowercase) → key in a Managed HSM. */
+  readonly hsmKeys = new Map<string, RecordedResource>();
+  /** Lowercase principal id → Managed HSM local role assignments. */
+  readonly hsmRoleAssignments = new Map<string, RecordedResource[]>();
   /** Globally unique names taken (created or in flight): `<type>|<lowercase name>` → URN of the holder. */
   readonly names = new Map<string, string>();
 
@@ -163,6 +189,15 @@ export class AzureIndex {
         break;
       case T.roleAssignment:
         this.push(this.roleAssignments, lc(r.inputs.principalId), r);
+        break;
+      case T.managedHsm:
+        this.managedHsms.set(name, r);
+        break;
+      case T.hsmKey:
+        this.hsmKeys.set(`${hsmNameOfId(r.inputs.managedHsmId)}/${name}`, r);
+        break;
+      case T.hsmRoleAssignment:
+        this.push(this.hsmRoleAssignments, lc(r.inputs.principalId), r);
         break;
     }
     if (r.type === T.vault || r.type === T.account) this.names.set(`${r.type}|${name}`, r.urn);
@@ -209,6 +244,11 @@ export class AzureIndex {
     }
     return seen;
   }
+}
+
+/** The lowercase HSM name of a Managed HSM ARM id (`…/managedHSMs/<name>`), or "" when it is not one. */
+export function hsmNameOfId(id: unknown): string {
+  return lc(/\/managedHSMs\/([^/]+)\/?$/i.exec(typeof id === "string" ? id : "")?.[1] ?? "");
 }
 
 const indexes = new WeakMap<object, AzureIndex>();
@@ -585,8 +625,9 @@ const CORE_RULES: readonly ArmRule[] = [
     check(p, s) {
       const cmk = cmkOf(p);
       if (!cmk?.keyVaultUri || !cmk.keyName) return undefined;
+      if (cmk.hsmName) return undefined; // a Managed HSM: preview/rules/managedHsm.ts
       if (!cmk.vaultName) {
-        return `The key vault URI '${cmk.keyVaultUri}' is not a Key Vault URI (https://<vault>.vault.azure.net). Fix: set properties.encryption.keyvaultproperties.keyvaulturi to the vault's URI.`;
+        return `The key vault URI '${cmk.keyVaultUri}' is neither a Key Vault URI (https://<vault>.vault.azure.net) nor a Managed HSM URI (https://<hsm>.managedhsm.azure.net). Fix: set properties.encryption.keyvaultproperties.keyvaulturi to the vault's or HSM's URI.`;
       }
       if (s.existingVaults.has(cmk.vaultName)) return undefined;
       const idx = indexOf(s);

@@ -57,6 +57,24 @@ export const STACK_HINTS: Readonly<Record<string, string>> = {
   "storage-blob-container-missing": "containerName is the blob's own argument",
   "role-assignment-principal-type":
     "the components set principalType ServicePrincipal for identities; a raw authorization.RoleAssignment must too",
+  "storage-encryption-key-scope-kind":
+    "the CmkStorageAccount component creates StorageV2 accounts with a Standard_* sku (cmk-storage:accountSku); a raw storage.StorageAccount with queue/table keyType Account must be StorageV2 too",
+  "storage-encryption-disabled":
+    "the CmkStorageAccount component keeps every service encrypted; a raw storage.StorageAccount must not set encryption.services.<service>.enabled: false",
+  "storage-cmk-key-not-usable":
+    "the stack key's state comes from cmk-storage:keyEnabled; a team key (cmk-storage:teams.<team>.key) must be enabled and valid when its accounts are created",
+  "storage-cmk-hsm-unknown":
+    "a Managed HSM key is a CmkStorageAccount key { managedHsm: { hsmId }, keyName }; declare HSMs outside the stack in cmk-preview:existingVaults",
+  "storage-cmk-hsm-recoverable":
+    "purge protection is a property of the Managed HSM (properties.enablePurgeProtection); turn it on there",
+  "storage-cmk-hsm-key-operations":
+    "the Managed HSM key's keyOpts must include wrapKey and unwrapKey",
+  "storage-cmk-hsm-grant":
+    "CmkStorageAccount with a managedHsm key grants Managed HSM Crypto Service Encryption User on /keys/<key> unless grantKeyAccess is false",
+  "storage-cmk-hsm-rbac-propagation":
+    "the wait is CmkStorageAccount rbacPropagationSeconds (cmk-storage:rbacPropagationSeconds; must be more than 0)",
+  "hsm-role-assignment-invalid":
+    "CmkStorageAccount derives the name (a GUID), the scope (/keys/<key>) and the local role's definition id; a raw ManagedHardwareSecurityModuleRoleAssignment must use the same forms",
 };
 
 /** The stack-config hint for an ARM error, if the rule has one. */

@@ -13,12 +13,22 @@ export const TYPES = {
   storageAccount: "azure-native:storage:StorageAccount",
   userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
   roleAssignment: "azure-native:authorization:RoleAssignment",
+  /** Key Vault Managed HSM (control plane). */
+  managedHsm: "azure-native:keyvault:ManagedHsm",
+  /** Managed HSM local RBAC role assignment (data plane; @pulumi/azure). */
+  hsmRoleAssignment:
+    "azure:keyvault/managedHardwareSecurityModuleRoleAssignment:ManagedHardwareSecurityModuleRoleAssignment",
 } as const;
 
 /** Built-in Azure role definition GUIDs. */
 export const ROLES = {
   /** Key Vault Crypto Service Encryption User: get, wrapKey, unwrapKey on keys. */
   keyVaultCryptoServiceEncryptionUser: "e147488a-f6f5-4113-8e2d-b22465e65bf6",
+  /**
+   * Managed HSM Crypto Service Encryption User (a Managed HSM local role): keys read, wrap, unwrap
+   * (learn.microsoft.com/azure/key-vault/managed-hsm/built-in-roles).
+   */
+  managedHsmCryptoServiceEncryptionUser: "33413926-3206-4cdd-b39a-83574fe37a17",
 } as const;
 
 /** Key permissions an access policy must grant the encryption identity for storage CMK. */

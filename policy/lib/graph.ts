@@ -19,14 +19,32 @@
  */
 import { type PolicyResource } from "@pulumi/policy";
 import { TYPES } from "./constants";
-import { arr, ciEquals, lastSegment, lower, normaliseId, obj, str, vaultNameFromUri } from "./text";
+import {
+  arr,
+  ciEquals,
+  lastSegment,
+  lower,
+  managedHsmNameFromUri,
+  normaliseId,
+  obj,
+  str,
+  vaultNameFromUri,
+} from "./text";
 
 /** The resolved CMK chain of one storage account; absent members were not found in the stack. */
 export interface CmkChain {
   account: PolicyResource;
   key?: PolicyResource;
+  /** The key's vault, or its Managed HSM when `keyStore` is "managedHsm". */
   vault?: PolicyResource;
   identity?: PolicyResource;
+  /** Where the key is: a Key Vault vault (default) or a Managed HSM (`keyVaultUri` `https://<hsm>.managedhsm.…`). */
+  keyStore?: "vault" | "managedHsm";
+}
+
+/** "Managed HSM" or "key vault", for messages about the resource holding a key. */
+export function keyStoreLabel(store: PolicyResource): string {
+  return store.type === TYPES.managedHsm ? "Managed HSM" : "key vault";
 }
 
 /** A grant that lets a principal use a key: a role assignment or an access-policy entry. */
@@ -126,6 +144,8 @@ export class StackGraph {
   readonly identities: PolicyResource[] = [];
   readonly roleAssignments: PolicyResource[] = [];
   readonly accessPolicies: PolicyResource[] = [];
+  readonly managedHsms: PolicyResource[] = [];
+  readonly hsmRoleAssignments: PolicyResource[] = [];
 
   constructor(resources: readonly PolicyResource[]) {
     for (const r of resources) {
@@ -147,6 +167,12 @@ export class StackGraph {
           break;
         case TYPES.accessPolicy:
           this.accessPolicies.push(r);
+          break;
+        case TYPES.managedHsm:
+          this.managedHsms.push(r);
+          break;
+        case TYPES.hsmRoleAssignment:
+          this.hsmRoleAssignments.push(r);
           break;
         default:
           break;
@@ -182,6 +208,14 @@ export class StackGraph {
     for (const v of this.vaults) {
       // The name is the URI host; read vaultUri only when outputs lack a name.
       pushTo(m, lower(v.props?.["name"]) ?? vaultNameFromUri(readProp(v, "vaultUri")), v);
+    }
+    return m;
+  });
+
+  private readonly hsmsByName = lazy(() => {
+    const m = new Map<string, PolicyResource[]>();
+    for (const h of this.managedHsms) {
+      pushTo(m, lower(h.props?.["name"]) ?? managedHsmNameFromUri(readProp(h, "hsmUri")), h);
     }
     return m;
   });
@@ -298,6 +332,18 @@ export class StackGraph {
     } else if (chain.key !== undefined) {
       chain.vault = this.vaultOfKey(chain.key);
     }
+    if (chain.vault === undefined && chain.key === undefined) {
+      // A key in a Managed HSM: the HSM stands in the vault's place; its keys are data-plane resources the pack
+      // does not inspect (rotation cannot be verified), its grants are local role assignments.
+      const depHsm = encDeps.find((d) => d.type === TYPES.managedHsm);
+      const hsmName = depHsm ? undefined : managedHsmNameFromUri(encryption().keyVaultUri);
+      if (depHsm !== undefined || hsmName !== undefined) {
+        chain.keyStore = "managedHsm";
+        chain.vault = depHsm ?? this.hsmsByName().get(hsmName ?? "")?.[0];
+        chain.identity = this.identityOf(encDeps, encryption);
+        return chain;
+      }
+    }
     if (chain.vault === undefined) {
       chain.vault =
         depVaults.length > 1
@@ -316,21 +362,60 @@ export class StackGraph {
           : candidates.find((k) => sameResource(this.vaultOfKey(k), chain.vault));
     }
 
-    // Identity
+    chain.identity = this.identityOf(encDeps, encryption);
+    return chain;
+  }
+
+  /** The encryption identity of a CMK account: the `encryption` dependency, else by id or name. */
+  private identityOf(
+    encDeps: PolicyResource[],
+    encryption: () => ReturnType<typeof encryptionOf>,
+  ): PolicyResource | undefined {
     const depIdentities = [...encDeps.filter((d) => d.type === TYPES.userAssignedIdentity)];
     if (depIdentities.length === 1) {
-      chain.identity = depIdentities[0];
-    } else {
-      const ref = encryption().userAssignedIdentity;
-      const { byId, byName } = this.identitiesByIdOrName();
-      const match =
-        byId.get(normaliseId(ref) ?? "")?.[0] ?? byName.get(lastSegment(ref) ?? "")?.[0];
-      chain.identity =
-        depIdentities.length > 1
-          ? (depIdentities.find((i) => sameResource(i, match)) ?? match)
-          : match;
+      return depIdentities[0];
     }
-    return chain;
+    const ref = encryption().userAssignedIdentity;
+    const { byId, byName } = this.identitiesByIdOrName();
+    const match = byId.get(normaliseId(ref) ?? "")?.[0] ?? byName.get(lastSegment(ref) ?? "")?.[0];
+    return depIdentities.length > 1
+      ? (depIdentities.find((i) => sameResource(i, match)) ?? match)
+      : match;
+  }
+
+  /**
+   * Managed HSM local role assignments of `identity` on `hsm` that reach key `keyName`: scope `/`, `/keys` or
+   * `/keys/<keyName>` (any role; callers filter by role GUID). Relationships from the graph (`principalId`,
+   * `managedHsmId`), else from principal ids and the HSM's ARM id.
+   */
+  hsmGrantsFor(
+    identity: PolicyResource,
+    hsm: PolicyResource,
+    keyName: string | undefined,
+  ): { resource: PolicyResource; roleGuid?: string }[] {
+    const out: { resource: PolicyResource; roleGuid?: string }[] = [];
+    for (const ra of this.hsmRoleAssignments) {
+      const byGraph = dependsVia(ra, "principalId", TYPES.userAssignedIdentity);
+      const forIdentity =
+        byGraph.length > 0
+          ? byGraph.some((i) => sameResource(i, identity))
+          : ciEquals(ra.props?.["principalId"], identity.props?.["principalId"]);
+      const hsmDeps = dependsVia(ra, "managedHsmId", TYPES.managedHsm);
+      const onHsm =
+        hsmDeps.length > 0
+          ? hsmDeps.some((h) => sameResource(h, hsm))
+          : normaliseId(ra.props?.["managedHsmId"]) === normaliseId(hsm.props?.["id"]) ||
+            ciEquals(lastSegment(ra.props?.["managedHsmId"]), hsm.props?.["name"]);
+      const scope = lower(ra.props?.["scope"])?.replace(/(.)\/+$/, "$1");
+      const scopeOk =
+        scope === "/" ||
+        scope === "/keys" ||
+        (keyName !== undefined && scope === `/keys/${keyName.toLowerCase()}`);
+      if (forIdentity && onHsm && scopeOk) {
+        out.push({ resource: ra, roleGuid: lastSegment(ra.props?.["roleDefinitionId"]) });
+      }
+    }
+    return out;
   }
 
   /**

@@ -78,6 +78,18 @@ export function vaultNameFromUri(value: unknown): string | undefined {
   return match?.[1]?.toLowerCase();
 }
 
+/**
+ * Extracts the HSM name from a Managed HSM data-plane URI such as `https://<name>.managedhsm.azure.net/`
+ * (`.azure.cn`, `.usgovcloudapi.net`), lowercased.
+ */
+export function managedHsmNameFromUri(value: unknown): string | undefined {
+  const s = str(value);
+  if (s === undefined) {
+    return undefined;
+  }
+  return /^https?:\/\/([^./]+)\.managedhsm\./i.exec(s.trim())?.[1]?.toLowerCase();
+}
+
 /** Formats a list of strings for messages: `"a", "b"`. */
 export function quoteList(values: readonly unknown[]): string {
   return values.map((v) => JSON.stringify(v)).join(", ");

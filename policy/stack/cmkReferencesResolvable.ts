@@ -29,11 +29,32 @@ export const cmkReferencesResolvable: StackValidationPolicy = {
       else missing.set(what, { what, accounts: [account] });
     };
     for (const account of graph.cmkAccounts()) {
-      const { vault, key, identity } = graph.resolveCmk(account);
+      const { vault, key, identity, keyStore } = graph.resolveCmk(account);
       if (vault !== undefined && key !== undefined && identity !== undefined) {
         continue;
       }
       const enc = encryptionOf(account);
+      if (keyStore === "managedHsm") {
+        // Managed HSM keys (and their rotation policies) are data-plane resources this pack does not inspect: their
+        // type, rotation and expiry cannot be verified, whether the HSM is in the stack or not.
+        if (vault === undefined) {
+          add(
+            `Managed HSM ${JSON.stringify(enc.keyVaultUri ?? null)} is not in this stack; cannot verify its region, tenant, purge protection or local role assignments.`,
+            account,
+          );
+        }
+        add(
+          `key ${JSON.stringify(enc.keyName ?? null)} is in Managed HSM ${JSON.stringify(enc.keyVaultUri ?? null)}; cannot verify its type, rotation or expiry (set them on the HSM key and its rotation policy).`,
+          account,
+        );
+        if (identity === undefined) {
+          add(
+            `encryption identity ${JSON.stringify(enc.userAssignedIdentity ?? null)} is not in this stack; cannot verify its tenant or key access.`,
+            account,
+          );
+        }
+        continue;
+      }
       if (vault === undefined) {
         add(
           `key vault ${JSON.stringify(enc.keyVaultUri ?? null)} is not in this stack; cannot verify its region, tenant, soft delete, purge protection or access grants.`,

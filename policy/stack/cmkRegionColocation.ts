@@ -1,6 +1,6 @@
 import { type StackValidationPolicy } from "@pulumi/policy";
 import { URLS } from "../lib/constants";
-import { StackGraph } from "../lib/graph";
+import { StackGraph, keyStoreLabel } from "../lib/graph";
 import { normaliseLocation } from "../lib/text";
 
 /**
@@ -32,7 +32,7 @@ export const cmkRegionColocation: StackValidationPolicy = {
       }
       if (accountLocation !== vaultLocation) {
         reportViolation(
-          `Storage account "${account.name}" is in "${accountLocation}" but key vault "${vault.name}" holding its key is in "${vaultLocation}"; they must be in the same region.`,
+          `Storage account "${account.name}" is in "${accountLocation}" but ${keyStoreLabel(vault)} "${vault.name}" holding its key is in "${vaultLocation}"; they must be in the same region.`,
           account.urn,
         );
       }

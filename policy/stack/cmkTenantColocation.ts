@@ -1,6 +1,6 @@
 import { type StackValidationPolicy } from "@pulumi/policy";
 import { URLS } from "../lib/constants";
-import { StackGraph, encryptionOf, readProp } from "../lib/graph";
+import { StackGraph, keyStoreLabel, encryptionOf, readProp } from "../lib/graph";
 import { accountList, lower, str } from "../lib/text";
 
 export interface CmkTenantColocationConfig {
@@ -64,7 +64,7 @@ export const cmkTenantColocation: StackValidationPolicy = {
       );
       if (affected.length > 0) {
         reportViolation(
-          `Key vault "${vault.name}" used by ${accountList(affected.map((a) => a.name))} is in tenant "${vaultTenant}", not the expected tenant "${expected}".`,
+          `${keyStoreLabel(vault) === "key vault" ? "Key vault" : "Managed HSM"} "${vault.name}" used by ${accountList(affected.map((a) => a.name))} is in tenant "${vaultTenant}", not the expected tenant "${expected}".`,
           vault.urn,
         );
       }
@@ -91,8 +91,8 @@ export const cmkTenantColocation: StackValidationPolicy = {
       }
       reportViolation(
         allowCrossTenant
-          ? `Key vault "${vault.name}" (tenant "${vaultTenant}") and encryption identity "${identity.name}" (tenant "${identityTenant}") of storage account "${account.name}" are in different tenants, and the account sets no encryption.encryptionIdentity.encryptionFederatedIdentityClientId.`
-          : `Key vault "${vault.name}" (tenant "${vaultTenant}") and encryption identity "${identity.name}" (tenant "${identityTenant}") of storage account "${account.name}" are in different tenants; cross-tenant keys are not allowed.`,
+          ? `${keyStoreLabel(vault) === "key vault" ? "Key vault" : "Managed HSM"} "${vault.name}" (tenant "${vaultTenant}") and encryption identity "${identity.name}" (tenant "${identityTenant}") of storage account "${account.name}" are in different tenants, and the account sets no encryption.encryptionIdentity.encryptionFederatedIdentityClientId.`
+          : `${keyStoreLabel(vault) === "key vault" ? "Key vault" : "Managed HSM"} "${vault.name}" (tenant "${vaultTenant}") and encryption identity "${identity.name}" (tenant "${identityTenant}") of storage account "${account.name}" are in different tenants; cross-tenant keys are not allowed.`,
         account.urn,
       );
     }

@@ -1,6 +1,6 @@
 import { type StackValidationPolicy } from "@pulumi/policy";
 import { URLS } from "../lib/constants";
-import { StackGraph, readProp } from "../lib/graph";
+import { StackGraph, keyStoreLabel, readProp } from "../lib/graph";
 import { accountList } from "../lib/text";
 
 /**
@@ -30,7 +30,7 @@ export const cmkVaultRecoverable: StackValidationPolicy = {
       }
       if (problems.length > 0) {
         reportViolation(
-          `Key vault "${vault.name}" holding the key of ${accountList(accounts.map((a) => a.name))} is not recoverable: ${problems.join(" and ")}.`,
+          `${keyStoreLabel(vault) === "key vault" ? "Key vault" : "Managed HSM"} "${vault.name}" holding the key of ${accountList(accounts.map((a) => a.name))} is not recoverable: ${problems.join(" and ")}.`,
           vault.urn,
         );
       }

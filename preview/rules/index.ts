@@ -5,10 +5,14 @@
 import type { ArmRule } from "../armTypes";
 import { STORAGE_CHILD_RULES } from "./storageChildren";
 import { STORAGE_DATA_PLANE_RULES } from "./storageDataPlane";
+import { MANAGED_HSM_RULES } from "./managedHsm";
+import { STORAGE_ENCRYPTION_RULES } from "./storageEncryption";
 
 export const RULE_FAMILIES: readonly ArmRule[] = [
   // Storage account children through ARM (containers, shares, queues, tables, service settings).
   ...STORAGE_CHILD_RULES,
   // What azure-native sends to the account's data plane (blobs, the static website).
   ...STORAGE_DATA_PLANE_RULES,
+  ...STORAGE_ENCRYPTION_RULES,
+  ...MANAGED_HSM_RULES,
 ];

@@ -749,12 +749,12 @@ describe("CmkStorageAccount", () => {
       [
         "no key is given",
         { key: undefined },
-        "key: is required: a key reference { vault, keyName } (TypeScript: managedKeyRotation.reference()), got undefined",
+        "key: is required: a key reference { vault, keyName } or { managedHsm, keyName } (TypeScript: managedKeyRotation.reference()), got undefined",
       ],
       [
         "the key is a ManagedKeyRotation-like string",
         { key: "cmk" },
-        'key: must be a key reference object { vault, keyName, keyId? }, got "cmk"',
+        'key: must be a key reference object { vault, keyName, keyId? } or { managedHsm, keyName }, got "cmk"',
       ],
       [
         "the key name is missing",
@@ -998,7 +998,7 @@ describe("CmkStorageAccount with values known only at deployment, and vaults els
   it("fails the deployment when a key vault URI known only at deployment names another vault than the vault id", async () => {
     const key: KeyReference = {
       vault: {
-        ...EXISTING_KEY.vault,
+        ...EXISTING_KEY.vault!,
         vaultUri: pulumi.output("https://kv-other-99.vault.azure.net/"),
       },
       keyName: "k1",

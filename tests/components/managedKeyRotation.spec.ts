@@ -81,7 +81,7 @@ describe("ManagedKeyRotation", () => {
       );
       assert.deepEqual([keyType, keySize], ["RSA", 3072]);
       const ref = k.reference();
-      assert.equal(ref.vault.permissionModel, "accessPolicy");
+      assert.equal(ref.vault?.permissionModel, "accessPolicy");
       assert.equal(await promiseOf(pulumi.output(ref.keyName)), "storage-cmk");
       assert.equal(await promiseOf(pulumi.output(ref.keyId!)), keyId);
     });
@@ -104,7 +104,7 @@ describe("ManagedKeyRotation", () => {
       await settled();
       const p = one(KEY, "cmk-key").inputs.properties;
       assert.deepEqual([p.kty, p.keySize], ["RSA-HSM", 4096]);
-      assert.equal(k.reference().vault.permissionModel, "rbac");
+      assert.equal(k.reference().vault?.permissionModel, "rbac");
     });
   });
 

@@ -16,9 +16,11 @@ import {
   FUZZ_RUNS,
   tally,
   GUID,
+  HSM_NAME,
   GUID2,
   invalidTags,
   judge,
+  managedHsmKeyReferences,
   SUB,
   SUBNET,
   validTags,
@@ -278,17 +280,20 @@ describe(`components for any arguments an untyped caller may send (fast-check, $
                 },
                 {
                   weight: 2,
-                  arbitrary: vaultReferenceVariants(key.vault).map((v): unknown => ({
+                  arbitrary: vaultReferenceVariants(key.vault!).map((v): unknown => ({
                     ...key,
                     vault: v,
                   })),
                 },
+                // A key in a Managed HSM outside the stack (declared as existing below).
+                { weight: 2, arbitrary: managedHsmKeyReferences() },
               ),
               { numRuns: 1, seed: pick },
             )[0];
             new CmkStorageAccount("fuzz", { ...a, key: variants } as never);
             return optOuts(a);
           },
+          [HSM_NAME],
         ),
     );
   });

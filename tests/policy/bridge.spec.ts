@@ -90,7 +90,7 @@ describe("policy pack against the real components (bridge)", () => {
       key,
       grantKeyAccess: false,
     });
-    const vault = pulumi.output(key.vault.vaultId).apply((id) => parseVaultId(id)!);
+    const vault = pulumi.output(key.vault!.vaultId).apply((id) => parseVaultId(id)!);
     new keyvault.AccessPolicy("payments-partial-grant", {
       resourceGroupName: vault.resourceGroupName,
       vaultName: vault.vaultName,

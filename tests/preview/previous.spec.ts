@@ -337,22 +337,35 @@ describe("offline preview --previous (two-step, child processes)", function () {
   const op = (name: string, urn: string): string | undefined =>
     doc(name).changes.find((c) => c.urn === urn)?.op;
 
+  /** How many resources the first prod run (the `--previous` file) holds: every one must come back unchanged. */
+  const prodCount = (): number => {
+    const n = (JSON.parse(fs.readFileSync(files["prod"]!, "utf8")) as { resources: unknown[] })
+      .resources.length;
+    assert.ok(n > 30, `the prod preview holds ${n} resources`);
+    return n;
+  };
+
   it("shows every prod resource as same against a --json output of prod, with exit code 0", () => {
     const r = runs["prodSame"];
+    const n = prodCount();
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
-      /Changes against .*prod\.previous\.json \(preview-json\):\n\s+none: all 33 resources unchanged/,
+      new RegExp(
+        `Changes against .*prod\\.previous\\.json \\(preview-json\\):\\n\\s+none: all ${n} resources unchanged`,
+      ),
     );
     assert.match(
       r.stdout,
-      /Summary: PASS: 33 resources .*against the earlier preview: 0 to create, 0 to update, 0 to replace, 0 to delete, 33 unchanged/,
+      new RegExp(
+        `Summary: PASS: ${n} resources .*against the earlier preview: 0 to create, 0 to update, 0 to replace, 0 to delete, ${n} unchanged`,
+      ),
     );
     const marks = r.stdout
       .split("\n")
       .filter((l) => /(├─|└─)/.test(l))
       .map((l) => l.slice(0, 4));
-    assert.equal(marks.length, 33);
+    assert.equal(marks.length, n);
     assert.deepEqual([...new Set(marks)], ["    "], "no + ~ +- - marks");
   });
 
@@ -360,7 +373,7 @@ describe("offline preview --previous (two-step, child processes)", function () {
     const r = runs["prodExport"];
     assert.equal(r.code, 0, r.stderr);
     const d = doc("prodExport");
-    assert.equal(d.changes.length, 33);
+    assert.equal(d.changes.length, prodCount());
     assert.deepEqual([...new Set(d.changes.map((c) => c.op))], ["same"]);
     assert.equal(d.summary.dataLoss, 0);
   });
@@ -538,13 +551,19 @@ describe("offline preview --previous (two-step, child processes)", function () {
     );
   });
 
-  it("states a revocation plainly without --previous too: the security summary names the unreadable accounts", () => {
+  it("fails when the key is disabled on a first deployment (no --previous): Azure cannot create an account on a disabled key, and the summary says the key is revoked", () => {
     const r = runs["devRevokedFirstRun"];
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(
-      r.stdout,
-      /REVOKED: key cmkdev-storage-cmk is disabled; these accounts are unreadable \(HTTP 403\) until it is enabled again: cmkdevanalytics\w{6}, cmkdevledger\w{6}, cmkdevpayments\w{6}\n/,
-    );
+    // Without --previous every account is new, and ARM refuses to create an account whose key permits no wrapKey.
+    assert.equal(r.code, 2, r.stderr);
+    for (const team of ["payments", "analytics", "ledger"]) {
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `rejected azure-native:storage:StorageAccount "${team}-account" .*\\n\\s+KeyVaultAuthenticationFailure: .*key 'cmkdev-storage-cmk' .*is disabled \\(enabled: false\\)`,
+        ),
+      );
+    }
+    assert.match(r.stdout, /REVOKED: key cmkdev-storage-cmk is disabled/);
   });
 
   it("fails when the permission model switches to rbac: permission-model-switch on the vault and key-grant-removed per account", () => {

@@ -414,3 +414,51 @@ export async function assertProperty<T>(
     { numRuns: FUZZ_RUNS, seed: FUZZ_SEED, endOnFailure: process.env.FUZZ_SHRINK !== "1" },
   );
 }
+
+/** A Managed HSM outside the stack (declare it with `existingVaults` when judging). */
+export const HSM_NAME = "hsm-shared-01";
+export const HSM_ID = `/subscriptions/${SUB}/resourceGroups/rg-hsm/providers/Microsoft.KeyVault/managedHSMs/${HSM_NAME}`;
+
+/**
+ * Managed HSM key references as an untyped caller may send them: valid ones (weight 6) and each way to get one wrong
+ * (the HSM as a plain string, a vault id as the HSM id, a URI of another HSM, a non-GUID tenant, a keyId, a vault as
+ * well, a bad key name, a wrong-typed location).
+ */
+export function managedHsmKeyReferences(): fc.Arbitrary<unknown> {
+  const valid = {
+    managedHsm: {
+      hsmId: HSM_ID,
+      hsmUri: `https://${HSM_NAME}.managedhsm.azure.net/`,
+      location: "westeurope",
+    },
+    keyName: "storage-cmk",
+  };
+  return fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.constantFrom<unknown>(valid, { managedHsm: { hsmId: HSM_ID }, keyName: "k1" }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<unknown>(
+        { ...valid, managedHsm: HSM_ID },
+        { ...valid, managedHsm: { hsmId: HSM_ID.replace("managedHSMs", "vaults") } },
+        {
+          ...valid,
+          managedHsm: { ...valid.managedHsm, hsmUri: "https://hsm-other.managedhsm.azure.net" },
+        },
+        { ...valid, managedHsm: { ...valid.managedHsm, tenantId: "contoso" } },
+        { ...valid, managedHsm: { ...valid.managedHsm, location: 42 } },
+        { ...valid, keyId: `${HSM_ID}/keys/storage-cmk` },
+        {
+          ...valid,
+          vault: {
+            vaultId: `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-a`,
+            permissionModel: "rbac",
+          },
+        },
+        { ...valid, keyName: "bad_key" },
+      ),
+    },
+  );
+}

@@ -38,9 +38,11 @@ void pulumi.runtime.setMocks({
 const vault = new SecureVault("shared", { resourceGroupName: "rg-team", location: "westeurope", sku: VaultSku.Premium });
 const key: KeyReference = new ManagedKeyRotation("shared-cmk", { vault: vault.reference(), keyType: "RSA-HSM" }).reference();
 const account = new CmkStorageAccount("reports", { resourceGroupName: "rg-team", location: "westeurope", key });
-pulumi.all([account.accountName, account.keyVaultUri]).apply(([name, uri]) => {
+// A key in a Managed HSM: the grant is a Managed HSM local role assignment from @pulumi/azure (a declared dependency).
+const archive = new CmkStorageAccount("archive", { resourceGroupName: "rg-team", location: "westeurope", key: { managedHsm: { hsmId: SUB + "/resourceGroups/rg-hsm/providers/Microsoft.KeyVault/managedHSMs/hsm-team", location: "westeurope" }, keyName: "archive-cmk" } });
+pulumi.all([account.accountName, account.keyVaultUri, archive.keyVaultUri]).apply(([name, uri, hsmUri]) => {
   setTimeout(() => {
-    console.log(JSON.stringify({ name, uri, roles: accessKeyRotationPermissions().storageAccountRoles, registered: registered.sort(), tsNode: Object.keys(require.extensions).includes(".ts") }));
+    console.log(JSON.stringify({ name, uri, hsmUri, roles: accessKeyRotationPermissions().storageAccountRoles, registered: registered.sort(), tsNode: Object.keys(require.extensions).includes(".ts") }));
   }, 200);
 });
 `;
@@ -189,6 +191,7 @@ describe("component package as another team installs it (npm pack)", function ()
     const result = JSON.parse(out.trim().split("\n").pop()!) as {
       name: string;
       uri: string;
+      hsmUri: string;
       roles: string[];
       registered: string[];
       tsNode: boolean;
@@ -196,18 +199,27 @@ describe("component package as another team installs it (npm pack)", function ()
     assert.equal(result.tsNode, false, "no TypeScript loader in the consumer's process");
     assert.equal(result.name, "reportsabc123");
     assert.equal(result.uri, "https://shared-abc123.vault.azure.net");
+    assert.equal(result.hsmUri, "https://hsm-team.managedhsm.azure.net");
     assert.deepEqual(result.roles, ["StorageAccountKeyOperatorServiceRole", "Reader"]);
     assert.deepEqual(result.registered, [
+      "azure-cmk-storage:index:CmkStorageAccount::archive",
       "azure-cmk-storage:index:CmkStorageAccount::reports",
       "azure-cmk-storage:index:ManagedKeyRotation::shared-cmk",
       "azure-cmk-storage:index:SecureVault::shared",
       "azure-native:keyvault:AccessPolicy::reports-key-access",
       "azure-native:keyvault:Key::shared-cmk-key",
       "azure-native:keyvault:Vault::shared-vault",
+      "azure-native:managedidentity:UserAssignedIdentity::archive-identity",
       "azure-native:managedidentity:UserAssignedIdentity::reports-identity",
+      "azure-native:storage:BlobServiceProperties::archive-blob-service",
+      "azure-native:storage:BlobServiceProperties::reports-blob-service",
+      "azure-native:storage:StorageAccount::archive-account",
       "azure-native:storage:StorageAccount::reports-account",
+      "azure:keyvault/managedHardwareSecurityModuleRoleAssignment:ManagedHardwareSecurityModuleRoleAssignment::archive-key-access",
+      "random:index/randomString:RandomString::archive-name-suffix",
       "random:index/randomString:RandomString::reports-name-suffix",
       "random:index/randomString:RandomString::shared-name-suffix",
+      "time:index/sleep:Sleep::archive-rbac-propagation",
     ]);
   });
 });

@@ -157,7 +157,36 @@ describe("component package schema (what `pulumi package add` publishes to other
     ]);
     assert.deepEqual([...(vaultRef.required ?? [])].sort(), ["permissionModel", "vaultId"]);
     const keyRef = schema.types[`${PACKAGE_NAME}:index:KeyReference`];
-    assert.deepEqual(Object.keys(keyRef.properties!).sort(), ["keyId", "keyName", "vault"]);
+    assert.deepEqual(Object.keys(keyRef.properties!).sort(), [
+      "keyId",
+      "keyName",
+      "managedHsm",
+      "vault",
+    ]);
+    // Exactly one of vault and managedHsm: both optional in the schema, checked by the component.
+    assert.deepEqual([...(keyRef.required ?? [])].sort(), ["keyName"]);
+    assert.equal(
+      keyRef.properties!["managedHsm"].$ref,
+      `#/types/${PACKAGE_NAME}:index:ManagedHsmReference`,
+    );
+    assert.match(keyRef.properties!["managedHsm"].description ?? "", /Managed HSM local role/);
+    assert.match(keyRef.properties!["vault"].description ?? "", /Required unless `managedHsm`/);
+    const hsmRef = schema.types[`${PACKAGE_NAME}:index:ManagedHsmReference`];
+    assert.deepEqual(Object.keys(hsmRef.properties!).sort(), [
+      "hsmId",
+      "hsmUri",
+      "location",
+      "tenantId",
+    ]);
+    assert.deepEqual([...(hsmRef.required ?? [])].sort(), ["hsmId"]);
+    for (const [name, prop] of Object.entries(hsmRef.properties!)) {
+      assert.equal(prop.type, "string", `ManagedHsmReference.${name}`);
+      assert.ok((prop.description ?? "").length > 20, `ManagedHsmReference.${name} is described`);
+    }
+    assert.match(
+      hsmRef.properties!["hsmUri"].description ?? "",
+      /Default: `https:\/\/<HSM name>\.managedhsm\.azure\.net`/,
+    );
     // No property anywhere points at a component or at azure-native resources: every language can build these.
     const all = JSON.stringify(schema);
     assert.doesNotMatch(all, /"\$ref":"\/azure-native\//);
