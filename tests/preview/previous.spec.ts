@@ -339,7 +339,7 @@ describe("offline preview --previous (two-step, child processes)", function () {
 
   /** How many resources the first prod run (the `--previous` file) holds: every one must come back unchanged. */
   const prodCount = (): number => {
-    const n = (JSON.parse(fs.readFileSync(files["prod"]!, "utf8")) as { resources: unknown[] })
+    const n = (JSON.parse(fs.readFileSync(files["prod"], "utf8")) as { resources: unknown[] })
       .resources.length;
     assert.ok(n > 30, `the prod preview holds ${n} resources`);
     return n;
