@@ -20,6 +20,7 @@ import {
 } from "./policyAdapter";
 import { diffDeployment, readPrevious, type DiffResult, type PreviousDeployment } from "./diff";
 import { dataLossFindings, type DataLossFinding } from "./dataLoss";
+import { EXISTING_SUBNETS_KEY, parseExistingSubnets } from "./existingSubnets";
 
 export const PROJECT = "cmk-storage";
 /** Stack config key (outside the program's namespace) that declares vaults existing outside the stack. */
@@ -291,8 +292,11 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   const config = toRuntimeConfig(readStackFile(stackFile));
   result.existingVaults = parseExistingVaults(config[EXISTING_VAULTS_KEY]);
   const deployer = parseDeployer(config[DEPLOYER_KEY], ctx);
+  const subnets = parseExistingSubnets(config[EXISTING_SUBNETS_KEY]);
   result.programErrors.push(
-    ...deployer.problems.map((p) => `Invalid preview configuration in ${relStackFile}: ${p}`),
+    ...[...deployer.problems, ...subnets.problems].map(
+      (p) => `Invalid preview configuration in ${relStackFile}: ${p}`,
+    ),
   );
   if (result.programErrors.length > 0) {
     result.status = "program-error";
@@ -323,6 +327,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       ),
       deployer: deployer.deployer,
       deployed: new Set(previous?.resources.map((r) => r.urn) ?? []),
+      ...(subnets.subnets ? { existingSubnets: subnets.subnets } : {}),
     };
     recorder.addCheck((pending) => {
       const err = checkRegistration(pending, state);
