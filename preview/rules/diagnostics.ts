@@ -59,8 +59,9 @@ export function categoriesOf(resourceUri: unknown): { kind: string; c: Categorie
     /\/providers\/microsoft\.storage\/storageaccounts\/[^/]+\/(blob|file|queue|table)services\/default$/.exec(
       id,
     );
-  if (service)
+  if (service) {
     return { kind: `Microsoft.Storage/storageAccounts/${service[1]}Services`, c: SERVICE };
+  }
   return undefined;
 }
 
@@ -170,7 +171,7 @@ export const DIAGNOSTIC_RULES: readonly ArmRule[] = [
       const twin = settingsOn(p, s).find((r) => lc(settingName(r)) === lc(settingName(p)));
       return twin === undefined
         ? undefined
-        : `cannot create already existing resource '${String(p.inputs.resourceUri)}/providers/Microsoft.Insights/diagnosticSettings/${settingName(p)}': ${twin.urn} already creates a diagnostic setting of that name on this resource. Fix: give each setting on a resource its own name.`;
+        : `cannot create already existing resource '${String(p.inputs.resourceUri)}/providers/Microsoft.Insights/diagnosticSettings/${settingName(p)}': ${twin.name} already creates a diagnostic setting of that name on this resource. Fix: give each setting on a resource its own name.`;
     },
   },
   {

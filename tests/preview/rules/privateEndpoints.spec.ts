@@ -1,0 +1,149 @@
+import { strict as assert } from "node:assert";
+import { accepts, pending, RG, rejects, SUB, withAccount } from "../../support/storageWorld";
+import { T, type PendingResource } from "../../../preview/simulatedAzure";
+import { PRIVATE_ENDPOINT_RULES } from "../../../preview/rules/privateEndpoints";
+import { parseExistingSubnets } from "../../../preview/existingSubnets";
+
+/** Pure-function tests of the private-endpoint family: each rule has a passing and a failing case. */
+
+const ACCOUNT_ID = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Storage/storageAccounts/stdata01`;
+const VAULT_ID = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.KeyVault/vaults/kv-data`;
+const SUBNET = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/snet-pe`;
+
+const endpoint = (
+  target: string,
+  groupIds: unknown[],
+  over: Record<string, any> = {},
+): PendingResource =>
+  pending(T.privateEndpoint, "pe", {
+    resourceGroupName: RG,
+    location: "westeurope",
+    privateEndpointName: "pep-data",
+    subnet: { id: SUBNET },
+    privateLinkServiceConnections: [{ name: "c", privateLinkServiceId: target, groupIds }],
+    ...over,
+  });
+
+describe("simulated Azure: private endpoints (preview/rules/privateEndpoints.ts)", () => {
+  it("registers every rule with a source", () => {
+    for (const r of PRIVATE_ENDPOINT_RULES) assert.match(r.source, /\w{8,}/, r.id);
+  });
+
+  describe("private-endpoint-group-id", () => {
+    it("fails when a storage endpoint asks for the group vault, or for an upper-case group", () => {
+      for (const group of ["vault", "BLOB"]) {
+        rejects(
+          endpoint(ACCOUNT_ID, [group]),
+          withAccount().state,
+          "private-endpoint-group-id",
+          "InvalidValuesForRequestParameters",
+          new RegExp(
+            `Call to Microsoft\\.storage/storageaccounts failed.*GroupId: ${group}\\..*blob, blob_secondary, dfs`,
+            "i",
+          ),
+        );
+      }
+    });
+    it("fails when a vault endpoint asks for blob", () => {
+      rejects(
+        endpoint(VAULT_ID, ["blob"]),
+        withAccount().state,
+        "private-endpoint-group-id",
+        "InvalidValuesForRequestParameters",
+        /GroupId: blob\. Fix: set groupIds to one of vault/,
+      );
+    });
+    it("accepts vault for a vault and every storage group for an account", () => {
+      accepts(endpoint(VAULT_ID, ["vault"]), withAccount().state);
+      for (const g of ["blob", "dfs", "file", "queue", "table", "web"]) {
+        accepts(endpoint(ACCOUNT_ID, [g]), withAccount().state);
+      }
+    });
+  });
+
+  describe("private-endpoint-one-group-id", () => {
+    it("fails when one connection to an account lists blob and file", () => {
+      rejects(
+        endpoint(ACCOUNT_ID, ["blob", "file"]),
+        withAccount().state,
+        "private-endpoint-one-group-id",
+        "OnlyOneGroupIdPermitted",
+        /group Ids: blob, file\. Only one group Id is permitted when connecting to a first-party resource/,
+      );
+    });
+    it("accepts one group per connection", () => {
+      accepts(endpoint(ACCOUNT_ID, ["file"]), withAccount().state);
+    });
+  });
+
+  describe("private-endpoint-secondary-sku", () => {
+    it("fails when blob_secondary points at a zone-redundant (not read-access) account of the stack", () => {
+      rejects(
+        endpoint(ACCOUNT_ID, ["blob_secondary"]),
+        withAccount({ sku: { name: "Standard_GZRS" } }).state,
+        "private-endpoint-secondary-sku",
+        "InvalidValuesForRequestParameters",
+        /GroupId: blob_secondary\. Account 'stdata01' has sku Standard_GZRS.*Standard_RAGZRS/,
+      );
+    });
+    it("accepts blob_secondary on a Standard_RAGZRS account", () => {
+      accepts(
+        endpoint(ACCOUNT_ID, ["blob_secondary"]),
+        withAccount({ sku: { name: "Standard_RAGZRS" } }).state,
+      );
+    });
+  });
+
+  describe("private-endpoint-subnet", () => {
+    const known = (region: string) => new Map([[SUBNET.toLowerCase(), region]]);
+    it("fails when the subnet is not among the subnets known to exist", () => {
+      rejects(
+        endpoint(ACCOUNT_ID, ["blob"], { subnet: { id: `${SUBNET}x` } }),
+        withAccount({}, { existingSubnets: known("westeurope") }).state,
+        "private-endpoint-subnet",
+        "InvalidResourceReference",
+        /snet-pex referenced by resource privateEndpoints\/pep-data was not found.*the subnet does not exist/,
+      );
+    });
+    it("fails when the endpoint's region is not its virtual network's", () => {
+      rejects(
+        endpoint(ACCOUNT_ID, ["blob"], { location: "northeurope" }),
+        withAccount({}, { existingSubnets: known("westeurope") }).state,
+        "private-endpoint-subnet",
+        "InvalidResourceReference",
+        /virtual network is in westeurope, the endpoint in northeurope\. Fix: set location to westeurope/,
+      );
+    });
+    it("accepts a known subnet in the same region, and any subnet when none are declared", () => {
+      accepts(
+        endpoint(ACCOUNT_ID, ["blob"], { location: "West Europe" }),
+        withAccount({}, { existingSubnets: known("westeurope") }).state,
+      );
+      accepts(
+        endpoint(ACCOUNT_ID, ["blob"], { subnet: { id: `${SUBNET}x` } }),
+        withAccount().state,
+      );
+    });
+  });
+
+  describe("cmk-preview:existingSubnets", () => {
+    it("reads a map of subnet ids to regions, lowercased", () => {
+      const { subnets, problems } = parseExistingSubnets(
+        JSON.stringify({ [SUBNET]: "WestEurope" }),
+      );
+      assert.deepEqual(problems, []);
+      assert.equal(subnets?.get(SUBNET.toLowerCase()), "westeurope");
+    });
+    it("fails when an entry is not a subnet id or its region is not an Azure region", () => {
+      const { problems } = parseExistingSubnets(
+        JSON.stringify({ "/subscriptions/x/vnet": "westeurope", [SUBNET]: "westeurop" }),
+      );
+      assert.equal(problems.length, 2);
+      assert.match(
+        problems[0],
+        /cmk-preview:existingSubnets: "\/subscriptions\/x\/vnet" is not a subnet resource id/,
+      );
+      assert.match(problems[1], /must be the region of the subnet's virtual network.*"westeurop"/);
+    });
+  });
+});
