@@ -7,7 +7,7 @@ import type { RecordedResource } from "./recorder";
 import type { PreviewResult } from "./run";
 import { managedHsmNameFromUri, T, vaultNameFromKeyVaultUri } from "./simulatedAzure";
 import { teamLines, teamTreeNote, teamViews } from "./teams";
-import { stackHint } from "./stackHints";
+import { policyHint, stackHint } from "./stackHints";
 import { OP_MARK, type Step } from "./diff";
 import { maskSecrets } from "./secrets";
 import { lc } from "./text";
@@ -228,6 +228,8 @@ function policyLines(result: PreviewResult): string[] {
     lines.push(
       `    ${v.level === "mandatory" ? "[mandatory]" : "[advisory] "} ${v.policy} (${who}): ${v.message}`,
     );
+    const hint = policyHint(v.policy);
+    if (hint && v.level === "mandatory") lines.push(`        stack config: ${hint}`);
   }
   return lines;
 }
@@ -396,7 +398,10 @@ export function toJson(result: PreviewResult): unknown {
       ? {
           enabled: result.policy.policies,
           disabled: result.policy.disabled,
-          violations: result.policy.violations,
+          violations: result.policy.violations.map((v) => ({
+            ...v,
+            stackHint: policyHint(v.policy),
+          })),
         }
       : null,
     diagnostics: [...result.diagnostics].sort(),

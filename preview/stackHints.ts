@@ -81,3 +81,31 @@ export const STACK_HINTS: Readonly<Record<string, string>> = {
 export function stackHint(rule: string): string | undefined {
   return STACK_HINTS[rule];
 }
+
+/**
+ * Maps the guardrail policies (policy/stack/) to the stack config keys that satisfy them. The pack knows nothing about
+ * this program's stack; the renderer adds these hints under each violation (text, report) and as `stackHint` (JSON).
+ */
+export const POLICY_HINTS: Readonly<Record<string, string>> = {
+  "storage-account-reachable":
+    "set cmk-storage:privateEndpointSubnetId and cmk-storage:accountPrivateEndpoints (e.g. [blob]; per team cmk-storage:teams.<team>.privateEndpoints) for private endpoints, or let the workloads' networks through the firewall with cmk-storage:accountAllowedIpRanges (per team cmk-storage:teams.<team>.allowedIpRanges, allowedSubnetIds)",
+  "private-endpoint-dns-zone":
+    "the zone ids come from cmk-storage:privateDnsZoneIds.<group> (vault: privatelink.vaultcore.azure.net, blob: privatelink.blob.core.windows.net, …)",
+  "kv-audit-logs-enabled":
+    "set cmk-storage:logAnalyticsWorkspaceId (or cmk-storage:diagnosticsStorageAccountId / cmk-storage:diagnosticsEventHubAuthorizationRuleId): the vault then sends AuditEvent there",
+  "storage-audit-logs-enabled":
+    "set cmk-storage:logAnalyticsWorkspaceId (or cmk-storage:diagnosticsStorageAccountId / cmk-storage:diagnosticsEventHubAuthorizationRuleId): every account's blob, file, queue and table services then send StorageRead, StorageWrite and StorageDelete there",
+  "resource-lock-present":
+    "set cmk-storage:lock: CanNotDelete (cmk-storage:vaultLock for the vault, cmk-storage:teams.<team>.lock per team)",
+  "storage-blob-soft-delete":
+    "blob soft delete is always on in team accounts (days: cmk-storage:blobSoftDeleteRetentionInDays, per team cmk-storage:teams.<team>.blobProtection.softDeleteRetentionInDays)",
+  "storage-container-soft-delete":
+    "container soft delete is always on in team accounts (days: cmk-storage:containerSoftDeleteRetentionInDays, per team cmk-storage:teams.<team>.blobProtection.containerSoftDeleteRetentionInDays)",
+  "storage-blob-versioning":
+    "set cmk-storage:blobVersioning: true (per team cmk-storage:teams.<team>.blobProtection.versioning)",
+};
+
+/** The stack-config hint for a policy violation, if the policy has one. */
+export function policyHint(policy: string): string | undefined {
+  return POLICY_HINTS[policy];
+}
