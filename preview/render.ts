@@ -294,6 +294,14 @@ export function dataLossLines(result: PreviewResult): string[] {
   return lines;
 }
 
+/** The guardrails removed against --previous (reported, not blocking). */
+export function guardrailLines(result: PreviewResult): string[] {
+  return [
+    "Guardrails removed (reported; the exit code does not change):",
+    ...(result.guardrails ?? []).map((g) => `    [guardrail removed] ${g.kind}: ${g.message}`),
+  ];
+}
+
 /** The text view printed by default. */
 export function renderText(result: PreviewResult): string {
   const out: string[] = [
@@ -317,6 +325,7 @@ export function renderText(result: PreviewResult): string {
   }
   if (result.diff) out.push(...changeLines(result), "");
   if (result.dataLoss.length) out.push(...dataLossLines(result), "");
+  if (result.guardrails?.length) out.push(...guardrailLines(result), "");
   const diags = result.diagnostics.filter((d) => d.startsWith("warning"));
   if (diags.length) out.push("Diagnostics:", ...diags.map((d) => `    ${d}`), "");
   out.push(...policyLines(result), "", summaryLine(result));
@@ -367,6 +376,7 @@ export function toJson(result: PreviewResult): unknown {
           acknowledged: f.acknowledged,
         }))
       : null,
+    guardrails: result.diff ? (result.guardrails ?? []) : null,
     resources: result.resources.map((r) => ({
       urn: r.urn,
       type: r.type,

@@ -21,6 +21,7 @@ import {
 import { diffDeployment, readPrevious, type DiffResult, type PreviousDeployment } from "./diff";
 import { dataLossFindings, type DataLossFinding } from "./dataLoss";
 import { EXISTING_SUBNETS_KEY, parseExistingSubnets } from "./existingSubnets";
+import { guardrailFindings, lockedDeletes, type GuardrailFinding } from "./guardrailFindings";
 
 export const PROJECT = "cmk-storage";
 /** Stack config key (outside the program's namespace) that declares vaults existing outside the stack. */
@@ -70,6 +71,8 @@ export interface PreviewResult {
   diff: DiffResult | undefined;
   /** Data-loss findings of that comparison (acknowledged ones included, marked). */
   dataLoss: DataLossFinding[];
+  /** Guardrails (locks, private endpoints, diagnostic settings, blob protection) removed against `--previous`. */
+  guardrails?: GuardrailFinding[];
   /** Parents of the earlier deployment's resources (to place deleted ones in the tree). */
   previousParents?: Map<string, string | undefined>;
   status: PreviewStatus;
@@ -378,6 +381,8 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     result.previousParents = new Map(previous.resources.map((r) => [r.urn, r.parent]));
     const allowed = new Set(opts.allowDataLoss ?? []);
     result.dataLoss = dataLossFindings(result.diff, result.resources, previous, allowed);
+    result.guardrails = guardrailFindings(result.diff, result.resources, previous);
+    result.azureErrors.push(...lockedDeletes(result.diff, result.resources, previous));
     for (const urn of allowed) {
       if (!result.dataLoss.some((f) => f.urn === urn)) {
         result.diagnostics.push(

@@ -75,6 +75,34 @@ export const STACK_HINTS: Readonly<Record<string, string>> = {
     "the wait is CmkStorageAccount rbacPropagationSeconds (cmk-storage:rbacPropagationSeconds; must be more than 0)",
   "hsm-role-assignment-invalid":
     "CmkStorageAccount derives the name (a GUID), the scope (/keys/<key>) and the local role's definition id; a raw ManagedHardwareSecurityModuleRoleAssignment must use the same forms",
+  "private-endpoint-group-id":
+    "the groups are cmk-storage:accountPrivateEndpoints (or cmk-storage:teams.<team>.privateEndpoints); the vault's is always vault",
+  "private-endpoint-one-group-id": "the components create one endpoint per group",
+  "private-endpoint-secondary-sku":
+    "_secondary endpoints need cmk-storage:accountSku (or cmk-storage:teams.<team>.accountSku) Standard_RAGRS or Standard_RAGZRS",
+  "private-endpoint-subnet":
+    "the subnet is cmk-storage:privateEndpointSubnetId (or cmk-storage:teams.<team>.privateEndpointSubnetId); the preview knows the subnets outside the stack from cmk-preview:existingSubnets (subnet id: region)",
+  "diagnostic-category-unsupported":
+    "the components choose the categories per resource type; a raw monitor.DiagnosticSetting must use the resource type's own",
+  "diagnostic-destination-missing":
+    "the destination is cmk-storage:logAnalyticsWorkspaceId, cmk-storage:diagnosticsStorageAccountId or cmk-storage:diagnosticsEventHubAuthorizationRuleId",
+  "diagnostic-setting-name-taken":
+    "the components name their settings after the component; a second setting on the same resource needs its own name",
+  "diagnostic-settings-limit":
+    "the components add one setting per resource; other settings on the same resources (e.g. from Azure Policy) count too",
+  "diagnostic-data-sink-reused":
+    "another setting on the resource already sends to cmk-storage:logAnalyticsWorkspaceId; send through one setting",
+  "lock-level-invalid": "the components create CanNotDelete locks from cmk-storage:lock",
+  "lock-notes-too-long":
+    "the components write short notes; a raw lock's notes must be at most 512 characters",
+  "lock-scope-locked-delete":
+    "lift the lock first: cmk-storage:lock: None (cmk-storage:vaultLock for the vault, cmk-storage:teams.<team>.lock or decommissioned: true for a team), pulumi up, then remove the resource",
+  "blob-soft-delete-retention":
+    "the days are cmk-storage:blobSoftDeleteRetentionInDays and cmk-storage:containerSoftDeleteRetentionInDays (per team cmk-storage:teams.<team>.blobProtection)",
+  "blob-restore-policy-prerequisites":
+    "point-in-time restore (cmk-storage:blobPointInTimeRestoreDays) needs cmk-storage:blobVersioning and cmk-storage:blobChangeFeed, and fewer days than cmk-storage:blobSoftDeleteRetentionInDays",
+  "blob-restore-policy-hns":
+    "set cmk-storage:blobPointInTimeRestoreDays: 0 (or per team cmk-storage:teams.<team>.blobProtection.pointInTimeRestoreDays: 0) for accounts with a hierarchical namespace",
 };
 
 /** The stack-config hint for an ARM error, if the rule has one. */
