@@ -6,7 +6,8 @@ import { createHash } from "crypto";
 import type { RecordedResource } from "./recorder";
 import type { PreviewResult } from "./run";
 import { managedHsmNameFromUri, T, vaultNameFromKeyVaultUri } from "./simulatedAzure";
-import { teamLines, teamTreeNote, teamViews } from "./teams";
+import { teamAccessLines, teamLines, teamTreeNote, teamViews } from "./teams";
+import { accessLines } from "./guardrailSummary";
 import { policyHint, stackHint } from "./stackHints";
 import { OP_MARK, type Step } from "./diff";
 import { maskSecrets } from "./secrets";
@@ -212,7 +213,10 @@ export function securitySummary(resources: readonly RecordedResource[]): string[
         `HTTPS only ${a.inputs.enableHttpsTrafficOnly === false ? "NO" : "yes"}, TLS ${a.inputs.minimumTlsVersion ?? "?"}, shared keys ${a.inputs.allowSharedKeyAccess === false ? "off" : "ON"}`,
     );
   }
-  out.push(...teamLines(teamViews(resources)));
+  const views = teamViews(resources);
+  out.push(...teamLines(views));
+  // How each vault and account is reached and where its logs go (issue 16), then the same per team.
+  out.push(...accessLines(resources), ...teamAccessLines(views));
   return out;
 }
 

@@ -98,6 +98,15 @@ describe("--previous: guardrails removed and deletes under a lock (CLI, child pr
       /Guardrails removed \(reported; the exit code does not change\):\n {4}\[guardrail removed\] lock-removed: /,
     );
     assert.equal(runs["weakText"].code, 0);
+    // The security summary says how each account is reached, where its logs go, and that the lock is gone.
+    assert.match(
+      runs["weakText"].stdout,
+      /Access to account cmkprdtreasury\w+ \(treasury-account\): private endpoints blob, blob_secondary; firewall 1 IP range, 0 subnets; logs to workspace law-platform-prod-weu \(.*\); lock none; blob soft delete 30 days, container soft delete 30 days, versioning OFF/,
+    );
+    assert.match(
+      runs["weakText"].stdout,
+      /Team payments access: private endpoint blob; public network access Disabled; logs to workspace law-platform-prod-weu/,
+    );
   });
 
   it("fails when diagnostic settings are removed while the locks stay: ARM answers ScopeLocked for each", () => {
