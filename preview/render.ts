@@ -545,6 +545,13 @@ export function renderReport(result: PreviewResult): string {
     }
     out.push("");
   }
+  if (result.guardrails?.length) {
+    out.push("## Guardrails removed", "", "Reported; the exit code does not change.", "");
+    for (const g of result.guardrails) {
+      out.push(`- \`${g.kind}\` \`${g.urn}\`: ${mdCell(g.message)}`);
+    }
+    out.push("");
+  }
   out.push("## Customer-managed key chain", "", "```mermaid", mermaid(result.resources), "```", "");
   out.push(
     "## Security summary",

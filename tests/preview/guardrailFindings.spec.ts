@@ -66,6 +66,8 @@ describe("--previous: guardrails removed and deletes under a lock (CLI, child pr
           "--previous",
           PREVIOUS,
           ...DEV_POLICY,
+          "--report",
+          path.join(TMP, "weak.md"),
         ],
       ],
     ]);
@@ -98,6 +100,10 @@ describe("--previous: guardrails removed and deletes under a lock (CLI, child pr
       /Guardrails removed \(reported; the exit code does not change\):\n {4}\[guardrail removed\] lock-removed: /,
     );
     assert.equal(runs["weakText"].code, 0);
+    assert.match(
+      fs.readFileSync(path.join(TMP, "weak.md"), "utf8"),
+      /## Guardrails removed\n\nReported; the exit code does not change\.\n\n- `lock-removed` `urn:pulumi:prod::/,
+    );
     // The security summary says how each account is reached, where its logs go, and that the lock is gone.
     assert.match(
       runs["weakText"].stdout,
