@@ -1,4 +1,8 @@
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { type CliRun, previewCliRuns, ROOT } from "../../support/previewCli";
 import { accepts, pending, RG, rejects, SUB, withAccount } from "../../support/storageWorld";
 import { T, type PendingResource } from "../../../preview/simulatedAzure";
 import { PRIVATE_ENDPOINT_RULES } from "../../../preview/rules/privateEndpoints";
@@ -145,5 +149,74 @@ describe("simulated Azure: private endpoints (preview/rules/privateEndpoints.ts)
       );
       assert.match(problems[1], /must be the region of the subnet's virtual network.*"westeurop"/);
     });
+  });
+});
+
+describe("private endpoints of the prod stack through the preview CLI (child processes)", function () {
+  this.timeout(180_000);
+  const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "cmk-pe-"));
+  const PROD = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8");
+  const SPOKE = /cmk-storage:privateEndpointSubnetId: (\S+)/.exec(PROD)![1];
+  const declaring = (label: string, subnets: Record<string, string>): string => {
+    const file = path.join(TMP, `Pulumi.prod.${label}.yaml`);
+    const lines = Object.entries(subnets).map(([id, region]) => `    ${id}: ${region}`);
+    fs.writeFileSync(
+      file,
+      `${PROD.trimEnd()}\n  cmk-preview:existingSubnets:\n${lines.join("\n")}\n`,
+    );
+    return file;
+  };
+  let runs: Record<string, CliRun> = {};
+  before(async () => {
+    runs = await previewCliRuns([
+      [
+        "declared",
+        ["--stack", "prod", "--json", "--stack-file", declaring("ok", { [SPOKE]: "westeurope" })],
+      ],
+      [
+        "otherRegion",
+        [
+          "--stack",
+          "prod",
+          "--json",
+          "--stack-file",
+          declaring("region", { [SPOKE]: "northeurope" }),
+        ],
+      ],
+      [
+        "undeclared",
+        [
+          "--stack",
+          "prod",
+          "--json",
+          "--stack-file",
+          declaring("other", { [`${SPOKE}-other`]: "westeurope" }),
+        ],
+      ],
+    ]);
+  });
+  after(() => fs.rmSync(TMP, { recursive: true, force: true }));
+  type Doc = { azureErrors: { rule: string; code: string; message: string; stackHint: string }[] };
+  const doc = (name: string): Doc => JSON.parse(runs[name].stdout) as Doc;
+
+  it("accepts prod when its spoke subnet is declared in westeurope", () => {
+    assert.equal(runs["declared"].code, 0, runs["declared"].stderr);
+  });
+
+  it("fails when the declared subnet is in northeurope while the endpoints are in westeurope", () => {
+    assert.equal(runs["otherRegion"].code, 2, runs["otherRegion"].stderr);
+    const [err] = doc("otherRegion").azureErrors;
+    assert.equal(err.rule, "private-endpoint-subnet");
+    assert.equal(err.code, "InvalidResourceReference");
+    assert.match(err.message, /virtual network is in northeurope, the endpoint in westeurope/);
+    assert.match(err.stackHint, /cmk-storage:privateEndpointSubnetId/);
+  });
+
+  it("fails when the spoke subnet is not among the declared subnets", () => {
+    assert.equal(runs["undeclared"].code, 2, runs["undeclared"].stderr);
+    assert.match(
+      doc("undeclared").azureErrors[0].message,
+      /snet-private-endpoints referenced by resource privateEndpoints\/pep-.* was not found/,
+    );
   });
 });
