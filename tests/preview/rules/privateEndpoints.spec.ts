@@ -6,7 +6,6 @@ import { type CliRun, previewCliRuns, ROOT } from "../../support/previewCli";
 import { accepts, pending, RG, rejects, SUB, withAccount } from "../../support/storageWorld";
 import { T, type PendingResource } from "../../../preview/simulatedAzure";
 import { PRIVATE_ENDPOINT_RULES } from "../../../preview/rules/privateEndpoints";
-import { parseExistingSubnets } from "../../../preview/existingSubnets";
 
 /** Pure-function tests of the private-endpoint family: each rule has a passing and a failing case. */
 
@@ -127,27 +126,6 @@ describe("simulated Azure: private endpoints (preview/rules/privateEndpoints.ts)
         endpoint(ACCOUNT_ID, ["blob"], { subnet: { id: `${SUBNET}x` } }),
         withAccount().state,
       );
-    });
-  });
-
-  describe("cmk-preview:existingSubnets", () => {
-    it("reads a map of subnet ids to regions, lowercased", () => {
-      const { subnets, problems } = parseExistingSubnets(
-        JSON.stringify({ [SUBNET]: "WestEurope" }),
-      );
-      assert.deepEqual(problems, []);
-      assert.equal(subnets?.get(SUBNET.toLowerCase()), "westeurope");
-    });
-    it("fails when an entry is not a subnet id or its region is not an Azure region", () => {
-      const { problems } = parseExistingSubnets(
-        JSON.stringify({ "/subscriptions/x/vnet": "westeurope", [SUBNET]: "westeurop" }),
-      );
-      assert.equal(problems.length, 2);
-      assert.match(
-        problems[0],
-        /cmk-preview:existingSubnets: "\/subscriptions\/x\/vnet" is not a subnet resource id/,
-      );
-      assert.match(problems[1], /must be the region of the subnet's virtual network.*"westeurop"/);
     });
   });
 });
