@@ -79,8 +79,8 @@ describe("production install (npm ci --omit=dev) for pulumi up", function () {
     assert.equal(doc.status, "ok");
     assert.equal(
       doc.resources.length,
-      28,
-      "the dev stack: platform, three teams, the ledger team's access-key rotation",
+      31,
+      "the dev stack: platform, three teams (each with its blob service properties), the ledger team's access-key rotation",
     );
   });
 
