@@ -33,6 +33,14 @@ import { storageHttpsOnly } from "./storage/httpsOnly";
 import { storageInfrastructureEncryption } from "./storage/infrastructureEncryption";
 import { storageMinimumTls } from "./storage/minimumTls";
 import { storageSharedKeyDisabled } from "./storage/sharedKeyDisabled";
+import { privateEndpointDnsZone } from "./stack/privateEndpointDnsZone";
+import { resourceLockPresent } from "./stack/resourceLockPresent";
+import { storageAccountReachable } from "./stack/storageAccountReachable";
+import { storageAuditLogs } from "./stack/storageAuditLogs";
+import { storageBlobSoftDelete } from "./stack/storageBlobSoftDelete";
+import { storageBlobVersioning } from "./stack/storageBlobVersioning";
+import { storageContainerSoftDelete } from "./stack/storageContainerSoftDelete";
+import { vaultAuditLogs } from "./stack/vaultAuditLogs";
 
 export {
   accessPolicySingleSource,
@@ -65,6 +73,15 @@ export {
   vaultSoftDelete,
   vaultSoftDeleteRetention,
   vaultTrustedServicesBypass,
+  // Guardrails (issue 16)
+  privateEndpointDnsZone,
+  resourceLockPresent,
+  storageAccountReachable,
+  storageAuditLogs,
+  storageBlobSoftDelete,
+  storageBlobVersioning,
+  storageContainerSoftDelete,
+  vaultAuditLogs,
 };
 
 /** The pack's policies, in order: vault, key, storage (resource rules), then stack rules. */
@@ -104,6 +121,15 @@ export const policies: Policies = [
   cmkReferencesResolvable,
   // Fleet layout: a team stack's account against the platform key reference it consumes
   cmkCrossStackKey,
+  // Guardrails (issue 16, stack): reachable, private DNS, audit logs, locks, blob data protection
+  storageAccountReachable,
+  privateEndpointDnsZone,
+  vaultAuditLogs,
+  storageAuditLogs,
+  resourceLockPresent,
+  storageBlobSoftDelete,
+  storageContainerSoftDelete,
+  storageBlobVersioning,
 ];
 
 export { PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "./lib/constants";

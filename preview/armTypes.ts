@@ -14,6 +14,13 @@ export const T = {
   roleAssignment: "azure-native:authorization:RoleAssignment",
   resourceGroup: "azure-native:resources:ResourceGroup",
   privateEndpoint: "azure-native:network:PrivateEndpoint",
+  privateDnsZoneGroup: "azure-native:network:PrivateDnsZoneGroup",
+  diagnosticSetting: "azure-native:monitor:DiagnosticSetting",
+  /** A management lock at any scope (what the components create). */
+  lockByScope: "azure-native:authorization:ManagementLockByScope",
+  lockAtResourceGroup: "azure-native:authorization:ManagementLockAtResourceGroupLevel",
+  lockAtResource: "azure-native:authorization:ManagementLockAtResourceLevel",
+  lockAtSubscription: "azure-native:authorization:ManagementLockAtSubscriptionLevel",
   blobContainer: "azure-native:storage:BlobContainer",
   blob: "azure-native:storage:Blob",
   fileShare: "azure-native:storage:FileShare",
@@ -69,6 +76,12 @@ export interface AzureState {
    * created (a storage account reaching its key) skips them: Pulumi sends no request for an unchanged resource.
    */
   deployed?: ReadonlySet<string>;
+  /**
+   * Subnets that exist outside the stack, declared with `cmk-preview:existingSubnets` (lowercase subnet id → region).
+   * When given, a private endpoint in a subnet that is not listed is refused (InvalidResourceReference), as is one in
+   * a region other than its subnet's; when absent, the simulation cannot know the subnets and accepts them.
+   */
+  existingSubnets?: ReadonlyMap<string, string>;
 }
 
 /** The deploying principal and its network position, as the data plane of a storage account sees them. */

@@ -6,8 +6,9 @@ import { createHash } from "crypto";
 import type { RecordedResource } from "./recorder";
 import type { PreviewResult } from "./run";
 import { managedHsmNameFromUri, T, vaultNameFromKeyVaultUri } from "./simulatedAzure";
-import { teamLines, teamTreeNote, teamViews } from "./teams";
-import { stackHint } from "./stackHints";
+import { teamAccessLines, teamLines, teamTreeNote, teamViews } from "./teams";
+import { accessLines } from "./guardrailSummary";
+import { policyHint, stackHint } from "./stackHints";
 import { OP_MARK, type Step } from "./diff";
 import { maskSecrets } from "./secrets";
 import { lc } from "./text";
@@ -212,7 +213,10 @@ export function securitySummary(resources: readonly RecordedResource[]): string[
         `HTTPS only ${a.inputs.enableHttpsTrafficOnly === false ? "NO" : "yes"}, TLS ${a.inputs.minimumTlsVersion ?? "?"}, shared keys ${a.inputs.allowSharedKeyAccess === false ? "off" : "ON"}`,
     );
   }
-  out.push(...teamLines(teamViews(resources)));
+  const views = teamViews(resources);
+  out.push(...teamLines(views));
+  // How each vault and account is reached and where its logs go (issue 16), then the same per team.
+  out.push(...accessLines(resources), ...teamAccessLines(views));
   return out;
 }
 
@@ -228,6 +232,8 @@ function policyLines(result: PreviewResult): string[] {
     lines.push(
       `    ${v.level === "mandatory" ? "[mandatory]" : "[advisory] "} ${v.policy} (${who}): ${v.message}`,
     );
+    const hint = policyHint(v.policy);
+    if (hint && v.level === "mandatory") lines.push(`        stack config: ${hint}`);
   }
   return lines;
 }
@@ -292,6 +298,14 @@ export function dataLossLines(result: PreviewResult): string[] {
   return lines;
 }
 
+/** The guardrails removed against --previous (reported, not blocking). */
+export function guardrailLines(result: PreviewResult): string[] {
+  return [
+    "Guardrails removed (reported; the exit code does not change):",
+    ...(result.guardrails ?? []).map((g) => `    [guardrail removed] ${g.kind}: ${g.message}`),
+  ];
+}
+
 /** The text view printed by default. */
 export function renderText(result: PreviewResult): string {
   const out: string[] = [
@@ -315,6 +329,7 @@ export function renderText(result: PreviewResult): string {
   }
   if (result.diff) out.push(...changeLines(result), "");
   if (result.dataLoss.length) out.push(...dataLossLines(result), "");
+  if (result.guardrails?.length) out.push(...guardrailLines(result), "");
   const diags = result.diagnostics.filter((d) => d.startsWith("warning"));
   if (diags.length) out.push("Diagnostics:", ...diags.map((d) => `    ${d}`), "");
   out.push(...policyLines(result), "", summaryLine(result));
@@ -365,6 +380,7 @@ export function toJson(result: PreviewResult): unknown {
           acknowledged: f.acknowledged,
         }))
       : null,
+    guardrails: result.diff ? (result.guardrails ?? []) : null,
     resources: result.resources.map((r) => ({
       urn: r.urn,
       type: r.type,
@@ -396,7 +412,10 @@ export function toJson(result: PreviewResult): unknown {
       ? {
           enabled: result.policy.policies,
           disabled: result.policy.disabled,
-          violations: result.policy.violations,
+          violations: result.policy.violations.map((v) => ({
+            ...v,
+            stackHint: policyHint(v.policy),
+          })),
         }
       : null,
     diagnostics: [...result.diagnostics].sort(),
@@ -523,6 +542,13 @@ export function renderReport(result: PreviewResult): string {
       out.push(
         `- ${f.acknowledged ? "acknowledged" : "**DATA LOSS**"} \`${f.kind}\` \`${f.urn}\`: ${mdCell(f.message)} Safe way: ${mdCell(f.safeWay)}`,
       );
+    }
+    out.push("");
+  }
+  if (result.guardrails?.length) {
+    out.push("## Guardrails removed", "", "Reported; the exit code does not change.", "");
+    for (const g of result.guardrails) {
+      out.push(`- \`${g.kind}\` \`${g.urn}\`: ${mdCell(g.message)}`);
     }
     out.push("");
   }

@@ -20,6 +20,8 @@ import {
 } from "./policyAdapter";
 import { diffDeployment, readPrevious, type DiffResult, type PreviousDeployment } from "./diff";
 import { dataLossFindings, type DataLossFinding } from "./dataLoss";
+import { EXISTING_SUBNETS_KEY, parseExistingSubnets } from "./existingSubnets";
+import { guardrailFindings, lockedDeletes, type GuardrailFinding } from "./guardrailFindings";
 
 export const PROJECT = "cmk-storage";
 /** Stack config key (outside the program's namespace) that declares vaults existing outside the stack. */
@@ -69,6 +71,8 @@ export interface PreviewResult {
   diff: DiffResult | undefined;
   /** Data-loss findings of that comparison (acknowledged ones included, marked). */
   dataLoss: DataLossFinding[];
+  /** Guardrails (locks, private endpoints, diagnostic settings, blob protection) removed against `--previous`. */
+  guardrails?: GuardrailFinding[];
   /** Parents of the earlier deployment's resources (to place deleted ones in the tree). */
   previousParents?: Map<string, string | undefined>;
   status: PreviewStatus;
@@ -291,8 +295,11 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   const config = toRuntimeConfig(readStackFile(stackFile));
   result.existingVaults = parseExistingVaults(config[EXISTING_VAULTS_KEY]);
   const deployer = parseDeployer(config[DEPLOYER_KEY], ctx);
+  const subnets = parseExistingSubnets(config[EXISTING_SUBNETS_KEY]);
   result.programErrors.push(
-    ...deployer.problems.map((p) => `Invalid preview configuration in ${relStackFile}: ${p}`),
+    ...[...deployer.problems, ...subnets.problems].map(
+      (p) => `Invalid preview configuration in ${relStackFile}: ${p}`,
+    ),
   );
   if (result.programErrors.length > 0) {
     result.status = "program-error";
@@ -323,6 +330,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       ),
       deployer: deployer.deployer,
       deployed: new Set(previous?.resources.map((r) => r.urn) ?? []),
+      ...(subnets.subnets ? { existingSubnets: subnets.subnets } : {}),
     };
     recorder.addCheck((pending) => {
       const err = checkRegistration(pending, state);
@@ -373,6 +381,8 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     result.previousParents = new Map(previous.resources.map((r) => [r.urn, r.parent]));
     const allowed = new Set(opts.allowDataLoss ?? []);
     result.dataLoss = dataLossFindings(result.diff, result.resources, previous, allowed);
+    result.guardrails = guardrailFindings(result.diff, result.resources, previous);
+    result.azureErrors.push(...lockedDeletes(result.diff, result.resources, previous));
     for (const urn of allowed) {
       if (!result.dataLoss.some((f) => f.urn === urn)) {
         result.diagnostics.push(

@@ -75,9 +75,65 @@ export const STACK_HINTS: Readonly<Record<string, string>> = {
     "the wait is CmkStorageAccount rbacPropagationSeconds (cmk-storage:rbacPropagationSeconds; must be more than 0)",
   "hsm-role-assignment-invalid":
     "CmkStorageAccount derives the name (a GUID), the scope (/keys/<key>) and the local role's definition id; a raw ManagedHardwareSecurityModuleRoleAssignment must use the same forms",
+  "private-endpoint-group-id":
+    "the groups are cmk-storage:accountPrivateEndpoints (or cmk-storage:teams.<team>.privateEndpoints); the vault's is always vault",
+  "private-endpoint-one-group-id": "the components create one endpoint per group",
+  "private-endpoint-secondary-sku":
+    "_secondary endpoints need cmk-storage:accountSku (or cmk-storage:teams.<team>.accountSku) Standard_RAGRS or Standard_RAGZRS",
+  "private-endpoint-subnet":
+    "the subnet is cmk-storage:privateEndpointSubnetId (or cmk-storage:teams.<team>.privateEndpointSubnetId); the preview knows the subnets outside the stack from cmk-preview:existingSubnets (subnet id: region)",
+  "diagnostic-category-unsupported":
+    "the components choose the categories per resource type; a raw monitor.DiagnosticSetting must use the resource type's own",
+  "diagnostic-destination-missing":
+    "the destination is cmk-storage:logAnalyticsWorkspaceId, cmk-storage:diagnosticsStorageAccountId or cmk-storage:diagnosticsEventHubAuthorizationRuleId",
+  "diagnostic-setting-name-taken":
+    "the components name their settings after the component; a second setting on the same resource needs its own name",
+  "diagnostic-settings-limit":
+    "the components add one setting per resource; other settings on the same resources (e.g. from Azure Policy) count too",
+  "diagnostic-data-sink-reused":
+    "another setting on the resource already sends to cmk-storage:logAnalyticsWorkspaceId; send through one setting",
+  "lock-level-invalid": "the components create CanNotDelete locks from cmk-storage:lock",
+  "lock-notes-too-long":
+    "the components write short notes; a raw lock's notes must be at most 512 characters",
+  "lock-scope-locked-delete":
+    "lift the lock first: cmk-storage:lock: None (cmk-storage:vaultLock for the vault, cmk-storage:teams.<team>.lock or decommissioned: true for a team), pulumi up, then remove the resource",
+  "blob-soft-delete-retention":
+    "the days are cmk-storage:blobSoftDeleteRetentionInDays and cmk-storage:containerSoftDeleteRetentionInDays (per team cmk-storage:teams.<team>.blobProtection)",
+  "blob-restore-policy-prerequisites":
+    "point-in-time restore (cmk-storage:blobPointInTimeRestoreDays) needs cmk-storage:blobVersioning and cmk-storage:blobChangeFeed, and fewer days than cmk-storage:blobSoftDeleteRetentionInDays",
+  "blob-restore-policy-hns":
+    "set cmk-storage:blobPointInTimeRestoreDays: 0 (or per team cmk-storage:teams.<team>.blobProtection.pointInTimeRestoreDays: 0) for accounts with a hierarchical namespace",
 };
 
 /** The stack-config hint for an ARM error, if the rule has one. */
 export function stackHint(rule: string): string | undefined {
   return STACK_HINTS[rule];
+}
+
+/**
+ * Maps the guardrail policies (policy/stack/) to the stack config keys that satisfy them. The pack knows nothing about
+ * this program's stack; the renderer adds these hints under each violation (text, report) and as `stackHint` (JSON).
+ */
+export const POLICY_HINTS: Readonly<Record<string, string>> = {
+  "storage-account-reachable":
+    "set cmk-storage:privateEndpointSubnetId and cmk-storage:accountPrivateEndpoints (e.g. [blob]; per team cmk-storage:teams.<team>.privateEndpoints) for private endpoints, or let the workloads' networks through the firewall with cmk-storage:accountAllowedIpRanges (per team cmk-storage:teams.<team>.allowedIpRanges, allowedSubnetIds)",
+  "private-endpoint-dns-zone":
+    "the zone ids come from cmk-storage:privateDnsZoneIds.<group> (vault: privatelink.vaultcore.azure.net, blob: privatelink.blob.core.windows.net, …)",
+  "kv-audit-logs-enabled":
+    "set cmk-storage:logAnalyticsWorkspaceId (or cmk-storage:diagnosticsStorageAccountId / cmk-storage:diagnosticsEventHubAuthorizationRuleId): the vault then sends AuditEvent there",
+  "storage-audit-logs-enabled":
+    "set cmk-storage:logAnalyticsWorkspaceId (or cmk-storage:diagnosticsStorageAccountId / cmk-storage:diagnosticsEventHubAuthorizationRuleId): every account's blob, file, queue and table services then send StorageRead, StorageWrite and StorageDelete there",
+  "resource-lock-present":
+    "set cmk-storage:lock: CanNotDelete (cmk-storage:vaultLock for the vault, cmk-storage:teams.<team>.lock per team)",
+  "storage-blob-soft-delete":
+    "blob soft delete is always on in team accounts (days: cmk-storage:blobSoftDeleteRetentionInDays, per team cmk-storage:teams.<team>.blobProtection.softDeleteRetentionInDays)",
+  "storage-container-soft-delete":
+    "container soft delete is always on in team accounts (days: cmk-storage:containerSoftDeleteRetentionInDays, per team cmk-storage:teams.<team>.blobProtection.containerSoftDeleteRetentionInDays)",
+  "storage-blob-versioning":
+    "set cmk-storage:blobVersioning: true (per team cmk-storage:teams.<team>.blobProtection.versioning)",
+};
+
+/** The stack-config hint for a policy violation, if the policy has one. */
+export function policyHint(policy: string): string | undefined {
+  return POLICY_HINTS[policy];
 }

@@ -6,6 +6,7 @@
  */
 import type { RecordedResource } from "./recorder";
 import { T, vaultNameFromKeyVaultUri } from "./simulatedAzure";
+import { logsText, reachText } from "./guardrailSummary";
 
 /** The settings compared across teams, in display order. */
 export const TEAM_SETTINGS = ["sku", "network", "sharedKeys", "key", "protection"] as const;
@@ -22,6 +23,10 @@ export interface TeamView {
   settings: Record<TeamSetting, string>;
   /** Settings whose value differs from the value most teams of the stack have (empty with a single team). */
   differs: TeamSetting[];
+  /** How the team's account is reached (private endpoints and their services, firewall, public). */
+  reach?: string;
+  /** Where the account's logs go (diagnostic settings by destination). */
+  logs?: string;
 }
 
 const isTeamComponent = (r: RecordedResource): boolean =>
@@ -77,6 +82,8 @@ export function teamViews(resources: readonly RecordedResource[]): TeamView[] {
       accountName: String(account.outputs.name ?? account.inputs.accountName ?? account.name),
       settings: settingsOf(component, account, below),
       differs: [],
+      reach: reachText(resources, account),
+      logs: logsText(resources, account),
     });
   }
   for (const setting of TEAM_SETTINGS) {
@@ -121,4 +128,9 @@ export function teamTreeNote(view: TeamView): string {
     ...view.differs.map((s) => `${LABEL[s]} ${view.settings[s]}`),
   ];
   return parts.length ? ` [${parts.join("; ")}]` : "";
+}
+
+/** One line per team: how its account is reached and where its logs go. */
+export function teamAccessLines(views: readonly TeamView[]): string[] {
+  return views.map((v) => `Team ${v.id} access: ${v.reach ?? "?"}; logs to ${v.logs ?? "?"}`);
 }

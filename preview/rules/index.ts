@@ -7,6 +7,10 @@ import { STORAGE_CHILD_RULES } from "./storageChildren";
 import { STORAGE_DATA_PLANE_RULES } from "./storageDataPlane";
 import { MANAGED_HSM_RULES } from "./managedHsm";
 import { STORAGE_ENCRYPTION_RULES } from "./storageEncryption";
+import { PRIVATE_ENDPOINT_RULES } from "./privateEndpoints";
+import { DIAGNOSTIC_RULES } from "./diagnostics";
+import { LOCK_RULES } from "./locks";
+import { BLOB_SERVICE_RULES } from "./blobServices";
 
 export const RULE_FAMILIES: readonly ArmRule[] = [
   // Storage account children through ARM (containers, shares, queues, tables, service settings).
@@ -15,4 +19,9 @@ export const RULE_FAMILIES: readonly ArmRule[] = [
   ...STORAGE_DATA_PLANE_RULES,
   ...STORAGE_ENCRYPTION_RULES,
   ...MANAGED_HSM_RULES,
+  // Guardrails (issue 16): private endpoints, diagnostic settings, locks, blob data protection.
+  ...PRIVATE_ENDPOINT_RULES,
+  ...DIAGNOSTIC_RULES,
+  ...LOCK_RULES,
+  ...BLOB_SERVICE_RULES,
 ];

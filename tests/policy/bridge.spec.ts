@@ -27,8 +27,42 @@ async function policiesFor(stack: string): Promise<PolicyOutcome> {
   return runPolicyAdapter(recorder.resources, configFor(stack));
 }
 
+const SUB = DEFAULT_ARM_CONTEXT.subscriptionId;
+const SUBNET = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe`;
+const zone = (z: string): string =>
+  `/subscriptions/${SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${z}`;
+const LOGS = [
+  {
+    workspaceResourceId: `/subscriptions/${SUB}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-platform`,
+  },
+];
+/** What prod asks of every account besides its key: a private endpoint, logs and a lock (the guardrail policies). */
+const GUARDED = {
+  privateEndpoints: [
+    {
+      service: "blob" as const,
+      subnetResourceId: SUBNET,
+      privateDnsZoneResourceId: zone("privatelink.blob.core.windows.net"),
+    },
+  ],
+  diagnosticSettings: LOGS,
+  lock: { kind: "CanNotDelete" as const },
+};
+
 function platform(location = "westeurope"): KeyReference {
-  const vault = new SecureVault("kv", { resourceGroupName: "rg", location, sku: "premium" });
+  const vault = new SecureVault("kv", {
+    resourceGroupName: "rg",
+    location,
+    sku: "premium",
+    privateEndpoints: [
+      {
+        subnetResourceId: SUBNET,
+        privateDnsZoneResourceId: zone("privatelink.vaultcore.azure.net"),
+      },
+    ],
+    diagnosticSettings: LOGS,
+    lock: { kind: "CanNotDelete" },
+  });
   return new ManagedKeyRotation("cmk", {
     vault: vault.reference(),
     keyType: "RSA-HSM",
@@ -53,6 +87,7 @@ describe("policy pack against the real components (bridge)", () => {
 
   it("passes a compliant premium/HSM platform under the prod config", async () => {
     new CmkStorageAccount("payments", {
+      ...GUARDED,
       resourceGroupName: "rg",
       location: "westeurope",
       key: platform(),
@@ -62,6 +97,7 @@ describe("policy pack against the real components (bridge)", () => {
 
   it("fails when a storage account is in another region than its vault (cmk-region-colocation)", async () => {
     new CmkStorageAccount("payments", {
+      ...GUARDED,
       resourceGroupName: "rg",
       location: "northeurope",
       key: platform("westeurope"),
@@ -74,6 +110,7 @@ describe("policy pack against the real components (bridge)", () => {
 
   it("fails when the encryption identity has no grant on the key (cmk-identity-key-access)", async () => {
     new CmkStorageAccount("payments", {
+      ...GUARDED,
       resourceGroupName: "rg",
       location: "westeurope",
       key: platform(),
@@ -85,6 +122,7 @@ describe("policy pack against the real components (bridge)", () => {
   it("fails when the grant lacks unwrapKey (cmk-identity-key-access)", async () => {
     const key = platform();
     const sa = new CmkStorageAccount("payments", {
+      ...GUARDED,
       resourceGroupName: "rg",
       location: "westeurope",
       key,
@@ -123,6 +161,7 @@ describe("policy pack against the real components (bridge)", () => {
       keySize: 4096,
     });
     new CmkStorageAccount("payments", {
+      ...GUARDED,
       resourceGroupName: "rg",
       location: "westeurope",
       key: key.reference(),
@@ -134,6 +173,7 @@ describe("policy pack against the real components (bridge)", () => {
 
   it("fails when the account pins a key version (storage-cmk-versionless-key)", async () => {
     new CmkStorageAccount("payments", {
+      ...GUARDED,
       resourceGroupName: "rg",
       location: "westeurope",
       key: platform(),

@@ -9,7 +9,8 @@ import {
   policies,
   runPolicyPack,
 } from "../support/policyHarness";
-import { cmkStack, keyInputs, storageInputs, vaultInputs } from "./fixtures";
+import { keyInputs, storageInputs, vaultInputs } from "./fixtures";
+import { guardedStack } from "./guardrailFixtures";
 
 function config(env: string): PolicyConfigFile {
   return JSON.parse(
@@ -17,14 +18,17 @@ function config(env: string): PolicyConfigFile {
   ) as PolicyConfigFile;
 }
 
-/** The compliant fixtures as a deployment: inputs for resource policies, outputs + graph for stack policies. */
+/**
+ * The compliant fixtures as a deployment: inputs for resource policies, outputs + graph for stack policies. The CMK
+ * stack carries the guardrails (private endpoints, logs, locks, blob protection) so that the guardrail policies pass.
+ */
 function deployment(): DeploymentResource[] {
   const inputsByType: Record<string, Record<string, unknown>> = {
     [TYPES.vault]: vaultInputs(),
     [TYPES.key]: keyInputs(),
     [TYPES.storageAccount]: storageInputs(),
   };
-  return cmkStack().map((spec) => ({
+  return guardedStack().map((spec) => ({
     ...spec,
     inputs: inputsByType[spec.type] ?? spec.props,
     outputs: spec.props,
