@@ -69,6 +69,12 @@ export interface AzureState {
    * created (a storage account reaching its key) skips them: Pulumi sends no request for an unchanged resource.
    */
   deployed?: ReadonlySet<string>;
+  /**
+   * Resources other stacks created (in a fleet preview: the platform stacks previewed before this stack; their URNs
+   * name their stack). Azure holds them although this stack did not create them: they are indexed with `created`
+   * (vaults, keys, names), and the cross-stack rules (rules/crossStackGrant.ts) check the grants made on them.
+   */
+  referenced?: readonly RecordedResource[];
 }
 
 /** The deploying principal and its network position, as the data plane of a storage account sees them. */

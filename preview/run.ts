@@ -20,6 +20,7 @@ import {
 } from "./policyAdapter";
 import { diffDeployment, readPrevious, type DiffResult, type PreviousDeployment } from "./diff";
 import { dataLossFindings, type DataLossFinding } from "./dataLoss";
+import { withStackReferences, type StackOutputs } from "./stackReferences";
 
 export const PROJECT = "cmk-storage";
 /** Stack config key (outside the program's namespace) that declares vaults existing outside the stack. */
@@ -28,6 +29,10 @@ export const EXISTING_VAULTS_KEY = "cmk-preview:existingVaults";
 export const EXISTING_STORAGE_ACCOUNTS_KEY = "cmk-preview:existingStorageAccounts";
 /** Stack config key for the deploying machine's network position: `{ publicIp, subnetIds }`. */
 export const DEPLOYER_KEY = "cmk-preview:deployer";
+/** Stack config key naming the stack's policy config file (from the repository root), for stacks without policy/config/<stack>.json (fleet stacks). */
+export const POLICY_CONFIG_KEY = "cmk-preview:policyConfig";
+/** The provider's subscription (azure-native's own config key): ARM ids of the stack's resources are in it. */
+export const SUBSCRIPTION_KEY = "azure-native:subscriptionId";
 
 export interface PreviewOptions {
   stack: string;
@@ -49,6 +54,10 @@ export interface PreviewOptions {
   previous?: string | PreviousDeployment;
   /** URNs whose data-loss findings the run acknowledges (`--allow-data-loss`). */
   allowDataLoss?: readonly string[];
+  /** Outputs of other stacks, answering the program's `pulumi.StackReference`s (see stackReferences.ts). */
+  stackOutputs?: StackOutputs;
+  /** Resources other stacks created (the platform stacks previewed first): the simulated Azure holds them. */
+  referenced?: readonly RecordedResource[];
 }
 
 export type PreviewStatus =
@@ -71,6 +80,8 @@ export interface PreviewResult {
   dataLoss: DataLossFinding[];
   /** Parents of the earlier deployment's resources (to place deleted ones in the tree). */
   previousParents?: Map<string, string | undefined>;
+  /** The stack's exported outputs (the program module's exports, resolved), when the program completed. */
+  outputs: Record<string, unknown>;
   status: PreviewStatus;
 }
 
@@ -253,10 +264,25 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   const stackFile = opts.stackFile ?? path.join(root, "stacks", `Pulumi.${opts.stack}.yaml`);
   const relStackFile = path.relative(root, stackFile) || stackFile;
   const progress = opts.progress ?? (() => undefined);
-  const ctx = opts.ctx ?? DEFAULT_ARM_CONTEXT;
+  const stackConfig = readStackFile(stackFile);
+  const namedSubscription = stackConfig[SUBSCRIPTION_KEY];
+  const ctx: ArmContext = {
+    ...(opts.ctx ?? DEFAULT_ARM_CONTEXT),
+    ...(typeof namedSubscription === "string" && namedSubscription
+      ? { subscriptionId: namedSubscription }
+      : {}),
+  };
 
   let policyConfigFile: string | undefined;
-  if (opts.policyConfig === undefined) {
+  const namedPolicyConfig = stackConfig[POLICY_CONFIG_KEY];
+  if (opts.policyConfig === undefined && typeof namedPolicyConfig === "string") {
+    policyConfigFile = path.resolve(root, namedPolicyConfig);
+    if (!fs.existsSync(policyConfigFile)) {
+      throw new Error(
+        `${POLICY_CONFIG_KEY} in ${relStackFile} names ${namedPolicyConfig}, which does not exist (policy configs are in policy/config/)`,
+      );
+    }
+  } else if (opts.policyConfig === undefined) {
     policyConfigFile = path.join(root, "policy", "config", `${opts.stack}.json`);
     if (!fs.existsSync(policyConfigFile)) {
       throw new Error(missingPolicyConfigMessage(opts.stack, root));
@@ -278,6 +304,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     policy: undefined,
     diff: undefined,
     dataLoss: [],
+    outputs: {},
     status: "ok",
   };
   const previous = typeof opts.previous === "string" ? readPrevious(opts.previous) : opts.previous;
@@ -288,7 +315,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     );
   }
 
-  const config = toRuntimeConfig(readStackFile(stackFile));
+  const config = toRuntimeConfig(stackConfig);
   result.existingVaults = parseExistingVaults(config[EXISTING_VAULTS_KEY]);
   const deployer = parseDeployer(config[DEPLOYER_KEY], ctx);
   result.programErrors.push(
@@ -309,11 +336,14 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   process.on("uncaughtException", onRejection);
 
   try {
-    const recorder = installRecordingMocks(armMocks(ctx), {
-      project: PROJECT,
-      stack: opts.stack,
-      preview: false,
-    });
+    const recorder = installRecordingMocks(
+      withStackReferences(armMocks(ctx), opts.stackOutputs ?? {}, PROJECT),
+      {
+        project: PROJECT,
+        stack: opts.stack,
+        preview: false,
+      },
+    );
     pulumi.runtime.setAllConfig(config);
     const state: AzureState = {
       created: recorder.resources,
@@ -323,6 +353,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       ),
       deployer: deployer.deployer,
       deployed: new Set(previous?.resources.map((r) => r.urn) ?? []),
+      ...(opts.referenced ? { referenced: opts.referenced } : {}),
     };
     recorder.addCheck((pending) => {
       const err = checkRegistration(pending, state);
@@ -344,9 +375,12 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       });
     }
     progress(`running ${path.relative(root, entry)} for stack ${opts.stack}`);
+    let exported: Record<string, unknown> = {};
     try {
+      // A later run in the same process (the fleet's workers run many stacks each) loads the program afresh.
+      forgetProgramModules(entry);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require(entry);
+      exported = require(entry) as Record<string, unknown>;
     } catch (e) {
       const arm = findArmError(e, result.azureErrors);
       if (!arm) result.programErrors.push(errorText(e));
@@ -355,8 +389,12 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     result.resources = [...recorder.resources].sort((a, b) =>
       a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0,
     );
+    if (result.programErrors.length === 0 && result.azureErrors.length === 0) {
+      result.outputs = await resolveExports(exported);
+    }
   } finally {
     restore();
+    process.off("uncaughtException", onRejection);
   }
 
   if (result.programErrors.length === 0 && result.azureErrors.length === 0) {
@@ -394,6 +432,39 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   process.off("unhandledRejection", onRejection);
   return result;
 }
+
+/**
+ * Removes the program's own modules (those under the entry's folder, outside node_modules) from the require cache, so
+ * the next `require` runs the program again with the current config. Libraries stay loaded: that is the reuse.
+ */
+function forgetProgramModules(entry: string): void {
+  const dir = path.dirname(require.resolve(entry)) + path.sep;
+  for (const file of Object.keys(require.cache)) {
+    if (file.startsWith(dir) && !file.includes(`${path.sep}node_modules${path.sep}`)) {
+      delete require.cache[file];
+    }
+  }
+}
+
+/** The program's exports as plain values (outputs resolved; a value that never resolves is left out after 10 s). */
+async function resolveExports(exported: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(exported ?? {})) {
+    if (name === "__esModule" || typeof value === "function") continue;
+    const promise = (pulumi.output(value) as unknown as { promise(): Promise<unknown> }).promise();
+    let timer: NodeJS.Timeout | undefined;
+    const resolved = await Promise.race([
+      promise,
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve(UNRESOLVED), 10_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (resolved !== UNRESOLVED && resolved !== undefined) out[name] = resolved;
+  }
+  return out;
+}
+const UNRESOLVED = Symbol("unresolved");
 
 /** Redirects console output (Pulumi log messages under mocks) into `sink`; returns a function that restores it. */
 function captureConsole(sink: string[]): () => void {

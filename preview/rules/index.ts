@@ -7,6 +7,7 @@ import { STORAGE_CHILD_RULES } from "./storageChildren";
 import { STORAGE_DATA_PLANE_RULES } from "./storageDataPlane";
 import { MANAGED_HSM_RULES } from "./managedHsm";
 import { STORAGE_ENCRYPTION_RULES } from "./storageEncryption";
+import { CROSS_STACK_GRANT_RULES } from "./crossStackGrant";
 
 export const RULE_FAMILIES: readonly ArmRule[] = [
   // Storage account children through ARM (containers, shares, queues, tables, service settings).
@@ -15,4 +16,6 @@ export const RULE_FAMILIES: readonly ArmRule[] = [
   ...STORAGE_DATA_PLANE_RULES,
   ...STORAGE_ENCRYPTION_RULES,
   ...MANAGED_HSM_RULES,
+  // Grants a stack makes on another stack's vault (fleet previews: team stacks on the platform's keys).
+  ...CROSS_STACK_GRANT_RULES,
 ];
