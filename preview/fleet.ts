@@ -148,12 +148,13 @@ function runPhase(
         }
       });
       w.child.on("exit", (code) => {
-        if (done < jobs.length)
+        if (done < jobs.length) {
           reject(
             new Error(
               `fleet worker ${w.child.pid} exited (code ${code}) before its stacks were done`,
             ),
           );
+        }
       });
       feed(w);
     }
@@ -355,14 +356,17 @@ export function renderFleetText(r: FleetResult, root: string): string {
       `  ${pad(s.stack, w)}  ${pad(s.kind, 8)}  ${pad(s.status, 16)}  ${pad(String(s.resources), 9)}  ${pad(String(s.mandatory.length), 9)}  ${s.advisory}`,
     );
     for (const e of s.programErrors) lines.push(`      program error: ${e}`);
-    for (const e of s.azureErrors)
+    for (const e of s.azureErrors) {
       lines.push(`      simulated Azure: ${e.code} (${e.rule}) ${e.resource}: ${e.message}`);
-    for (const v of s.mandatory)
+    }
+    for (const v of s.mandatory) {
       lines.push(`      mandatory ${v.policy}${v.urn ? ` ${v.urn}` : ""}: ${v.message}`);
-    if (s.dataLoss)
+    }
+    if (s.dataLoss) {
       lines.push(
         `      data loss against ${s.previous}: ${s.dataLoss} finding(s) (preview the stack alone with --previous for details)`,
       );
+    }
   }
   lines.push("", "Quotas across stacks:");
   if (r.quotas.length === 0) lines.push("  none used");

@@ -68,6 +68,7 @@ export function readStackOutputs(file: string, reference: string | undefined): S
   } catch (e) {
     throw new Error(
       `--stack-outputs ${file}: cannot read it as JSON (${e instanceof Error ? e.message : String(e)})`,
+      { cause: e },
     );
   }
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
