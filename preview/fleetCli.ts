@@ -85,21 +85,31 @@ export function readStackOutputs(file: string, reference: string | undefined): S
 
 /**
  * The StackReference context of a single stack: none when its file names no `cmk-storage:platformStack`; else from
- * `--stack-outputs`, or from previewing the platform stack file first (which must be clean).
+ * `--stack-outputs` (the vaults they name then count as existing outside the stack), or from previewing the platform
+ * stack file first (which must be clean).
  */
 export async function singleStackContext(
   stackFile: string,
   root: string,
   options: { stackOutputs?: string; program?: string } = {},
-): Promise<{ stackOutputs?: StackOutputs; referenced?: readonly RecordedResource[] }> {
+): Promise<{
+  stackOutputs?: StackOutputs;
+  referenced?: readonly RecordedResource[];
+  existingVaults?: string[];
+}> {
   const reference = readStackFile(stackFile)[PLATFORM_STACK_KEY];
   if (options.stackOutputs) {
-    return {
-      stackOutputs: readStackOutputs(
-        options.stackOutputs,
-        typeof reference === "string" ? reference : undefined,
+    const stackOutputs = readStackOutputs(
+      options.stackOutputs,
+      typeof reference === "string" ? reference : undefined,
+    );
+    // The vaults the outputs name exist outside this stack (as cmk-preview:existingVaults declares).
+    const vaults = [
+      ...JSON.stringify(stackOutputs).matchAll(
+        /\/providers\/Microsoft\.KeyVault\/vaults\/([^/"]+)/gi,
       ),
-    };
+    ];
+    return { stackOutputs, existingVaults: [...new Set(vaults.map((m) => m[1].toLowerCase()))] };
   }
   if (typeof reference !== "string") return {};
   const platformFile = platformStackFileFor(reference, stackFile, root);

@@ -48,6 +48,11 @@ let context: { stackOutputs: StackOutputs; referenced: RecordedResource[] } = {
   referenced: [],
 };
 
+/** Sets what the next jobs' StackReferences and simulated Azure see (the `context` message). */
+export function setContext(next: typeof context): void {
+  context = next;
+}
+
 function failed(job: WorkerJob, root: string, error: unknown): PreviewResult {
   return {
     project: "cmk-storage",
@@ -112,7 +117,7 @@ if (require.main === module && process.send) {
   process.on("message", (msg: ToWorker) => {
     queue = queue.then(async () => {
       if (msg.type === "context") {
-        context = { stackOutputs: msg.stackOutputs, referenced: msg.referenced };
+        setContext({ stackOutputs: msg.stackOutputs, referenced: msg.referenced });
         return;
       }
       for (const job of msg.jobs) {

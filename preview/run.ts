@@ -58,6 +58,8 @@ export interface PreviewOptions {
   stackOutputs?: StackOutputs;
   /** Resources other stacks created (the platform stacks previewed first): the simulated Azure holds them. */
   referenced?: readonly RecordedResource[];
+  /** More vaults existing outside the stack (lowercase names), e.g. those named by `--stack-outputs`. */
+  existingVaults?: readonly string[];
 }
 
 export type PreviewStatus =
@@ -316,7 +318,12 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   }
 
   const config = toRuntimeConfig(stackConfig);
-  result.existingVaults = parseExistingVaults(config[EXISTING_VAULTS_KEY]);
+  result.existingVaults = [
+    ...new Set([
+      ...parseExistingVaults(config[EXISTING_VAULTS_KEY]),
+      ...(opts.existingVaults ?? []),
+    ]),
+  ];
   const deployer = parseDeployer(config[DEPLOYER_KEY], ctx);
   result.programErrors.push(
     ...deployer.problems.map((p) => `Invalid preview configuration in ${relStackFile}: ${p}`),
@@ -330,7 +337,12 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   const restore = captureConsole(result.diagnostics);
   const onRejection = (e: unknown): void => {
     const arm = findArmError(e, result.azureErrors);
-    if (!arm) result.programErrors.push(errorText(e));
+    // One failed read or input fails every property that depends on it: report the cause once.
+    const text = errorText(e).replace(
+      /^(error serializing property "[^"]*": |failed to read resource [^:]*\]: )+/,
+      "",
+    );
+    if (!arm && !result.programErrors.includes(text)) result.programErrors.push(text);
   };
   process.on("unhandledRejection", onRejection);
   process.on("uncaughtException", onRejection);
