@@ -75,6 +75,10 @@ export const STACK_HINTS: Readonly<Record<string, string>> = {
     "the wait is CmkStorageAccount rbacPropagationSeconds (cmk-storage:rbacPropagationSeconds; must be more than 0)",
   "hsm-role-assignment-invalid":
     "CmkStorageAccount derives the name (a GUID), the scope (/keys/<key>) and the local role's definition id; a raw ManagedHardwareSecurityModuleRoleAssignment must use the same forms",
+  "cross-stack-role-assignment-model":
+    "a platform stack's vault shared with team stacks must be RBAC (cmk-storage:vaultPermissionModel rbac in the platform stack)",
+  "cross-stack-access-policy":
+    "a team stack grants the platform's key with a role assignment: the key reference's vault.permissionModel must be rbac (the platform's keys output)",
 };
 
 /** The stack-config hint for an ARM error, if the rule has one. */
