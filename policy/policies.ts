@@ -14,6 +14,7 @@ import { vaultSoftDelete } from "./keyvault/vaultSoftDelete";
 import { vaultSoftDeleteRetention } from "./keyvault/vaultSoftDeleteRetention";
 import { vaultTrustedServicesBypass } from "./keyvault/vaultTrustedServicesBypass";
 import { accessPolicySingleSource } from "./stack/accessPolicySingleSource";
+import { cmkCrossStackKey } from "./stack/cmkCrossStackKey";
 import { cmkIdentityKeyAccess } from "./stack/cmkIdentityKeyAccess";
 import { cmkKeyDeletionProtected } from "./stack/cmkKeyDeletionProtected";
 import { cmkKeyDisabled } from "./stack/cmkKeyDisabled";
@@ -35,6 +36,7 @@ import { storageSharedKeyDisabled } from "./storage/sharedKeyDisabled";
 
 export {
   accessPolicySingleSource,
+  cmkCrossStackKey,
   cmkIdentityKeyAccess,
   cmkKeyDeletionProtected,
   cmkKeyDisabled,
@@ -100,6 +102,8 @@ export const policies: Policies = [
   cmkKeyDisabled,
   cmkKeyDeletionProtected,
   cmkReferencesResolvable,
+  // Fleet layout: a team stack's account against the platform key reference it consumes
+  cmkCrossStackKey,
 ];
 
 export { PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "./lib/constants";

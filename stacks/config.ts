@@ -13,6 +13,7 @@ import {
   workspaceIdProblem,
 } from "@cmk-platform/azure-cmk-storage";
 import { CONFIG_KEYS, type DNS_ZONE_GROUPS, RESERVED_TEAM_TAGS } from "./configSchema";
+import { FLEET_CONFIG_KEYS } from "./fleetConfigSchema";
 
 /** A team's blob data-protection overrides (`cmk-storage:teams.<id>.blobProtection`); each defaults to the stack's key. */
 export interface BlobProtectionSettings {
@@ -146,7 +147,7 @@ const validate = ajv.compile({
 });
 
 /** Converts a raw config string (as the Pulumi runtime stores it) to the key's declared type, or leaves it as is. */
-function convert(type: string, raw: string): unknown {
+export function convert(type: string, raw: string): unknown {
   switch (type) {
     case "integer":
       return /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw;
@@ -560,8 +561,12 @@ export function parseStackConfig(
   project: string,
   stackFile: string,
   provider: ProviderConfig = {},
+  options: { requireTeams?: boolean } = {},
 ): StackSettings {
-  const unknownKeys = Object.keys(raw).filter((k) => !(k in CONFIG_KEYS) && raw[k] !== undefined);
+  // The fleet keys (stackKind, platform*) are checked per kind by stacks/stackKind.ts before this runs.
+  const unknownKeys = Object.keys(raw).filter(
+    (k) => !(k in CONFIG_KEYS) && !(k in FLEET_CONFIG_KEYS) && raw[k] !== undefined,
+  );
   const values: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
     const r = raw[key];
@@ -598,6 +603,7 @@ export function parseStackConfig(
       `${project}:teams and ${project}:accounts are both set; set one: move each name of ${project}:accounts to a key of ${project}:teams (e.g. \`pulumi config set --path '${project}:teams.${accounts[0]}.displayName' ${accounts[0]}\`) and remove ${project}:accounts, or keep the older list form only`,
     );
   } else if (
+    options.requireTeams !== false &&
     teamCount === 0 &&
     accounts.length === 0 &&
     (values.teams === undefined ||

@@ -2,8 +2,12 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { CONFIG_KEYS } from "../../stacks/configSchema";
+import { CONFIG_KEYS as SINGLE_KEYS } from "../../stacks/configSchema";
+import { FLEET_CONFIG_KEYS } from "../../stacks/fleetConfigSchema";
 import { REPO, STACKS } from "../support/stackFiles";
+
+/** Every key the program reads: the single layout's and the fleet layout's (stackKind, platform*). */
+const CONFIG_KEYS = { ...SINGLE_KEYS, ...FLEET_CONFIG_KEYS };
 
 describe("Pulumi.yaml", () => {
   const project = parse(readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8")) as Record<
@@ -34,14 +38,14 @@ describe("Pulumi.yaml", () => {
     assert.deepEqual(project.config, expected);
   });
 
-  it("declares the object-typed keys (teams, privateDnsZoneIds) without a type and with an empty-map default, so stacks in the list form need no teams", () => {
+  it("declares the object-typed keys (teams, privateDnsZoneIds, platformKeys) without a type and with an empty-map default, so stacks in the list form need no teams", () => {
     assert.deepEqual(
       Object.entries(CONFIG_KEYS)
         .filter(([, s]) => s.type === "object")
         .map(([k]) => k),
-      ["teams", "privateDnsZoneIds"],
+      ["teams", "privateDnsZoneIds", "platformKeys"],
     );
-    for (const key of ["teams", "privateDnsZoneIds"]) {
+    for (const key of ["teams", "privateDnsZoneIds", "platformKeys"]) {
       assert.equal(
         "type" in project.config[key],
         false,
