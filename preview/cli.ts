@@ -16,7 +16,7 @@ import { listStacks, missingPolicyConfigMessage, runPreview } from "./run";
 import { readPrevious, type PreviousDeployment } from "./diff";
 import { renderReport, renderText, toJson } from "./render";
 import { fleetMain, singleStackContext } from "./fleetCli";
-import { POLICY_CONFIG_KEY, readStackFile } from "./run";
+import { defaultPolicyConfig, readStackFile } from "./run";
 
 /** The project folder: the nearest folder above `dir` with Pulumi.yaml (preview/ itself, or .build/preview/ compiled). */
 function projectRoot(dir: string): string {
@@ -121,7 +121,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     namesPolicyConfig =
       !!opts.stackFile &&
-      typeof readStackFile(path.resolve(opts.stackFile))[POLICY_CONFIG_KEY] === "string";
+      defaultPolicyConfig(root, opts.stack, readStackFile(path.resolve(opts.stackFile))) !==
+        undefined;
   } catch {
     // an unreadable stack file is reported by the run
   }

@@ -131,6 +131,28 @@ export function listStacks(dir: string): string[] {
   }
 }
 
+/**
+ * The policy config of a stack without `--policy-config`: `cmk-preview:policyConfig` in its stack file (from the
+ * repository root), else policy/config/<stack>.json, else for a platform or team stack (`cmk-storage:stackKind`) the
+ * fleet's policy/config/fleet/<kind>.json. Undefined when none exists.
+ */
+export function defaultPolicyConfig(
+  root: string,
+  stack: string,
+  stackConfig: Record<string, unknown>,
+): string | undefined {
+  const named = stackConfig[POLICY_CONFIG_KEY];
+  const kind = stackConfig["cmk-storage:stackKind"];
+  const candidates = [
+    ...(typeof named === "string" ? [path.resolve(root, named)] : []),
+    path.join(root, "policy", "config", `${stack}.json`),
+    ...(kind === "platform" || kind === "team"
+      ? [path.join(root, "policy", "config", "fleet", `${kind}.json`)]
+      : []),
+  ];
+  return typeof named === "string" ? candidates[0] : candidates.find((f) => fs.existsSync(f));
+}
+
 /** The error for a stack without policy/config/<stack>.json: what is missing and the three ways forward. */
 export function missingPolicyConfigMessage(stack: string, root: string): string {
   const dir = path.join(root, "policy", "config");
@@ -285,8 +307,8 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       );
     }
   } else if (opts.policyConfig === undefined) {
-    policyConfigFile = path.join(root, "policy", "config", `${opts.stack}.json`);
-    if (!fs.existsSync(policyConfigFile)) {
+    policyConfigFile = defaultPolicyConfig(root, opts.stack, stackConfig);
+    if (policyConfigFile === undefined) {
       throw new Error(missingPolicyConfigMessage(opts.stack, root));
     }
   } else if (opts.policyConfig !== false) {

@@ -80,8 +80,8 @@ describe("fleet preview (npm run preview -- --fleet, child processes)", function
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /4 stacks \(1 platform, 3 team\)/);
     assert.match(text.stdout, /platform-weu\s+platform\s+ok\s+5\s/);
-    assert.match(text.stdout, /team-t0\s+team\s+ok\s+7\s/);
-    assert.match(text.stdout, /Fleet: PASS: 4\/4 stacks clean, 26 resources/);
+    assert.match(text.stdout, /team-t0\s+team\s+ok\s+8\s/);
+    assert.match(text.stdout, /Fleet: PASS: 4\/4 stacks clean, 29 resources/);
     const d = doc(json);
     assert.equal(json.code, 0, json.stderr);
     assert.equal(d.kind, "fleet");
