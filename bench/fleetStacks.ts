@@ -68,10 +68,17 @@ export function writeFleet(dir: string, shape: FleetShape): string[] {
   for (const region of shape.regions) {
     const code = REGION_CODES[region] ?? region.slice(0, 3);
     write(`platform-${code}`, {
-      ...(templates?.platform ?? {
-        "cmk-storage:resourceGroupName": `rg-platform-${code}`,
-        "cmk-storage:vaultName": `cmkplt-kv-${code}`,
-      }),
+      ...(templates
+        ? {
+            ...templates.platform,
+            // Vault names are global: one prefix per platform stack.
+            "cmk-storage:namePrefix": `cmkp${code}`,
+            "cmk-storage:resourceGroupName": `rg-cmk-platform-${code}`,
+          }
+        : {
+            "cmk-storage:resourceGroupName": `rg-platform-${code}`,
+            "cmk-storage:vaultName": `cmkplt-kv-${code}`,
+          }),
       ...common(platformSub, region),
       "cmk-storage:stackKind": "platform",
     });
@@ -98,10 +105,7 @@ export function writeFleet(dir: string, shape: FleetShape): string[] {
 /** The template team's config with its team id replaced by `id` in keys and string values. */
 function replaceTeam(config: Record<string, unknown>, id: string): Record<string, unknown> {
   const teams = config["cmk-storage:teams"];
-  const old =
-    teams && typeof teams === "object"
-      ? Object.keys(teams)[0]
-      : undefined;
+  const old = teams && typeof teams === "object" ? Object.keys(teams)[0] : undefined;
   const text = JSON.stringify(config);
   return JSON.parse(old ? text.split(old).join(id) : text) as Record<string, unknown>;
 }

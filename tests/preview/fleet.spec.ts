@@ -111,6 +111,20 @@ describe("fleet preview (npm run preview -- --fleet, child processes)", function
     assert.ok(d.timing.workers.every((w) => w.maxRssMiB > 0 && w.maxRssMiB < 1024));
   });
 
+  it("previews the committed example fleet (stacks/fleet/) with exit code 0: one platform stack, three team stacks in two subscriptions", async () => {
+    const r = await previewCli("--fleet", "--json");
+    assert.equal(r.code, 0, r.stderr);
+    const d = doc(r);
+    assert.deepEqual(d.summary.kinds, { platform: 1, team: 3, single: 0 });
+    assert.ok(d.stacks.every((s) => s.status === "ok"));
+    const teamSubscriptions = new Set(
+      d.quotas
+        .filter((q) => q.quota === "storage-accounts-per-region")
+        .map((q) => q.subscriptionId),
+    );
+    assert.equal(teamSubscriptions.size, 2);
+  });
+
   it("fails when a team stack's StackReference names a stack the fleet does not have, naming cmk-storage:platformStack", async () => {
     const dir = fleetDir("unknown-ref", 2, 1);
     edit(dir, "team-t1", { "cmk-storage:platformStack": "acme/cmk-storage/platform-nowhere" });
