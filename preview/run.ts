@@ -411,7 +411,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     progress(`running ${path.relative(root, entry)} for stack ${opts.stack}`);
     let exported: Record<string, unknown> = {};
     try {
-      // A later run in the same process (the fleet's workers run many stacks each) loads the program afresh.
+      // A later run in the same process (the fleet's workers run many stacks each) runs the program afresh.
       forgetProgramModules(entry);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       exported = require(entry) as Record<string, unknown>;
@@ -468,16 +468,19 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
 }
 
 /**
- * Removes the program's own modules (those under the entry's folder, outside node_modules) from the require cache, so
- * the next `require` runs the program again with the current config. Libraries stay loaded: that is the reuse.
+ * Removes the program's entry module from the require cache, so the next `require` runs the program again with the
+ * current config and stack. Its other modules stay loaded with the libraries (that is the reuse: stacks/config.ts
+ * compiles its config schema once per process, not once per stack), so they must do no per-stack work when they load;
+ * in stacks/ only the entry (index.ts) does.
  */
 function forgetProgramModules(entry: string): void {
-  const dir = path.dirname(require.resolve(entry)) + path.sep;
-  for (const file of Object.keys(require.cache)) {
-    if (file.startsWith(dir) && !file.includes(`${path.sep}node_modules${path.sep}`)) {
-      delete require.cache[file];
-    }
-  }
+  const file = require.resolve(entry);
+  const old = require.cache[file];
+  if (!old) return;
+  delete require.cache[file];
+  // This module's `children` keeps the old entry and with it its exports (the last run's outputs and, through them, its
+  // resources): drop it, or every run's program stays in memory.
+  module.children = module.children.filter((c) => c !== old);
 }
 
 /** The program's exports as plain values (outputs resolved; a value that never resolves is left out after 10 s). */
