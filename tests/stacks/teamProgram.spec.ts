@@ -1,4 +1,6 @@
 import * as assert from "node:assert/strict";
+import { runPolicyAdapter } from "../../preview/policyAdapter";
+import type { RecordedResource } from "../../preview/recorder";
 import { parseTeamConfig } from "../../stacks/fleetConfig";
 import type { PlatformKeyReference } from "../../stacks/platformProgram";
 import { deployTeamStack, pickPlatformKey } from "../../stacks/teamProgram";
@@ -137,6 +139,64 @@ describe("team stack program (stacks/fleet/Pulumi.team-*.yaml)", () => {
       errors.join("\n"),
     );
     assert.equal(byType("azure-native:storage:StorageAccount").length, 0);
+  });
+});
+
+describe("team stack under the fleet policy config (policy/config/fleet/team.json)", () => {
+  after(clearStackOutputs);
+
+  /** The StackReference read as the engine records it: `{ name, outputs, secretOutputNames }`. */
+  function stackReference(keys: Record<string, unknown>): RecordedResource {
+    const props = {
+      name: "acme/cmk-storage/platform-weu",
+      outputs: { keys },
+      secretOutputNames: [],
+    };
+    return {
+      urn: "urn:pulumi:test::cmk-storage::pulumi:pulumi:StackReference::platform",
+      type: "pulumi:pulumi:StackReference",
+      name: "platform",
+      custom: true,
+      id: "acme/cmk-storage/platform-weu",
+      parent: undefined,
+      inputs: { name: props.name },
+      outputs: props,
+      dependencies: [],
+      propertyDependencies: {},
+      protect: false,
+      retainOnDelete: false,
+      aliases: [],
+    };
+  }
+
+  async function verdict(keys: Record<string, unknown>) {
+    await build(keys);
+    return runPolicyAdapter(
+      [...recorder.resources, stackReference(keys)],
+      "policy/config/fleet/team.json",
+    );
+  }
+
+  it("passes every mandatory policy, cmk-cross-stack-key included, with the platform's HSM key", async () => {
+    const outcome = await verdict({ storage: keyRef("cmkpweu-storage-cmk") });
+    assert.deepEqual(
+      outcome.mandatory.map((v) => `${v.policy}: ${v.message}`),
+      [],
+    );
+    assert.ok(
+      outcome.policies.some((p) => p.name === "cmk-cross-stack-key" && p.level === "mandatory"),
+    );
+  });
+
+  it("fails cmk-cross-stack-key when the platform's key is a software key (the team config allows HSM keys only)", async () => {
+    const outcome = await verdict({
+      storage: { ...keyRef("cmkpweu-storage-cmk"), keyType: "RSA", keySize: 3072 },
+    });
+    assert.deepEqual(
+      outcome.mandatory.map((v) => v.policy),
+      ["cmk-cross-stack-key"],
+    );
+    assert.match(outcome.mandatory[0].message, /kty "RSA" is not allowed; use one of "RSA-HSM"/);
   });
 });
 

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
+import Ajv from "ajv";
 import { join } from "node:path";
 import { TYPES } from "../../../policy/lib/constants";
 import { STACK_REFERENCE_TYPE } from "../../../policy/lib/stackReferences";
 import { cmkCrossStackKey } from "../../../policy/stack/cmkCrossStackKey";
 import {
   type StackResourceSpec,
+  configDefaults,
   policies,
   reconcileConfig,
   runStackPolicy,
@@ -164,4 +166,31 @@ describe("cmk-cross-stack-key", () => {
     assert.equal(merged?.enforcementLevel, "mandatory");
     assert.deepEqual(merged?.properties?.allowedKeyTypes, ["RSA-HSM"]);
   });
+
+  for (const file of readdirSync(join(__dirname, "../../../policy/config/fleet"))) {
+    it(`validates policy/config/fleet/${file} against every policy's schema as the CLI would`, () => {
+      const config = JSON.parse(
+        readFileSync(join(__dirname, "../../../policy/config/fleet", file), "utf8"),
+      ) as Record<string, unknown>;
+      const names = new Set(policies.map((p) => p.name));
+      for (const key of Object.keys(config)) assert.ok(names.has(key), `unknown policy ${key}`);
+      for (const p of policies) {
+        const given = config[p.name];
+        const props =
+          typeof given === "string" ? { enforcementLevel: given } : ((given as object) ?? {});
+        const validate = new Ajv({ strict: true }).compile({
+          type: "object",
+          properties: {
+            ...(p.configSchema?.properties ?? {}),
+            enforcementLevel: {
+              type: "string",
+              enum: ["advisory", "mandatory", "remediate", "disabled"],
+            },
+          },
+          additionalProperties: false,
+        });
+        assert.ok(validate({ ...configDefaults(p), ...props }), `${file} ${p.name}`);
+      }
+    });
+  }
 });
