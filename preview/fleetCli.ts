@@ -60,7 +60,10 @@ export async function fleetMain(o: FleetCliOptions): Promise<number> {
   return result.exitCode;
 }
 
-/** Reads `--stack-outputs`: `{ "<stack>": outputs, … }`, or one stack's `pulumi stack output --json` for `reference`. */
+/**
+ * Reads `--stack-outputs`: `{ "<stack>": outputs, … }`, one stack's `pulumi stack output --json` for `reference`, or
+ * the referenced stack's `--json` document of this preview (its `outputs`).
+ */
 export function readStackOutputs(file: string, reference: string | undefined): StackOutputs {
   let doc: unknown;
   try {
@@ -77,6 +80,15 @@ export function readStackOutputs(file: string, reference: string | undefined): S
     );
   }
   const map = doc as Record<string, unknown>;
+  // A preview's --json document (or the fleet's --out file) of the referenced stack: its `outputs`.
+  if (
+    map.formatVersion === 1 &&
+    typeof map.stack === "string" &&
+    map.outputs &&
+    typeof map.outputs === "object"
+  ) {
+    return { [map.stack]: map.outputs as Record<string, unknown> };
+  }
   if (reference && !(reference in map) && !(shortStackName(reference) in map)) {
     return { [reference]: map };
   }

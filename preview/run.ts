@@ -84,6 +84,8 @@ export interface PreviewResult {
   previousParents?: Map<string, string | undefined>;
   /** The stack's exported outputs (the program module's exports, resolved), when the program completed. */
   outputs: Record<string, unknown>;
+  /** Names of the exported outputs that are secrets (their values above are plain; renderings mask them). */
+  secretOutputs?: string[];
   status: PreviewStatus;
 }
 
@@ -424,7 +426,9 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0,
     );
     if (result.programErrors.length === 0 && result.azureErrors.length === 0) {
-      result.outputs = await resolveExports(exported);
+      const resolved = await resolveExports(exported);
+      result.outputs = resolved.outputs;
+      if (resolved.secrets.length > 0) result.secretOutputs = resolved.secrets;
     }
   } finally {
     restore();
@@ -484,11 +488,18 @@ function forgetProgramModules(entry: string): void {
 }
 
 /** The program's exports as plain values (outputs resolved; a value that never resolves is left out after 10 s). */
-async function resolveExports(exported: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function resolveExports(
+  exported: Record<string, unknown>,
+): Promise<{ outputs: Record<string, unknown>; secrets: string[] }> {
   const out: Record<string, unknown> = {};
+  const secrets: string[] = [];
   for (const [name, value] of Object.entries(exported ?? {})) {
     if (name === "__esModule" || typeof value === "function") continue;
-    const promise = (pulumi.output(value) as unknown as { promise(): Promise<unknown> }).promise();
+    const o = pulumi.output(value) as unknown as {
+      promise(): Promise<unknown>;
+      isSecret: Promise<boolean>;
+    };
+    const promise = o.promise();
     let timer: NodeJS.Timeout | undefined;
     const resolved = await Promise.race([
       promise,
@@ -497,9 +508,12 @@ async function resolveExports(exported: Record<string, unknown>): Promise<Record
       }),
     ]);
     clearTimeout(timer);
-    if (resolved !== UNRESOLVED && resolved !== undefined) out[name] = resolved;
+    if (resolved !== UNRESOLVED && resolved !== undefined) {
+      out[name] = resolved;
+      if (await o.isSecret) secrets.push(name);
+    }
   }
-  return out;
+  return { outputs: out, secrets };
 }
 const UNRESOLVED = Symbol("unresolved");
 

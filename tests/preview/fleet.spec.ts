@@ -264,6 +264,28 @@ describe("fleet preview (npm run preview -- --fleet, child processes)", function
     assert.deepEqual(single.existingVaults, ["cmkplt-kv-weu"]);
   });
 
+  it("previews a team stack of the example fleet with --stack-outputs of its platform stack's --json document", async () => {
+    const platform = await previewCli(
+      "--stack-file",
+      "stacks/fleet/Pulumi.platform-weu.yaml",
+      "--json",
+    );
+    assert.equal(platform.code, 0, platform.stderr);
+    const outputs = (JSON.parse(platform.stdout) as { outputs: { keys: Record<string, unknown> } })
+      .outputs;
+    assert.deepEqual(Object.keys(outputs.keys).sort(), ["archive", "storage"]);
+    const file = path.join(TMP, "platform-weu.json");
+    fs.writeFileSync(file, platform.stdout);
+    const team = await previewCli(
+      "--stack-file",
+      "stacks/fleet/Pulumi.team-ledger.yaml",
+      "--stack-outputs",
+      file,
+    );
+    assert.equal(team.code, 0, team.stderr);
+    assert.match(team.stdout, /Previewing stack team-ledger /);
+  });
+
   it("fails with a usage error when --jobs is not a whole number of workers", async () => {
     const r = await fleet(fleetDir("jobs", 1, 1), "--jobs", "0");
     assert.equal(r.code, 64);
