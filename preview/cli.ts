@@ -108,6 +108,21 @@ async function main(argv: string[]): Promise<number> {
         )
     : undefined;
   if (opts.fleet) {
+    const single = [
+      program.getOptionValueSource("stack") !== "default" ? "--stack" : "",
+      opts.stackFile ? "--stack-file" : "",
+      opts.report ? "--report" : "",
+      opts.policyConfig ? "--policy-config" : "",
+      opts.policyDefaults ? "--policy-defaults" : "",
+      opts.allowDataLoss.length > 0 ? "--allow-data-loss" : "",
+      opts.stackOutputs ? "--stack-outputs" : "",
+    ].filter(Boolean);
+    if (single.length > 0) {
+      process.stderr.write(
+        `error: ${single.join(", ")} apply to one stack, not with --fleet (each fleet stack's policy config comes from its stack file or policy/config/fleet/<kind>.json); preview that stack alone with --stack-file\n`,
+      );
+      return EXIT.usage;
+    }
     return fleetMain({ root, ...opts, ...(progress ? { progress } : {}) });
   }
   if (opts.fleetDir || opts.jobs || opts.out) {

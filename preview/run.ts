@@ -432,7 +432,6 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     }
   } finally {
     restore();
-    process.off("uncaughtException", onRejection);
   }
 
   if (result.programErrors.length === 0 && result.azureErrors.length === 0) {
@@ -468,6 +467,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
             ? "policy-violation"
             : "ok";
   process.off("unhandledRejection", onRejection);
+  process.off("uncaughtException", onRejection);
   return result;
 }
 

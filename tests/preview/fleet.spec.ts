@@ -291,4 +291,10 @@ describe("fleet preview (npm run preview -- --fleet, child processes)", function
     assert.equal(r.code, 64);
     assert.match(r.stderr, /--jobs must be a whole number of worker processes ≥ 1; got "0"/);
   });
+
+  it("fails with a usage error when --fleet is given options of a single stack", async () => {
+    const r = await previewCli("--fleet", "--stack", "prod", "--allow-data-loss", "urn:x");
+    assert.equal(r.code, 64);
+    assert.match(r.stderr, /--stack, --allow-data-loss apply to one stack, not with --fleet/);
+  });
 });
