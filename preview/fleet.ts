@@ -94,18 +94,13 @@ class Worker {
   stacks = 0;
   maxRssBytes = 0;
   cpuMs = 0;
-  busy = false;
-  constructor(
-    module: string,
-    private readonly onMessage: (w: Worker, m: FromWorker) => void,
-  ) {
+  constructor(module: string) {
     this.child = fork(module, [], {
       stdio: ["ignore", "ignore", "inherit", "ipc"],
       serialization: "advanced",
       env: { ...process.env },
       execArgv: process.execArgv,
     });
-    this.child.on("message", (m: FromWorker) => this.onMessage(this, m));
   }
   send(msg: ToWorker): void {
     this.child.send(msg);
@@ -126,7 +121,6 @@ function runPhase(
   return new Promise((resolve, reject) => {
     const feed = (w: Worker): void => {
       if (next >= jobs.length) return;
-      w.busy = true;
       const slice = jobs.slice(next, next + batch);
       next += slice.length;
       w.send({ type: "run", jobs: slice, ...base });
@@ -140,7 +134,6 @@ function runPhase(
           done++;
           onStack(m);
         } else {
-          w.busy = false;
           w.maxRssBytes = Math.max(w.maxRssBytes, m.maxRssBytes);
           w.cpuMs = m.cpuMs;
           if (done === jobs.length) resolve();
@@ -227,7 +220,7 @@ export async function runFleet(opts: FleetOptions): Promise<FleetResult> {
   const module = workerModule(root);
   const workers = Array.from(
     { length: Math.min(maxJobs, Math.max(platforms.length, rest.length)) },
-    () => new Worker(module, () => undefined),
+    () => new Worker(module),
   );
   const summaries: StackSummary[] = [];
   const stackOutputs: Record<string, Record<string, unknown>> = {};
