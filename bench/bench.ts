@@ -6,13 +6,18 @@
  * - preview: `npm run preview -- --stack prod --json` end to end (compiled, scripts/compiled.js), every policy;
  * - policy: policy evaluation alone over the preview's resources (bench/policyOnly.ts);
  * and program load for a real run (`pulumi up`'s ts-node registration, bench/programLoad.js), transpile-only as
- * configured and, in the full run, with type checking for comparison.
+ * configured and, in the full run, with type checking for comparison;
+ * - fleet preview: `npm run preview -- --fleet --json` on generated fleets of T team stacks over 10 subscriptions and
+ *   2 regions (2 platform stacks; bench/fleetStacks.ts, copies of the example fleet's platform-weu and team-payments
+ *   files), every policy: wall time, CPU (the parent's and every worker's), peak RSS of the largest worker.
  * Each is a child process measured by bench/usage.js: wall time (here), CPU time and peak RSS (the child's own).
  * Writes bench/results/bench.json and bench/results/bench.md (or --out <dir>) and prints the table. Asserts nothing.
  *
  *   npm run bench                      N = 100 and 1000
  *   npm run bench -- --sizes 100,300   other sizes
- *   npm run bench -- --quick           N = 3, no type-checking load (what `npm test` runs, to keep the bench working)
+ *   npm run bench -- --quick           N = 3, no type-checking load, a 4-team fleet (what `npm test` runs, to keep the bench working)
+ *   npm run bench -- --fleet-sizes 200,1000,2000   fleet sizes in teams (default 200,1000,2000; env CMK_BENCH_FLEET_SIZES;
+ *                                                  0 or "none" skips the fleet rows); --sizes none skips the single-stack rows
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -20,6 +25,7 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { fleetTeams } from "./fleet";
+import { writeFleet } from "./fleetStacks";
 
 const ROOT = path.resolve(
   __dirname,
@@ -95,13 +101,81 @@ function fleetStackFile(dir: string, n: number): string {
   return file;
 }
 
+/** Sizes from a comma list; "", "0" or "none" is none. */
+function sizesOf(text: string): number[] {
+  return text === "none"
+    ? []
+    : text
+        .split(",")
+        .map(Number)
+        .filter((n) => n > 0);
+}
+
+/** `--fleet --json` on a generated fleet of `teams` team stacks; CPU adds the workers', RSS is the largest worker's. */
+function measureFleet(work: string, teams: number): Measure {
+  const dir = fs.mkdtempSync(path.join(work, `fleet${teams}-`));
+  writeFleet(dir, {
+    teams,
+    subscriptions: 10,
+    regions: ["westeurope", "northeurope"],
+    template: {
+      platform: path.join(ROOT, "stacks", "fleet", "Pulumi.platform-weu.yaml"),
+      team: path.join(ROOT, "stacks", "fleet", "Pulumi.team-payments.yaml"),
+    },
+  });
+  const json = path.join(work, `fleet${teams}.json`);
+  const m = measure(
+    "fleet preview",
+    teams,
+    [
+      path.join(ROOT, "scripts", "compiled.js"),
+      "preview/cli",
+      "--fleet",
+      "--fleet-dir",
+      dir,
+      "--json",
+    ],
+    { stdoutFile: json },
+  );
+  const doc = JSON.parse(fs.readFileSync(json, "utf8")) as {
+    exitCode: number;
+    summary: { stacks: number; resources: number; clean: number };
+    timing: { workers: { stacks: number; maxRssMiB: number; cpuMs: number }[] };
+  };
+  if (doc.exitCode !== 0) {
+    throw new Error(
+      `the fleet preview of ${teams} teams exited ${doc.exitCode} (${doc.summary.clean}/${doc.summary.stacks} clean)`,
+    );
+  }
+  const workers = doc.timing.workers;
+  return {
+    ...m,
+    resources: doc.summary.resources,
+    cpuMs: m.cpuMs + workers.reduce((a, w) => a + w.cpuMs, 0),
+    maxRssMiB: Math.max(...workers.map((w) => w.maxRssMiB)),
+    msPerResource: m.wallMs / doc.summary.resources,
+    marks: {
+      ...m.marks,
+      stacks: doc.summary.stacks,
+      workers: workers.length,
+      parentCpuMs: m.cpuMs,
+      parentMaxRssMiB: m.maxRssMiB,
+      ...Object.fromEntries(workers.map((w, i) => [`worker${i}MaxRssMiB`, w.maxRssMiB])),
+      ...Object.fromEntries(workers.map((w, i) => [`worker${i}Stacks`, w.stacks])),
+    },
+  };
+}
+
 function fmt(x: number | null, digits = 0): string {
   return x === null ? "" : x.toFixed(digits);
 }
 
 function main(): void {
   const quick = process.argv.includes("--quick");
-  const sizes = (arg("--sizes") ?? (quick ? "3" : "100,1000")).split(",").map(Number);
+  const sizes = sizesOf(arg("--sizes") ?? (quick ? "3" : "100,1000"));
+  const fleetSizes = sizesOf(
+    arg("--fleet-sizes") ?? process.env.CMK_BENCH_FLEET_SIZES ?? (quick ? "4" : "200,1000,2000"),
+  );
   const outDir = path.resolve(arg("--out") ?? path.join(ROOT, "bench", "results"));
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "cmk-bench-"));
   const rows: Measure[] = [];
@@ -147,6 +221,10 @@ function main(): void {
       ]);
       rows.push(floor, preview, policy);
     }
+    for (const teams of fleetSizes) {
+      log(`fleet of ${teams} teams: preview --fleet`);
+      rows.push(measureFleet(work, teams));
+    }
     log("program load");
     rows.push(
       measure("program load (pulumi up, transpile-only)", null, [
@@ -185,6 +263,14 @@ function main(): void {
             byLabel("preview", sizes.at(-1)!)!.wallMs / byLabel("preview", sizes[0])!.wallMs,
         }
       : null;
+  const fleetRows = rows.filter((r) => r.label === "fleet preview");
+  const fleetScaling = fleetRows.map((r) => ({
+    teams: r.n!,
+    wallMs: r.wallMs,
+    msPerTeam: r.wallMs / r.n!,
+    cpuMsPerTeam: r.cpuMs / r.n!,
+    maxWorkerRssMiB: r.maxRssMiB,
+  }));
   const result = {
     date: new Date().toISOString(),
     machine: {
@@ -197,6 +283,7 @@ function main(): void {
     rows,
     ratios,
     scaling,
+    fleetScaling,
   };
 
   const lines = [
@@ -221,10 +308,20 @@ function main(): void {
           `- ${scaling.accounts}× the accounts (N=${scaling.from} → ${scaling.to}): ${scaling.previewWall.toFixed(2)}× the preview's wall time`,
         ]
       : []),
+    ...fleetScaling.map(
+      (f) =>
+        `- fleet of ${f.teams} teams: ${f.msPerTeam.toFixed(1)} ms wall and ${f.cpuMsPerTeam.toFixed(1)} ms CPU per team, largest worker ${fmt(f.maxWorkerRssMiB)} MiB`,
+    ),
     "",
     "Floor: the preview's resource graph as raw resources under trivial mocks (bench/floor.ts). Preview: `npm run preview -- --stack prod --json` on a fleet",
     "stack file. Policy: the pack alone over the preview's resources (bench/policyOnly.ts). Program load: ts-node registered as `pulumi up` registers it, until",
     "stacks/index.ts has loaded (bench/programLoad.js). Wall time measured around each child process; CPU and peak RSS are the child's own.",
+    ...(fleetRows.length > 0
+      ? [
+          "Fleet preview: `npm run preview -- --fleet --json` on a generated fleet (N = team stacks, over 10 subscriptions and 2 regions, plus 2 platform stacks;",
+          "bench/fleetStacks.ts), every policy; CPU is the parent's plus every worker's, peak RSS the largest worker's (per worker in bench.json marks).",
+        ]
+      : []),
     "",
   ];
   fs.mkdirSync(outDir, { recursive: true });

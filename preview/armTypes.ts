@@ -82,6 +82,12 @@ export interface AzureState {
    * a region other than its subnet's; when absent, the simulation cannot know the subnets and accepts them.
    */
   existingSubnets?: ReadonlyMap<string, string>;
+  /**
+   * Resources other stacks created (in a fleet preview: the platform stacks previewed before this stack; their URNs
+   * name their stack). Azure holds them although this stack did not create them: they are indexed with `created`
+   * (vaults, keys, names), and the cross-stack rules (rules/crossStackGrant.ts) check the grants made on them.
+   */
+  referenced?: readonly RecordedResource[];
 }
 
 /** The deploying principal and its network position, as the data plane of a storage account sees them. */

@@ -15,6 +15,8 @@ import { Command, CommanderError } from "commander";
 import { listStacks, missingPolicyConfigMessage, runPreview } from "./run";
 import { readPrevious, type PreviousDeployment } from "./diff";
 import { renderReport, renderText, toJson } from "./render";
+import { fleetMain, singleStackContext } from "./fleetCli";
+import { defaultPolicyConfig, readStackFile } from "./run";
 
 /** The project folder: the nearest folder above `dir` with Pulumi.yaml (preview/ itself, or .build/preview/ compiled). */
 function projectRoot(dir: string): string {
@@ -58,6 +60,20 @@ async function main(argv: string[]): Promise<number> {
       "--program <file>",
       "program entry module (default: stacks/index.ts, the Pulumi.yaml main); for testing the simulator",
     )
+    .option(
+      "--fleet",
+      "preview every stack of the fleet (stacks/fleet/): platform stacks first, then team stacks in parallel workers; --previous is then a folder of <stack>.json",
+    )
+    .option("--fleet-dir <dir>", "fleet folder of Pulumi.<stack>.yaml files (default stacks/fleet)")
+    .option("--jobs <n>", "fleet worker processes at most (default: the CPU count)")
+    .option(
+      "--out <folder>",
+      "with --fleet: also write each stack's --json document to <folder>/<stack>.json",
+    )
+    .option(
+      "--stack-outputs <file>",
+      "outputs of the stacks this stack references (JSON: stack name → outputs, or one stack's `pulumi stack output --json`)",
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
@@ -76,8 +92,55 @@ async function main(argv: string[]): Promise<number> {
     program?: string;
     previous?: string;
     allowDataLoss: string[];
+    fleet?: boolean;
+    fleetDir?: string;
+    jobs?: string;
+    out?: string;
+    stackOutputs?: string;
   }>();
   const root = projectRoot(__dirname);
+  const tty = process.stderr.isTTY === true;
+  const started = Date.now();
+  const progress = tty
+    ? (m: string) =>
+        process.stderr.write(
+          `\u001b[2m[${((Date.now() - started) / 1000).toFixed(1)}s] ${m}\u001b[0m\n`,
+        )
+    : undefined;
+  if (opts.fleet) {
+    const single = [
+      program.getOptionValueSource("stack") !== "default" ? "--stack" : "",
+      opts.stackFile ? "--stack-file" : "",
+      opts.report ? "--report" : "",
+      opts.policyConfig ? "--policy-config" : "",
+      opts.policyDefaults ? "--policy-defaults" : "",
+      opts.allowDataLoss.length > 0 ? "--allow-data-loss" : "",
+      opts.stackOutputs ? "--stack-outputs" : "",
+    ].filter(Boolean);
+    if (single.length > 0) {
+      process.stderr.write(
+        `error: ${single.join(", ")} apply to one stack, not with --fleet (each fleet stack's policy config comes from its stack file or policy/config/fleet/<kind>.json); preview that stack alone with --stack-file\n`,
+      );
+      return EXIT.usage;
+    }
+    return fleetMain({ root, ...opts, ...(progress ? { progress } : {}) });
+  }
+  if (opts.fleetDir || opts.jobs || opts.out) {
+    process.stderr.write("error: --fleet-dir, --jobs and --out go with --fleet\n");
+    return EXIT.usage;
+  }
+  // A stack file given without --stack: the stack is the one the file is named after (Pulumi.<stack>.yaml).
+  const named = opts.stackFile && /^Pulumi\.(.+)\.yaml$/.exec(path.basename(opts.stackFile))?.[1];
+  if (named && program.getOptionValueSource("stack") === "default") opts.stack = named;
+  let namesPolicyConfig = false;
+  try {
+    namesPolicyConfig =
+      !!opts.stackFile &&
+      defaultPolicyConfig(root, opts.stack, readStackFile(path.resolve(opts.stackFile))) !==
+        undefined;
+  } catch {
+    // an unreadable stack file is reported by the run
+  }
   if (!opts.stackFile && !listStacks(path.join(root, "stacks")).includes(opts.stack)) {
     process.stderr.write(
       `error: no stack file stacks/Pulumi.${opts.stack}.yaml (stacks: ${listStacks(path.join(root, "stacks")).join(", ")})\n`,
@@ -91,6 +154,7 @@ async function main(argv: string[]): Promise<number> {
   if (
     !opts.policyConfig &&
     !opts.policyDefaults &&
+    !namesPolicyConfig &&
     !fs.existsSync(path.join(root, "policy", "config", `${opts.stack}.json`))
   ) {
     process.stderr.write(`error: ${missingPolicyConfigMessage(opts.stack, root)}\n`);
@@ -119,9 +183,20 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
   }
-  const tty = process.stderr.isTTY === true;
-  const started = Date.now();
+  let context: Awaited<ReturnType<typeof singleStackContext>> = {};
+  try {
+    if (opts.stackFile) {
+      context = await singleStackContext(path.resolve(opts.stackFile), root, {
+        ...(opts.stackOutputs ? { stackOutputs: path.resolve(opts.stackOutputs) } : {}),
+        ...(opts.program ? { program: path.resolve(opts.program) } : {}),
+      });
+    }
+  } catch (e) {
+    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.program;
+  }
   const result = await runPreview({
+    ...context,
     stack: opts.stack,
     root,
     ...(opts.stackFile ? { stackFile: path.resolve(opts.stackFile) } : {}),
@@ -129,12 +204,7 @@ async function main(argv: string[]): Promise<number> {
     ...(opts.policyDefaults ? { policyConfig: false as const } : {}),
     ...(opts.program ? { program: path.resolve(opts.program) } : {}),
     ...(previous ? { previous, allowDataLoss: opts.allowDataLoss } : {}),
-    progress: tty
-      ? (m) =>
-          process.stderr.write(
-            `\u001b[2m[${((Date.now() - started) / 1000).toFixed(1)}s] ${m}\u001b[0m\n`,
-          )
-      : undefined,
+    progress,
   }).catch((e: unknown) => {
     process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
     return undefined;

@@ -224,5 +224,40 @@ export function installRecordingMocks(
       callback(err, resp);
     });
   };
+  // Reads (`pulumi.StackReference`, the only read this project makes) are recorded too, as the engine lists them among
+  // the stack's resources (stack policies see them: a team stack's policies read the platform's key references from
+  // the StackReference's `outputs`). The simulated Azure's checks do not apply: a read creates nothing.
+  const originalRead = monitor.readResource.bind(monitor);
+  monitor.readResource = (req: any, callback: (err: any, resp: any) => void) => {
+    const type: string = req.getType();
+    const name: string = req.getName();
+    const parent: string = req.getParent();
+    return originalRead(req, (err: any, resp: any) => {
+      if (!err && resp) {
+        recorder.resources.push({
+          urn: resp.getUrn(),
+          type,
+          name,
+          custom: true,
+          id: req.getId() || undefined,
+          parent: parent || undefined,
+          inputs: revealSecrets(rpc.deserializeProperties(req.getProperties())).value as Record<
+            string,
+            any
+          >,
+          outputs: revealSecrets(rpc.deserializeProperties(resp.getProperties())).value as Record<
+            string,
+            any
+          >,
+          dependencies: req.getDependenciesList() as string[],
+          propertyDependencies: {},
+          protect: false,
+          retainOnDelete: false,
+          aliases: [],
+        });
+      }
+      callback(err, resp);
+    });
+  };
   return recorder;
 }

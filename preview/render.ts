@@ -419,6 +419,8 @@ export function toJson(result: PreviewResult): unknown {
         }
       : null,
     diagnostics: [...result.diagnostics].sort(),
+    // The stack's exported outputs (what a StackReference to it reads; secrets masked).
+    outputs: maskSecrets(result.outputs ?? {}, result.secretOutputs),
   });
 }
 

@@ -22,6 +22,7 @@ import { diffDeployment, readPrevious, type DiffResult, type PreviousDeployment 
 import { dataLossFindings, type DataLossFinding } from "./dataLoss";
 import { EXISTING_SUBNETS_KEY, parseExistingSubnets } from "./existingSubnets";
 import { guardrailFindings, lockedDeletes, type GuardrailFinding } from "./guardrailFindings";
+import { withStackReferences, type StackOutputs } from "./stackReferences";
 
 export const PROJECT = "cmk-storage";
 /** Stack config key (outside the program's namespace) that declares vaults existing outside the stack. */
@@ -30,6 +31,10 @@ export const EXISTING_VAULTS_KEY = "cmk-preview:existingVaults";
 export const EXISTING_STORAGE_ACCOUNTS_KEY = "cmk-preview:existingStorageAccounts";
 /** Stack config key for the deploying machine's network position: `{ publicIp, subnetIds }`. */
 export const DEPLOYER_KEY = "cmk-preview:deployer";
+/** Stack config key naming the stack's policy config file (from the repository root), for stacks without policy/config/<stack>.json (fleet stacks). */
+export const POLICY_CONFIG_KEY = "cmk-preview:policyConfig";
+/** The provider's subscription (azure-native's own config key): ARM ids of the stack's resources are in it. */
+export const SUBSCRIPTION_KEY = "azure-native:subscriptionId";
 
 export interface PreviewOptions {
   stack: string;
@@ -51,6 +56,12 @@ export interface PreviewOptions {
   previous?: string | PreviousDeployment;
   /** URNs whose data-loss findings the run acknowledges (`--allow-data-loss`). */
   allowDataLoss?: readonly string[];
+  /** Outputs of other stacks, answering the program's `pulumi.StackReference`s (see stackReferences.ts). */
+  stackOutputs?: StackOutputs;
+  /** Resources other stacks created (the platform stacks previewed first): the simulated Azure holds them. */
+  referenced?: readonly RecordedResource[];
+  /** More vaults existing outside the stack (lowercase names), e.g. those named by `--stack-outputs`. */
+  existingVaults?: readonly string[];
 }
 
 export type PreviewStatus =
@@ -75,6 +86,10 @@ export interface PreviewResult {
   guardrails?: GuardrailFinding[];
   /** Parents of the earlier deployment's resources (to place deleted ones in the tree). */
   previousParents?: Map<string, string | undefined>;
+  /** The stack's exported outputs (the program module's exports, resolved), when the program completed. */
+  outputs: Record<string, unknown>;
+  /** Names of the exported outputs that are secrets (their values above are plain; renderings mask them). */
+  secretOutputs?: string[];
   status: PreviewStatus;
 }
 
@@ -120,6 +135,28 @@ export function listStacks(dir: string): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * The policy config of a stack without `--policy-config`: `cmk-preview:policyConfig` in its stack file (from the
+ * repository root), else policy/config/<stack>.json, else for a platform or team stack (`cmk-storage:stackKind`) the
+ * fleet's policy/config/fleet/<kind>.json. Undefined when none exists.
+ */
+export function defaultPolicyConfig(
+  root: string,
+  stack: string,
+  stackConfig: Record<string, unknown>,
+): string | undefined {
+  const named = stackConfig[POLICY_CONFIG_KEY];
+  const kind = stackConfig["cmk-storage:stackKind"];
+  const candidates = [
+    ...(typeof named === "string" ? [path.resolve(root, named)] : []),
+    path.join(root, "policy", "config", `${stack}.json`),
+    ...(kind === "platform" || kind === "team"
+      ? [path.join(root, "policy", "config", "fleet", `${kind}.json`)]
+      : []),
+  ];
+  return typeof named === "string" ? candidates[0] : candidates.find((f) => fs.existsSync(f));
 }
 
 /** The error for a stack without policy/config/<stack>.json: what is missing and the three ways forward. */
@@ -257,12 +294,27 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   const stackFile = opts.stackFile ?? path.join(root, "stacks", `Pulumi.${opts.stack}.yaml`);
   const relStackFile = path.relative(root, stackFile) || stackFile;
   const progress = opts.progress ?? (() => undefined);
-  const ctx = opts.ctx ?? DEFAULT_ARM_CONTEXT;
+  const stackConfig = readStackFile(stackFile);
+  const namedSubscription = stackConfig[SUBSCRIPTION_KEY];
+  const ctx: ArmContext = {
+    ...(opts.ctx ?? DEFAULT_ARM_CONTEXT),
+    ...(typeof namedSubscription === "string" && namedSubscription
+      ? { subscriptionId: namedSubscription }
+      : {}),
+  };
 
   let policyConfigFile: string | undefined;
-  if (opts.policyConfig === undefined) {
-    policyConfigFile = path.join(root, "policy", "config", `${opts.stack}.json`);
+  const namedPolicyConfig = stackConfig[POLICY_CONFIG_KEY];
+  if (opts.policyConfig === undefined && typeof namedPolicyConfig === "string") {
+    policyConfigFile = path.resolve(root, namedPolicyConfig);
     if (!fs.existsSync(policyConfigFile)) {
+      throw new Error(
+        `${POLICY_CONFIG_KEY} in ${relStackFile} names ${namedPolicyConfig}, which does not exist (policy configs are in policy/config/)`,
+      );
+    }
+  } else if (opts.policyConfig === undefined) {
+    policyConfigFile = defaultPolicyConfig(root, opts.stack, stackConfig);
+    if (policyConfigFile === undefined) {
       throw new Error(missingPolicyConfigMessage(opts.stack, root));
     }
   } else if (opts.policyConfig !== false) {
@@ -282,6 +334,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     policy: undefined,
     diff: undefined,
     dataLoss: [],
+    outputs: {},
     status: "ok",
   };
   const previous = typeof opts.previous === "string" ? readPrevious(opts.previous) : opts.previous;
@@ -292,8 +345,13 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     );
   }
 
-  const config = toRuntimeConfig(readStackFile(stackFile));
-  result.existingVaults = parseExistingVaults(config[EXISTING_VAULTS_KEY]);
+  const config = toRuntimeConfig(stackConfig);
+  result.existingVaults = [
+    ...new Set([
+      ...parseExistingVaults(config[EXISTING_VAULTS_KEY]),
+      ...(opts.existingVaults ?? []),
+    ]),
+  ];
   const deployer = parseDeployer(config[DEPLOYER_KEY], ctx);
   const subnets = parseExistingSubnets(config[EXISTING_SUBNETS_KEY]);
   result.programErrors.push(
@@ -310,17 +368,25 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   const restore = captureConsole(result.diagnostics);
   const onRejection = (e: unknown): void => {
     const arm = findArmError(e, result.azureErrors);
-    if (!arm) result.programErrors.push(errorText(e));
+    // One failed read or input fails every property that depends on it: report the cause once.
+    const text = errorText(e).replace(
+      /^(error serializing property "[^"]*": |failed to read resource [^:]*\]: )+/,
+      "",
+    );
+    if (!arm && !result.programErrors.includes(text)) result.programErrors.push(text);
   };
   process.on("unhandledRejection", onRejection);
   process.on("uncaughtException", onRejection);
 
   try {
-    const recorder = installRecordingMocks(armMocks(ctx), {
-      project: PROJECT,
-      stack: opts.stack,
-      preview: false,
-    });
+    const recorder = installRecordingMocks(
+      withStackReferences(armMocks(ctx), opts.stackOutputs ?? {}, PROJECT),
+      {
+        project: PROJECT,
+        stack: opts.stack,
+        preview: false,
+      },
+    );
     pulumi.runtime.setAllConfig(config);
     const state: AzureState = {
       created: recorder.resources,
@@ -331,6 +397,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       deployer: deployer.deployer,
       deployed: new Set(previous?.resources.map((r) => r.urn) ?? []),
       ...(subnets.subnets ? { existingSubnets: subnets.subnets } : {}),
+      ...(opts.referenced ? { referenced: opts.referenced } : {}),
     };
     recorder.addCheck((pending) => {
       const err = checkRegistration(pending, state);
@@ -352,9 +419,12 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       });
     }
     progress(`running ${path.relative(root, entry)} for stack ${opts.stack}`);
+    let exported: Record<string, unknown> = {};
     try {
+      // A later run in the same process (the fleet's workers run many stacks each) runs the program afresh.
+      forgetProgramModules(entry);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require(entry);
+      exported = require(entry) as Record<string, unknown>;
     } catch (e) {
       const arm = findArmError(e, result.azureErrors);
       if (!arm) result.programErrors.push(errorText(e));
@@ -363,6 +433,11 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     result.resources = [...recorder.resources].sort((a, b) =>
       a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0,
     );
+    if (result.programErrors.length === 0 && result.azureErrors.length === 0) {
+      const resolved = await resolveExports(exported);
+      result.outputs = resolved.outputs;
+      if (resolved.secrets.length > 0) result.secretOutputs = resolved.secrets;
+    }
   } finally {
     restore();
   }
@@ -402,8 +477,55 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
             ? "policy-violation"
             : "ok";
   process.off("unhandledRejection", onRejection);
+  process.off("uncaughtException", onRejection);
   return result;
 }
+
+/**
+ * Removes the program's entry module from the require cache, so the next `require` runs the program again with the
+ * current config and stack. Its other modules stay loaded with the libraries (that is the reuse: stacks/config.ts
+ * compiles its config schema once per process, not once per stack), so they must do no per-stack work when they load;
+ * in stacks/ only the entry (index.ts) does.
+ */
+function forgetProgramModules(entry: string): void {
+  const file = require.resolve(entry);
+  const old = require.cache[file];
+  if (!old) return;
+  delete require.cache[file];
+  // This module's `children` keeps the old entry and with it its exports (the last run's outputs and, through them, its
+  // resources): drop it, or every run's program stays in memory.
+  module.children = module.children.filter((c) => c !== old);
+}
+
+/** The program's exports as plain values (outputs resolved; a value that never resolves is left out after 10 s). */
+async function resolveExports(
+  exported: Record<string, unknown>,
+): Promise<{ outputs: Record<string, unknown>; secrets: string[] }> {
+  const out: Record<string, unknown> = {};
+  const secrets: string[] = [];
+  for (const [name, value] of Object.entries(exported ?? {})) {
+    if (name === "__esModule" || typeof value === "function") continue;
+    const o = pulumi.output(value) as unknown as {
+      promise(): Promise<unknown>;
+      isSecret: Promise<boolean>;
+    };
+    const promise = o.promise();
+    let timer: NodeJS.Timeout | undefined;
+    const resolved = await Promise.race([
+      promise,
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve(UNRESOLVED), 10_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (resolved !== UNRESOLVED && resolved !== undefined) {
+      out[name] = resolved;
+      if (await o.isSecret) secrets.push(name);
+    }
+  }
+  return { outputs: out, secrets };
+}
+const UNRESOLVED = Symbol("unresolved");
 
 /** Redirects console output (Pulumi log messages under mocks) into `sink`; returns a function that restores it. */
 function captureConsole(sink: string[]): () => void {

@@ -154,6 +154,18 @@ export class AzureIndex {
     return this;
   }
 
+  /** URNs of resources other stacks created (`state.referenced`), indexed like created ones. */
+  readonly referenced = new Set<string>();
+
+  /** Indexes the resources of other stacks (once, before this stack's own). */
+  addReferenced(list: readonly RecordedResource[]): this {
+    for (const r of list) {
+      this.referenced.add(r.urn);
+      this.add(r);
+    }
+    return this;
+  }
+
   private push<K>(map: Map<K, RecordedResource[]>, key: K, r: RecordedResource): void {
     const list = map.get(key);
     if (list) list.push(r);
@@ -258,6 +270,7 @@ export function indexOf(state: AzureState): AzureIndex {
   let idx = indexes.get(state);
   if (!idx) {
     idx = new AzureIndex();
+    idx.addReferenced(state.referenced ?? []);
     indexes.set(state, idx);
   }
   return idx.sync(state.created);

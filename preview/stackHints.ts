@@ -103,6 +103,10 @@ export const STACK_HINTS: Readonly<Record<string, string>> = {
     "point-in-time restore (cmk-storage:blobPointInTimeRestoreDays) needs cmk-storage:blobVersioning and cmk-storage:blobChangeFeed, and fewer days than cmk-storage:blobSoftDeleteRetentionInDays",
   "blob-restore-policy-hns":
     "set cmk-storage:blobPointInTimeRestoreDays: 0 (or per team cmk-storage:teams.<team>.blobProtection.pointInTimeRestoreDays: 0) for accounts with a hierarchical namespace",
+  "cross-stack-role-assignment-model":
+    "a platform stack's vault shared with team stacks must be RBAC (cmk-storage:vaultPermissionModel rbac in the platform stack)",
+  "cross-stack-access-policy":
+    "a team stack grants the platform's key with a role assignment: the key reference's vault.permissionModel must be rbac (the platform's keys output)",
 };
 
 /** The stack-config hint for an ARM error, if the rule has one. */

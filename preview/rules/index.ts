@@ -11,6 +11,7 @@ import { PRIVATE_ENDPOINT_RULES } from "./privateEndpoints";
 import { DIAGNOSTIC_RULES } from "./diagnostics";
 import { LOCK_RULES } from "./locks";
 import { BLOB_SERVICE_RULES } from "./blobServices";
+import { CROSS_STACK_GRANT_RULES } from "./crossStackGrant";
 
 export const RULE_FAMILIES: readonly ArmRule[] = [
   // Storage account children through ARM (containers, shares, queues, tables, service settings).
@@ -24,4 +25,6 @@ export const RULE_FAMILIES: readonly ArmRule[] = [
   ...DIAGNOSTIC_RULES,
   ...LOCK_RULES,
   ...BLOB_SERVICE_RULES,
+  // Grants a stack makes on another stack's vault (fleet previews: team stacks on the platform's keys).
+  ...CROSS_STACK_GRANT_RULES,
 ];

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 /**
- * `npm run bench -- --quick` (a three-account fleet, no type-checking load) keeps working: it measures every row the
+ * `npm run bench -- --quick` (a three-account fleet, a 4-team multi-stack fleet, no type-checking load) keeps working: it measures every row the
  * full bench measures and writes both files. Only the shape is checked; speed is measured by the bench, not by tests.
  */
 describe("bench (quick mode)", function () {
@@ -54,6 +54,7 @@ describe("bench (quick mode)", function () {
         ["floor", 3],
         ["preview", 3],
         ["policy", 3],
+        ["fleet preview", 4],
         ["program load (pulumi up, transpile-only)", null],
       ],
     );
@@ -71,6 +72,25 @@ describe("bench (quick mode)", function () {
     );
   });
 
+  it("previews a generated fleet (4 teams, 2 platform stacks) with --fleet, with the largest worker's peak RSS and the workers' CPU", () => {
+    const result = JSON.parse(fs.readFileSync(path.join(out, "bench.json"), "utf8")) as {
+      rows: { label: string; cpuMs: number; maxRssMiB: number; marks: Record<string, number> }[];
+      fleetScaling: { teams: number; msPerTeam: number }[];
+    };
+    const fleet = result.rows.find((r) => r.label === "fleet preview")!;
+    assert.equal(fleet.marks.stacks, 6);
+    assert.ok(fleet.marks.workers >= 1);
+    assert.ok(fleet.cpuMs > fleet.marks.parentCpuMs, "the workers' CPU is counted");
+    assert.equal(
+      fleet.maxRssMiB,
+      Math.max(fleet.marks.worker0MaxRssMiB, fleet.marks.worker1MaxRssMiB ?? 0),
+    );
+    assert.deepEqual(
+      result.fleetScaling.map((f) => f.teams),
+      [4],
+    );
+  });
+
   it("writes the Markdown table with one line per measurement", () => {
     const md = fs.readFileSync(path.join(out, "bench.md"), "utf8");
     assert.match(
@@ -81,6 +101,7 @@ describe("bench (quick mode)", function () {
       "floor",
       "preview",
       "policy",
+      "fleet preview",
       "program load \\(pulumi up, transpile-only\\)",
     ]) {
       assert.match(md, new RegExp(`^\\| ${label} \\|`, "m"));
