@@ -20,6 +20,7 @@ import {
 } from "./policyAdapter";
 import { diffDeployment, readPrevious, type DiffResult, type PreviousDeployment } from "./diff";
 import { dataLossFindings, type DataLossFinding } from "./dataLoss";
+import { refusedUpdateErrors } from "./refusedErrors";
 
 export const PROJECT = "cmk-storage";
 /** Stack config key (outside the program's namespace) that declares vaults existing outside the stack. */
@@ -299,6 +300,8 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     return result;
   }
 
+  // Registrations the simulated Azure rejected: still part of the program, so `--previous` compares them too.
+  const rejected: RecordedResource[] = [];
   // Pulumi's log functions and the program's warnings go to the console under mocks; keep stdout for our output.
   const restore = captureConsole(result.diagnostics);
   const onRejection = (e: unknown): void => {
@@ -328,6 +331,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       const err = checkRegistration(pending, state);
       if (err) {
         result.azureErrors.push(err);
+        rejected.push({ ...pending, id: undefined, outputs: {} });
         progress(`simulated Azure rejected ${pending.type} ${pending.name}: ${err.code}`);
         throw err;
       }
@@ -367,12 +371,18 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       result.programErrors.push(`policy pack failed: ${errorText(e)}`);
     }
   }
-  if (previous && result.programErrors.length === 0 && result.azureErrors.length === 0) {
+  // The comparison runs even when the simulated Azure rejected a registration (issue 17 item 6): a data-loss finding
+  // (a key deleted while an account still uses it) must not hide behind the rejection it also causes. The rejected
+  // registrations take part as what the program asked for.
+  if (previous && result.programErrors.length === 0) {
     progress(`comparing with ${path.relative(root, previous.file) || previous.file}`);
-    result.diff = diffDeployment(result.resources, previous);
+    const rejectedUrns = new Set(rejected.map((r) => r.urn));
+    const current = [...result.resources.filter((r) => !rejectedUrns.has(r.urn)), ...rejected];
+    result.diff = diffDeployment(current, previous);
+    result.azureErrors.push(...refusedUpdateErrors(result.diff));
     result.previousParents = new Map(previous.resources.map((r) => [r.urn, r.parent]));
     const allowed = new Set(opts.allowDataLoss ?? []);
-    result.dataLoss = dataLossFindings(result.diff, result.resources, previous, allowed);
+    result.dataLoss = dataLossFindings(result.diff, current, previous, allowed);
     for (const urn of allowed) {
       if (!result.dataLoss.some((f) => f.urn === urn)) {
         result.diagnostics.push(
