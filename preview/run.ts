@@ -21,12 +21,15 @@ import {
 import { diffDeployment, readPrevious, type DiffResult, type PreviousDeployment } from "./diff";
 import { dataLossFindings, type DataLossFinding } from "./dataLoss";
 import { refusedUpdateErrors } from "./refusedErrors";
+import { countQuotas, parseQuotaLimits, quotaErrors } from "./rules/quotas";
 
 export const PROJECT = "cmk-storage";
 /** Stack config key (outside the program's namespace) that declares vaults existing outside the stack. */
 export const EXISTING_VAULTS_KEY = "cmk-preview:existingVaults";
 /** Stack config key that declares storage accounts existing outside the stack (names or resource ids). */
 export const EXISTING_STORAGE_ACCOUNTS_KEY = "cmk-preview:existingStorageAccounts";
+/** Stack config key for quota increases Azure has granted: `{ <quota id>: <limit> }` (preview/rules/quotas.ts). */
+export const QUOTAS_KEY = "cmk-preview:quotas";
 /** Stack config key for the deploying machine's network position: `{ publicIp, subnetIds }`. */
 export const DEPLOYER_KEY = "cmk-preview:deployer";
 
@@ -292,8 +295,11 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   const config = toRuntimeConfig(readStackFile(stackFile));
   result.existingVaults = parseExistingVaults(config[EXISTING_VAULTS_KEY]);
   const deployer = parseDeployer(config[DEPLOYER_KEY], ctx);
+  const quotaLimits = parseQuotaLimits(config[QUOTAS_KEY]);
   result.programErrors.push(
-    ...deployer.problems.map((p) => `Invalid preview configuration in ${relStackFile}: ${p}`),
+    ...[...deployer.problems, ...quotaLimits.problems].map(
+      (p) => `Invalid preview configuration in ${relStackFile}: ${p}`,
+    ),
   );
   if (result.programErrors.length > 0) {
     result.status = "program-error";
@@ -369,6 +375,23 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       result.policy = await runPolicyAdapter(result.resources, policyConfigFile);
     } catch (e) {
       result.programErrors.push(`policy pack failed: ${errorText(e)}`);
+    }
+  }
+  // Quotas over the whole stack (the fleet preview counts over every stack: countQuotas takes several).
+  if (result.programErrors.length === 0) {
+    const findings = countQuotas(
+      [
+        {
+          stack: opts.stack,
+          resources: result.resources,
+          subscriptionId: config["azure-native:subscriptionId"],
+        },
+      ],
+      { limits: quotaLimits.limits },
+    );
+    result.azureErrors.push(...quotaErrors(findings));
+    for (const f of findings.filter((x) => x.severity === "warning")) {
+      result.diagnostics.push(`warning: quota ${f.quota}: ${f.message}`);
     }
   }
   // The comparison runs even when the simulated Azure rejected a registration (issue 17 item 6): a data-loss finding
