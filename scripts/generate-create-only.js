@@ -39,6 +39,19 @@ function resolve(extract, file, ref) {
   return def ? { file: target, def, name } : undefined;
 }
 
+/** A definition's properties with those of its `allOf` bases (as far as the extract holds them), each with its file. */
+function propertiesOf(extract, at) {
+  const out = {};
+  for (const base of at.def.allOf || []) {
+    const b = base.$ref ? resolve(extract, at.file, base.$ref) : undefined;
+    if (b) Object.assign(out, propertiesOf(extract, b));
+  }
+  for (const [name, prop] of Object.entries(at.def.properties || {})) {
+    out[name] = { prop, file: at.file, owner: at.name };
+  }
+  return out;
+}
+
 const isReadOnly = (p) =>
   p.readOnly === true ||
   (Array.isArray(p["x-ms-mutability"]) &&
@@ -50,7 +63,8 @@ const isReadOnly = (p) =>
  * definition are walked, maps, arrays and definitions outside the extract are leaves.
  */
 function walk(extract, res, put, patch, prefix, out, seen) {
-  for (const [name, prop] of Object.entries(put.def.properties || {})) {
+  const patchProps = patch ? propertiesOf(extract, patch) : {};
+  for (const [name, { prop, file, owner }] of Object.entries(propertiesOf(extract, put))) {
     if (isReadOnly(prop)) continue;
     const flatten = prop["x-ms-client-flatten"] === true;
     const here = flatten
@@ -58,8 +72,9 @@ function walk(extract, res, put, patch, prefix, out, seen) {
       : prefix
         ? `${prefix}.${sdkName(name, prop)}`
         : sdkName(name, prop);
-    const patchProp = patch ? (patch.def.properties || {})[name] : undefined;
-    const at = `${put.name}.${name}`;
+    const patchEntry = patch ? patchProps[name] : undefined;
+    const patchProp = patchEntry && patchEntry.prop;
+    const at = `${owner}.${name}`;
     const mut = prop["x-ms-mutability"];
     if (Array.isArray(mut) && !mut.includes("update")) {
       out.createOnly.push({
@@ -79,10 +94,10 @@ function walk(extract, res, put, patch, prefix, out, seen) {
       });
       continue;
     }
-    const child = prop.$ref ? resolve(extract, put.file, prop.$ref) : undefined;
+    const child = prop.$ref ? resolve(extract, file, prop.$ref) : undefined;
     if (child && !seen.has(child.name)) {
       const patchChild =
-        patchProp && patchProp.$ref ? resolve(extract, patch.file, patchProp.$ref) : undefined;
+        patchProp && patchProp.$ref ? resolve(extract, patchEntry.file, patchProp.$ref) : undefined;
       walk(extract, res, child, patchChild, here, out, new Set([...seen, child.name]));
       continue;
     }

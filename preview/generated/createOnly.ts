@@ -250,6 +250,67 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
       "tags",
     ],
   },
+  "azure-native:managedidentity:UserAssignedIdentity": {
+    armType: "Microsoft.ManagedIdentity/userAssignedIdentities",
+    apiVersion: "2023-01-31",
+    spec: "specification/msi/resource-manager/Microsoft.ManagedIdentity/stable/2023-01-31/ManagedIdentity.json",
+    commit: "16c9ca7681ac3c81b41c6159d60e8bfabb32bc65",
+    fromSpec: true,
+    createOnly: [
+      {
+        path: "location",
+        reason: "x-ms-mutability",
+        definition: "TrackedResource.location",
+        mutability: ["read", "create"],
+      },
+      {
+        path: "resourceGroupName",
+        reason: "path-parameter",
+      },
+      {
+        path: "resourceName",
+        reason: "path-parameter",
+      },
+    ],
+    updatable: ["tags"],
+  },
+  "azure-native:storage:FileShare": {
+    armType: "Microsoft.Storage/storageAccounts/fileServices/shares",
+    apiVersion: "2024-01-01",
+    spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/file.json",
+    commit: "4c95bb2873f0a0c29340e1fe1e7963fcbf9dc0b2",
+    fromSpec: true,
+    createOnly: [
+      {
+        path: "accountName",
+        reason: "path-parameter",
+      },
+      {
+        path: "enabledProtocols",
+        reason: "x-ms-mutability",
+        definition: "FileShareProperties.enabledProtocols",
+        mutability: ["create", "read"],
+      },
+      {
+        path: "resourceGroupName",
+        reason: "path-parameter",
+      },
+      {
+        path: "shareName",
+        reason: "path-parameter",
+      },
+    ],
+    updatable: [
+      "accessTier",
+      "fileSharePaidBursting",
+      "metadata",
+      "provisionedBandwidthMibps",
+      "provisionedIops",
+      "rootSquash",
+      "shareQuota",
+      "signedIdentifiers",
+    ],
+  },
   "azure-native:storage:BlobServiceProperties": {
     armType: "Microsoft.Storage/storageAccounts/blobServices",
     apiVersion: "2024-01-01",
@@ -306,6 +367,7 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
     armType: "Microsoft.Storage/storageAccounts/fileServices",
     apiVersion: "2024-01-01",
     spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/file.json",
+    commit: "4c95bb2873f0a0c29340e1fe1e7963fcbf9dc0b2",
     fromSpec: false,
     createOnly: [
       {
@@ -318,27 +380,6 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
       },
       {
         path: "resourceGroupName",
-        reason: "path-parameter",
-      },
-    ],
-    updatable: [],
-  },
-  "azure-native:storage:FileShare": {
-    armType: "Microsoft.Storage/storageAccounts/fileServices/shares",
-    apiVersion: "2024-01-01",
-    spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/file.json",
-    fromSpec: false,
-    createOnly: [
-      {
-        path: "accountName",
-        reason: "path-parameter",
-      },
-      {
-        path: "resourceGroupName",
-        reason: "path-parameter",
-      },
-      {
-        path: "shareName",
         reason: "path-parameter",
       },
     ],
@@ -484,23 +525,6 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
       },
     ],
     updatable: ["identity", "location", "properties", "sku", "tags"],
-  },
-  "azure-native:managedidentity:UserAssignedIdentity": {
-    armType: "Microsoft.ManagedIdentity/userAssignedIdentities",
-    apiVersion: "2023-01-31",
-    spec: "specification/msi/resource-manager/Microsoft.ManagedIdentity/stable/2023-01-31/ManagedIdentity.json",
-    fromSpec: false,
-    createOnly: [
-      {
-        path: "resourceGroupName",
-        reason: "path-parameter",
-      },
-      {
-        path: "resourceName",
-        reason: "path-parameter",
-      },
-    ],
-    updatable: ["location", "tags"],
   },
   "azure-native:authorization:RoleAssignment": {
     armType: "Microsoft.Authorization/roleAssignments",
