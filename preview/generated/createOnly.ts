@@ -311,6 +311,60 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
       "signedIdentifiers",
     ],
   },
+  "azure-native:authorization:RoleAssignment": {
+    armType: "Microsoft.Authorization/roleAssignments",
+    apiVersion: "2022-04-01",
+    spec: "specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json",
+    commit: "007a51db374076edb902fd44eb8299eea6336335",
+    fromSpec: true,
+    createOnly: [
+      {
+        path: "roleAssignmentName",
+        reason: "path-parameter",
+      },
+      {
+        path: "scope",
+        reason: "path-parameter",
+      },
+    ],
+    updatable: [
+      "condition",
+      "conditionVersion",
+      "delegatedManagedIdentityResourceId",
+      "description",
+      "principalId",
+      "principalType",
+      "roleDefinitionId",
+    ],
+  },
+  "azure-native:monitor:DiagnosticSetting": {
+    armType: "Microsoft.Insights/diagnosticSettings",
+    apiVersion: "2021-05-01-preview",
+    spec: "specification/monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json",
+    commit: "029741f2a57be0df0c346983e76f08dc7a69058a",
+    fromSpec: true,
+    createOnly: [
+      {
+        path: "name",
+        reason: "path-parameter",
+      },
+      {
+        path: "resourceUri",
+        reason: "path-parameter",
+      },
+    ],
+    updatable: [
+      "eventHubAuthorizationRuleId",
+      "eventHubName",
+      "logAnalyticsDestinationType",
+      "logs",
+      "marketplacePartnerId",
+      "metrics",
+      "serviceBusRuleId",
+      "storageAccountId",
+      "workspaceId",
+    ],
+  },
   "azure-native:storage:BlobServiceProperties": {
     armType: "Microsoft.Storage/storageAccounts/blobServices",
     apiVersion: "2024-01-01",
@@ -526,31 +580,6 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
     ],
     updatable: ["identity", "location", "properties", "sku", "tags"],
   },
-  "azure-native:authorization:RoleAssignment": {
-    armType: "Microsoft.Authorization/roleAssignments",
-    apiVersion: "2022-04-01",
-    spec: "specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json",
-    fromSpec: false,
-    createOnly: [
-      {
-        path: "roleAssignmentName",
-        reason: "path-parameter",
-      },
-      {
-        path: "scope",
-        reason: "path-parameter",
-      },
-    ],
-    updatable: [
-      "condition",
-      "conditionVersion",
-      "delegatedManagedIdentityResourceId",
-      "description",
-      "principalId",
-      "principalType",
-      "roleDefinitionId",
-    ],
-  },
   "azure-native:authorization:ManagementLockByScope": {
     armType: "Microsoft.Authorization/locks",
     apiVersion: "2020-05-01",
@@ -617,33 +646,6 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
       },
     ],
     updatable: ["id", "name", "privateDnsZoneConfigs"],
-  },
-  "azure-native:monitor:DiagnosticSetting": {
-    armType: "Microsoft.Insights/diagnosticSettings",
-    apiVersion: "2021-05-01-preview",
-    spec: "specification/monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json",
-    fromSpec: false,
-    createOnly: [
-      {
-        path: "name",
-        reason: "path-parameter",
-      },
-      {
-        path: "resourceUri",
-        reason: "path-parameter",
-      },
-    ],
-    updatable: [
-      "eventHubAuthorizationRuleId",
-      "eventHubName",
-      "logAnalyticsDestinationType",
-      "logs",
-      "marketplacePartnerId",
-      "metrics",
-      "serviceBusRuleId",
-      "storageAccountId",
-      "workspaceId",
-    ],
   },
   "azure-native:resources:ResourceGroup": {
     armType: "Microsoft.Resources/resourceGroups",
