@@ -32,7 +32,9 @@ const REDUNDANCY_DOC =
 
 /** A storage SKU name as its performance tier and whether its redundancy is zonal. */
 function skuParts(name: unknown): { tier: string; zonal: boolean; redundancy: string } | undefined {
-  const m = /^(Standard|Premium)_(LRS|GRS|RAGRS|ZRS|GZRS|RAGZRS)$/i.exec(typeof name === "string" ? name : "");
+  const m = /^(Standard|Premium)_(LRS|GRS|RAGRS|ZRS|GZRS|RAGZRS)$/i.exec(
+    typeof name === "string" ? name : "",
+  );
   if (!m) return undefined;
   return { tier: lc(m[1]), redundancy: m[2].toUpperCase(), zonal: /Z/i.test(m[2]) };
 }
@@ -123,6 +125,18 @@ export const UPDATE_REFUSALS: readonly UpdateRefusal[] = [
         : undefined,
     fix: "deploy once with customDomain.name set to an empty string, then set the new domain",
     source: `${STORAGE_SPEC} StorageAccounts_Update ("the replacement/change of custom domain is not supported. In order to replace an old custom domain, the old value must be cleared/unregistered before a new value can be set")`,
+  },
+  {
+    id: "container-immutability-after-creation",
+    type: "azure-native:storage:BlobContainer",
+    path: "immutableStorageWithVersioning.enabled",
+    code: "ContainerImmutabilityCannotChange",
+    refuses: (before, after) =>
+      (before === true) !== (after === true)
+        ? "version-level immutability of a container can only be set when the container is created; existing containers must be migrated"
+        : undefined,
+    fix: "keep immutableStorageWithVersioning.enabled as deployed; to enable it on an existing container, run the container migration (BlobContainers_ObjectLevelWorm, az storage container-rm migrate-vlw)",
+    source: `Azure/azure-rest-api-specs specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/blob.json ContainerProperties.immutableStorageWithVersioning ("The property is immutable and can only be set to true at the container creation time. Existing containers must undergo a migration process")`,
   },
   {
     id: "vault-purge-protection-disable",

@@ -94,10 +94,19 @@ function walk(extract, res, put, patch, prefix, out, seen) {
       });
       continue;
     }
-    const child = prop.$ref ? resolve(extract, file, prop.$ref) : undefined;
+    // A referenced definition, or an inline object schema with its own properties.
+    const child = prop.$ref
+      ? resolve(extract, file, prop.$ref)
+      : prop.properties
+        ? { file, def: prop, name: `${owner}.${name}` }
+        : undefined;
     if (child && !seen.has(child.name)) {
       const patchChild =
-        patchProp && patchProp.$ref ? resolve(extract, patchEntry.file, patchProp.$ref) : undefined;
+        patchProp && patchProp.$ref
+          ? resolve(extract, patchEntry.file, patchProp.$ref)
+          : patchProp && patchProp.properties
+            ? { file: patchEntry.file, def: patchProp, name: `${patchEntry.owner}.${name}` }
+            : undefined;
       walk(extract, res, child, patchChild, here, out, new Set([...seen, child.name]));
       continue;
     }

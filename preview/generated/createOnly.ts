@@ -369,7 +369,8 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
     armType: "Microsoft.Storage/storageAccounts/blobServices",
     apiVersion: "2024-01-01",
     spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/blob.json",
-    fromSpec: false,
+    commit: "bb756a3644f7488f33d30643244dc51a9ba72577",
+    fromSpec: true,
     createOnly: [
       {
         path: "accountName",
@@ -386,21 +387,27 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
     ],
     updatable: [
       "automaticSnapshotPolicyEnabled",
-      "changeFeed",
+      "changeFeed.enabled",
+      "changeFeed.retentionInDays",
       "containerDeleteRetentionPolicy",
       "cors",
       "defaultServiceVersion",
       "deleteRetentionPolicy",
       "isVersioningEnabled",
-      "lastAccessTimeTrackingPolicy",
-      "restorePolicy",
+      "lastAccessTimeTrackingPolicy.blobType",
+      "lastAccessTimeTrackingPolicy.enable",
+      "lastAccessTimeTrackingPolicy.name",
+      "lastAccessTimeTrackingPolicy.trackingGranularityInDays",
+      "restorePolicy.days",
+      "restorePolicy.enabled",
     ],
   },
   "azure-native:storage:BlobContainer": {
     armType: "Microsoft.Storage/storageAccounts/blobServices/containers",
     apiVersion: "2024-01-01",
     spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/blob.json",
-    fromSpec: false,
+    commit: "bb756a3644f7488f33d30643244dc51a9ba72577",
+    fromSpec: true,
     createOnly: [
       {
         path: "accountName",
@@ -415,7 +422,33 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
         reason: "path-parameter",
       },
     ],
-    updatable: [],
+    updatable: [
+      "defaultEncryptionScope",
+      "denyEncryptionScopeOverride",
+      "enableNfsV3AllSquash",
+      "enableNfsV3RootSquash",
+      "immutableStorageWithVersioning.enabled",
+      "metadata",
+      "publicAccess",
+    ],
+  },
+  "azure-native:authorization:ManagementLockByScope": {
+    armType: "Microsoft.Authorization/locks",
+    apiVersion: "2020-05-01",
+    spec: "specification/resources/resource-manager/Microsoft.Authorization/stable/2020-05-01/locks.json",
+    commit: "066a76289fcd67c06228802f3dbbb2b61ab63d92",
+    fromSpec: true,
+    createOnly: [
+      {
+        path: "lockName",
+        reason: "path-parameter",
+      },
+      {
+        path: "scope",
+        reason: "path-parameter",
+      },
+    ],
+    updatable: ["level", "notes", "owners"],
   },
   "azure-native:storage:FileServiceProperties": {
     armType: "Microsoft.Storage/storageAccounts/fileServices",
@@ -579,23 +612,6 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
       },
     ],
     updatable: ["identity", "location", "properties", "sku", "tags"],
-  },
-  "azure-native:authorization:ManagementLockByScope": {
-    armType: "Microsoft.Authorization/locks",
-    apiVersion: "2020-05-01",
-    spec: "specification/resources/resource-manager/Microsoft.Authorization/stable/2020-05-01/locks.json",
-    fromSpec: false,
-    createOnly: [
-      {
-        path: "lockName",
-        reason: "path-parameter",
-      },
-      {
-        path: "scope",
-        reason: "path-parameter",
-      },
-    ],
-    updatable: ["level", "notes", "owners"],
   },
   "azure-native:network:PrivateEndpoint": {
     armType: "Microsoft.Network/privateEndpoints",

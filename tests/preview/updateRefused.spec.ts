@@ -116,6 +116,15 @@ describe("update-refused list (preview/updateRefused.ts)", () => {
     assert.equal(refusedId(ACCOUNT, "customDomain.name", "a.example.com", ""), undefined);
   });
 
+  it("fails when a container's version-level immutability changes after creation, and passes it unchanged", () => {
+    const C = "azure-native:storage:BlobContainer";
+    assert.equal(
+      refusedId(C, "immutableStorageWithVersioning.enabled", undefined, true),
+      "container-immutability-after-creation",
+    );
+    assert.equal(refusedId(C, "immutableStorageWithVersioning.enabled", true, true), undefined);
+  });
+
   it("fails when purge protection or soft delete is turned off, and accepts turning them on", () => {
     assert.equal(
       refusedId(VAULT, "properties.enablePurgeProtection", true, false),
