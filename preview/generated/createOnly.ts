@@ -450,6 +450,94 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
     ],
     updatable: ["level", "notes", "owners"],
   },
+  "azure-native:storage:QueueServiceProperties": {
+    armType: "Microsoft.Storage/storageAccounts/queueServices",
+    apiVersion: "2024-01-01",
+    spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/queue.json",
+    commit: "98222e6e69b3eb8a7985763863e941e31fd9075b",
+    fromSpec: true,
+    createOnly: [
+      {
+        path: "accountName",
+        reason: "path-parameter",
+      },
+      {
+        path: "queueServiceName",
+        reason: "path-parameter",
+      },
+      {
+        path: "resourceGroupName",
+        reason: "path-parameter",
+      },
+    ],
+    updatable: ["cors"],
+  },
+  "azure-native:storage:Queue": {
+    armType: "Microsoft.Storage/storageAccounts/queueServices/queues",
+    apiVersion: "2024-01-01",
+    spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/queue.json",
+    commit: "98222e6e69b3eb8a7985763863e941e31fd9075b",
+    fromSpec: true,
+    createOnly: [
+      {
+        path: "accountName",
+        reason: "path-parameter",
+      },
+      {
+        path: "queueName",
+        reason: "path-parameter",
+      },
+      {
+        path: "resourceGroupName",
+        reason: "path-parameter",
+      },
+    ],
+    updatable: ["metadata"],
+  },
+  "azure-native:storage:TableServiceProperties": {
+    armType: "Microsoft.Storage/storageAccounts/tableServices",
+    apiVersion: "2024-01-01",
+    spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/table.json",
+    commit: "78d71b98974871052df272b3d4d4a8755bb1fecc",
+    fromSpec: true,
+    createOnly: [
+      {
+        path: "accountName",
+        reason: "path-parameter",
+      },
+      {
+        path: "resourceGroupName",
+        reason: "path-parameter",
+      },
+      {
+        path: "tableServiceName",
+        reason: "path-parameter",
+      },
+    ],
+    updatable: ["cors"],
+  },
+  "azure-native:storage:Table": {
+    armType: "Microsoft.Storage/storageAccounts/tableServices/tables",
+    apiVersion: "2024-01-01",
+    spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/table.json",
+    commit: "78d71b98974871052df272b3d4d4a8755bb1fecc",
+    fromSpec: true,
+    createOnly: [
+      {
+        path: "accountName",
+        reason: "path-parameter",
+      },
+      {
+        path: "resourceGroupName",
+        reason: "path-parameter",
+      },
+      {
+        path: "tableName",
+        reason: "path-parameter",
+      },
+    ],
+    updatable: ["signedIdentifiers"],
+  },
   "azure-native:storage:FileServiceProperties": {
     armType: "Microsoft.Storage/storageAccounts/fileServices",
     apiVersion: "2024-01-01",
@@ -467,90 +555,6 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
       },
       {
         path: "resourceGroupName",
-        reason: "path-parameter",
-      },
-    ],
-    updatable: [],
-  },
-  "azure-native:storage:QueueServiceProperties": {
-    armType: "Microsoft.Storage/storageAccounts/queueServices",
-    apiVersion: "2024-01-01",
-    spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/queue.json",
-    fromSpec: false,
-    createOnly: [
-      {
-        path: "accountName",
-        reason: "path-parameter",
-      },
-      {
-        path: "queueServiceName",
-        reason: "path-parameter",
-      },
-      {
-        path: "resourceGroupName",
-        reason: "path-parameter",
-      },
-    ],
-    updatable: [],
-  },
-  "azure-native:storage:Queue": {
-    armType: "Microsoft.Storage/storageAccounts/queueServices/queues",
-    apiVersion: "2024-01-01",
-    spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/queue.json",
-    fromSpec: false,
-    createOnly: [
-      {
-        path: "accountName",
-        reason: "path-parameter",
-      },
-      {
-        path: "queueName",
-        reason: "path-parameter",
-      },
-      {
-        path: "resourceGroupName",
-        reason: "path-parameter",
-      },
-    ],
-    updatable: [],
-  },
-  "azure-native:storage:TableServiceProperties": {
-    armType: "Microsoft.Storage/storageAccounts/tableServices",
-    apiVersion: "2024-01-01",
-    spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/table.json",
-    fromSpec: false,
-    createOnly: [
-      {
-        path: "accountName",
-        reason: "path-parameter",
-      },
-      {
-        path: "resourceGroupName",
-        reason: "path-parameter",
-      },
-      {
-        path: "tableServiceName",
-        reason: "path-parameter",
-      },
-    ],
-    updatable: [],
-  },
-  "azure-native:storage:Table": {
-    armType: "Microsoft.Storage/storageAccounts/tableServices/tables",
-    apiVersion: "2024-01-01",
-    spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/table.json",
-    fromSpec: false,
-    createOnly: [
-      {
-        path: "accountName",
-        reason: "path-parameter",
-      },
-      {
-        path: "resourceGroupName",
-        reason: "path-parameter",
-      },
-      {
-        path: "tableName",
         reason: "path-parameter",
       },
     ],
