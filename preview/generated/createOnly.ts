@@ -543,7 +543,7 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
     apiVersion: "2024-01-01",
     spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/file.json",
     commit: "4c95bb2873f0a0c29340e1fe1e7963fcbf9dc0b2",
-    fromSpec: false,
+    fromSpec: true,
     createOnly: [
       {
         path: "accountName",
@@ -558,7 +558,15 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
         reason: "path-parameter",
       },
     ],
-    updatable: [],
+    updatable: [
+      "cors",
+      "protocolSettings.smb.authenticationMethods",
+      "protocolSettings.smb.channelEncryption",
+      "protocolSettings.smb.kerberosTicketEncryption",
+      "protocolSettings.smb.multichannel.enabled",
+      "protocolSettings.smb.versions",
+      "shareDeleteRetentionPolicy",
+    ],
   },
   "azure-native:storage:EncryptionScope": {
     armType: "Microsoft.Storage/storageAccounts/encryptionScopes",
