@@ -346,6 +346,13 @@ const HAND_CREATE_ONLY: Readonly<Record<string, readonly CreateOnlyProperty[]>> 
   "azure-native:managedidentity:UserAssignedIdentity": [
     { path: "location", source: AZURE_NATIVE_FORCE_NEW },
   ],
+  "azure-native:storage:EncryptionScope": [
+    {
+      path: "requireInfrastructureEncryption",
+      source:
+        "learn.microsoft.com storage/common/infrastructure-encryption-enable (infrastructure encryption for an encryption scope is chosen when the scope is created)",
+    },
+  ],
   "azure-native:network:PrivateEndpoint": [{ path: "location", source: AZURE_NATIVE_FORCE_NEW }],
   "azure-native:keyvault:ManagedHsm": [{ path: "location", source: AZURE_NATIVE_FORCE_NEW }],
   "azure-native:authorization:RoleAssignment": [

@@ -573,7 +573,7 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
     apiVersion: "2024-01-01",
     spec: "specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/storage.json",
     commit: "5a2abff0f2e61dac85740375816a18d468786b7b",
-    fromSpec: false,
+    fromSpec: true,
     createOnly: [
       {
         path: "accountName",
@@ -588,7 +588,7 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
         reason: "path-parameter",
       },
     ],
-    updatable: [],
+    updatable: ["keyVaultProperties.keyUri", "requireInfrastructureEncryption", "source", "state"],
   },
   "azure-native:keyvault:AccessPolicy": {
     armType: "Microsoft.KeyVault/vaults/accessPolicies",
