@@ -402,7 +402,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     const rejectedUrns = new Set(rejected.map((r) => r.urn));
     const current = [...result.resources.filter((r) => !rejectedUrns.has(r.urn)), ...rejected];
     result.diff = diffDeployment(current, previous);
-    result.azureErrors.push(...refusedUpdateErrors(result.diff));
+    result.azureErrors.push(...refusedUpdateErrors(result.diff, current));
     result.previousParents = new Map(previous.resources.map((r) => [r.urn, r.parent]));
     const allowed = new Set(opts.allowDataLoss ?? []);
     result.dataLoss = dataLossFindings(result.diff, current, previous, allowed);

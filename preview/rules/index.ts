@@ -16,3 +16,6 @@ export const RULE_FAMILIES: readonly ArmRule[] = [
   ...STORAGE_ENCRYPTION_RULES,
   ...MANAGED_HSM_RULES,
 ];
+
+// Not per registration: the quota counters (`./quotas.ts`, pure, over one or more stacks) run over the whole stack
+// after the program (preview/run.ts) and over every stack in the fleet preview.

@@ -8,6 +8,7 @@
  * warning (at `WARN_AT` of it) and a count over it an error.
  */
 import type { RecordedResource } from "../recorder";
+import { physicalName } from "../armState";
 import { ArmError, T } from "../armTypes";
 import { normalisedLocation } from "../azureSpec";
 import { lc } from "../text";
@@ -118,6 +119,8 @@ export interface QuotaFinding {
   urn: string;
   type: string;
   name: string;
+  /** Its name in Azure. */
+  physicalName: string;
   message: string;
   source: string;
   wayOut: string;
@@ -238,6 +241,7 @@ export function countQuotas(
       urn: at.urn,
       type: at.type,
       name: at.name,
+      physicalName: physicalName(at.type, at.name, at.inputs),
       message:
         severity === "error"
           ? `${count} ${q.title} in ${g.scope} (stack${stacksCounted.length > 1 ? "s" : ""} ${stacksCounted.join(", ")}) exceed the limit of ${limit}${raised}. Way out: ${q.wayOut}. Source: ${q.source}`
@@ -258,11 +262,13 @@ export function quotaErrors(findings: readonly QuotaFinding[]): ArmError[] {
     .filter((f) => f.severity === "error")
     .map(
       (f) =>
-        new ArmError(QUOTA_ERROR_CODE, f.message, `quota-${f.quota}`, {
-          urn: f.urn,
-          type: f.type,
-          name: f.name,
-        }),
+        new ArmError(
+          QUOTA_ERROR_CODE,
+          f.message,
+          `quota-${f.quota}`,
+          { urn: f.urn, type: f.type, name: f.name },
+          f.physicalName,
+        ),
     );
 }
 
