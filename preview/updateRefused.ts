@@ -151,6 +151,19 @@ export const UPDATE_REFUSALS: readonly UpdateRefusal[] = [
     source: `${KEYVAULT_SPEC} VaultProperties.enablePurgeProtection ("Enabling this functionality is irreversible - that is, the property does not accept false as its value"); learn.microsoft.com azure/key-vault/general/soft-delete-overview#purge-protection`,
   },
   {
+    id: "managed-hsm-purge-protection-disable",
+    type: "azure-native:keyvault:ManagedHsm",
+    path: "properties.enablePurgeProtection",
+    code: "BadRequest",
+    refuses: (before, after) =>
+      before !== false && after === false
+        ? "purge protection of a Managed HSM cannot be turned off (it is on by default and enabling it is irreversible)"
+        : undefined,
+    fix: "keep properties.enablePurgeProtection true (or leave it unset)",
+    source:
+      'Azure/azure-rest-api-specs specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/managedHsm.json ManagedHsmProperties.enablePurgeProtection (default true; "Enabling this functionality is irreversible")',
+  },
+  {
     id: "vault-soft-delete-disable",
     type: "azure-native:keyvault:Vault",
     path: "properties.enableSoftDelete",

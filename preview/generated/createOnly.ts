@@ -590,6 +590,48 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
     ],
     updatable: ["keyVaultProperties.keyUri", "requireInfrastructureEncryption", "source", "state"],
   },
+  "azure-native:keyvault:ManagedHsm": {
+    armType: "Microsoft.KeyVault/managedHSMs",
+    apiVersion: "2024-11-01",
+    spec: "specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/managedHsm.json",
+    commit: "1d8a391902562bb89bca4573c745326194da6970",
+    fromSpec: true,
+    createOnly: [
+      {
+        path: "location",
+        reason: "x-ms-mutability",
+        definition: "ManagedHsmResource.location",
+        mutability: ["create", "read"],
+      },
+      {
+        path: "name",
+        reason: "path-parameter",
+      },
+      {
+        path: "resourceGroupName",
+        reason: "path-parameter",
+      },
+    ],
+    updatable: [
+      "identity",
+      "properties.createMode",
+      "properties.enablePurgeProtection",
+      "properties.enableSoftDelete",
+      "properties.initialAdminObjectIds",
+      "properties.networkAcls.bypass",
+      "properties.networkAcls.defaultAction",
+      "properties.networkAcls.ipRules",
+      "properties.networkAcls.virtualNetworkRules",
+      "properties.publicNetworkAccess",
+      "properties.regions",
+      "properties.softDeleteRetentionInDays",
+      "properties.tenantId",
+      "sku.family",
+      "sku.name",
+      "systemData",
+      "tags",
+    ],
+  },
   "azure-native:keyvault:AccessPolicy": {
     armType: "Microsoft.KeyVault/vaults/accessPolicies",
     apiVersion: "2024-11-01",
@@ -607,23 +649,6 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
       },
     ],
     updatable: ["policy"],
-  },
-  "azure-native:keyvault:ManagedHsm": {
-    armType: "Microsoft.KeyVault/managedHSMs",
-    apiVersion: "2024-11-01",
-    spec: "specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/managedHsm.json",
-    fromSpec: false,
-    createOnly: [
-      {
-        path: "name",
-        reason: "path-parameter",
-      },
-      {
-        path: "resourceGroupName",
-        reason: "path-parameter",
-      },
-    ],
-    updatable: ["identity", "location", "properties", "sku", "tags"],
   },
   "azure-native:network:PrivateEndpoint": {
     armType: "Microsoft.Network/privateEndpoints",

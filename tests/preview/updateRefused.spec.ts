@@ -138,6 +138,15 @@ describe("update-refused list (preview/updateRefused.ts)", () => {
     assert.equal(refusedId(VAULT, "properties.enableSoftDelete", false, true), undefined);
   });
 
+  it("fails when a Managed HSM's purge protection is turned off, and accepts keeping it on", () => {
+    const H = "azure-native:keyvault:ManagedHsm";
+    assert.equal(
+      refusedId(H, "properties.enablePurgeProtection", true, false),
+      "managed-hsm-purge-protection-disable",
+    );
+    assert.equal(refusedId(H, "properties.enablePurgeProtection", true, true), undefined);
+  });
+
   it("fails when the soft-delete retention of an existing vault changes, and accepts the same value", () => {
     assert.equal(
       refusedId(VAULT, "properties.softDeleteRetentionInDays", 90, 30),
