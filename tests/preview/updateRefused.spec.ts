@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { refusedUpdate, UPDATE_REFUSALS } from "../../preview/updateRefused";
 import { refusedUpdateErrors } from "../../preview/refusedErrors";
 import { diffDeployment, type PreviousDeployment } from "../../preview/diff";
@@ -153,6 +155,14 @@ describe("update-refused list (preview/updateRefused.ts)", () => {
       "vault-soft-delete-retention-change",
     );
     assert.equal(refusedId(VAULT, "properties.softDeleteRetentionInDays", 90, 90), undefined);
+  });
+
+  it("has a row in docs/offline-preview.md for every refusal", () => {
+    const doc = fs.readFileSync(
+      path.join(__dirname, "..", "..", "docs", "offline-preview.md"),
+      "utf8",
+    );
+    for (const r of UPDATE_REFUSALS) assert.match(doc, new RegExp(`\\| \`${r.id}\` \\|`), r.id);
   });
 
   it("cites a specification or documentation source and a fix for every refusal", () => {

@@ -52,6 +52,15 @@ describe("quotas (preview/rules/quotas.ts)", () => {
     }
   });
 
+  it("has a row in docs/offline-preview.md for every quota, with its limit", () => {
+    const doc = fs.readFileSync(path.join(ROOT, "docs", "offline-preview.md"), "utf8");
+    for (const q of Object.values(QUOTA_LIMITS)) {
+      const row = doc.split("\n").find((l) => l.startsWith(`| \`${q.id}\` |`));
+      assert.ok(row, q.id);
+      assert.ok(row.includes(q.limit.toLocaleString("en-US")), `${q.id}: limit ${q.limit}`);
+    }
+  });
+
   describe("storage accounts per region per subscription (250)", () => {
     it("passes 199 accounts in one region, and 250 accounts spread over two regions", () => {
       assert.deepEqual(
