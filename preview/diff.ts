@@ -38,6 +38,8 @@ export interface PreviousResource {
   outputs: Record<string, any>;
   protect: boolean;
   retainOnDelete: boolean;
+  /** URNs it depended on (both formats record them). */
+  dependencies?: string[];
 }
 
 export interface PreviousDeployment {
@@ -97,6 +99,7 @@ export function readPrevious(file: string): PreviousDeployment {
     outputs: isObj(r.outputs) ? r.outputs : {},
     protect: r.protect === true,
     retainOnDelete: r.retainOnDelete === true,
+    dependencies: Array.isArray(r.dependencies) ? r.dependencies.map(String) : [],
   });
   if (isObj(doc) && doc.formatVersion === 1 && Array.isArray(doc.resources)) {
     return {

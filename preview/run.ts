@@ -21,6 +21,7 @@ import {
 import { diffDeployment, readPrevious, type DiffResult, type PreviousDeployment } from "./diff";
 import { dataLossFindings, type DataLossFinding } from "./dataLoss";
 import { refusedUpdateErrors } from "./refusedErrors";
+import { withoutRejectedDependants } from "./rejectedDependants";
 import { countQuotas, parseQuotaLimits, quotaErrors } from "./rules/quotas";
 
 export const PROJECT = "cmk-storage";
@@ -401,7 +402,11 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     progress(`comparing with ${path.relative(root, previous.file) || previous.file}`);
     const rejectedUrns = new Set(rejected.map((r) => r.urn));
     const current = [...result.resources.filter((r) => !rejectedUrns.has(r.urn)), ...rejected];
-    result.diff = diffDeployment(current, previous);
+    result.diff = withoutRejectedDependants(
+      diffDeployment(current, previous),
+      previous,
+      rejectedUrns,
+    );
     result.azureErrors.push(...refusedUpdateErrors(result.diff, current));
     result.previousParents = new Map(previous.resources.map((r) => [r.urn, r.parent]));
     const allowed = new Set(opts.allowDataLoss ?? []);
