@@ -301,7 +301,8 @@ function generatedSource(t: GeneratedType, c: GeneratedCreateOnly): Source {
 
 /**
  * Create-only properties the REST specifications do not state (or that this extract of them does not hold), each
- * with its documentation source. Merged after the generated ones (`preview/generated/createOnly.ts`).
+ * with its documentation source. Merged after the generated ones (`preview/generated/createOnly.ts`); an entry the
+ * generated table already has only adds its documentation (the way to move a vault or an account) to the source.
  */
 const HAND_CREATE_ONLY: Readonly<Record<string, readonly CreateOnlyProperty[]>> = {
   "azure-native:resources:ResourceGroup": [
@@ -343,9 +344,6 @@ const HAND_CREATE_ONLY: Readonly<Record<string, readonly CreateOnlyProperty[]>> 
         "learn.microsoft.com storage/blobs/upgrade-to-data-lake-storage-gen2 (hierarchical namespace cannot be turned off; turning it on is a migration, not an update)",
     },
   ],
-  "azure-native:managedidentity:UserAssignedIdentity": [
-    { path: "location", source: AZURE_NATIVE_FORCE_NEW },
-  ],
   "azure-native:storage:EncryptionScope": [
     {
       path: "requireInfrastructureEncryption",
@@ -354,7 +352,6 @@ const HAND_CREATE_ONLY: Readonly<Record<string, readonly CreateOnlyProperty[]>> 
     },
   ],
   "azure-native:network:PrivateEndpoint": [{ path: "location", source: AZURE_NATIVE_FORCE_NEW }],
-  "azure-native:keyvault:ManagedHsm": [{ path: "location", source: AZURE_NATIVE_FORCE_NEW }],
   "azure-native:authorization:RoleAssignment": [
     {
       path: "principalId",
