@@ -632,6 +632,26 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
       "tags",
     ],
   },
+  "azure-native:resources:ResourceGroup": {
+    armType: "Microsoft.Resources/resourceGroups",
+    apiVersion: "2024-03-01",
+    spec: "specification/resources/resource-manager/Microsoft.Resources/stable/2024-03-01/resources.json",
+    commit: "1eb311c3f6f22913eab7d5ad755aa474ae15d67f",
+    fromSpec: true,
+    createOnly: [
+      {
+        path: "location",
+        reason: "absent-from-patch",
+        definition: "ResourceGroup.location",
+        patch: "ResourceGroupPatchable",
+      },
+      {
+        path: "resourceGroupName",
+        reason: "path-parameter",
+      },
+    ],
+    updatable: ["managedBy", "tags"],
+  },
   "azure-native:keyvault:AccessPolicy": {
     armType: "Microsoft.KeyVault/vaults/accessPolicies",
     apiVersion: "2024-11-01",
@@ -699,18 +719,5 @@ export const GENERATED_TYPES: Readonly<Record<string, GeneratedType>> = {
       },
     ],
     updatable: ["id", "name", "privateDnsZoneConfigs"],
-  },
-  "azure-native:resources:ResourceGroup": {
-    armType: "Microsoft.Resources/resourceGroups",
-    apiVersion: "2024-03-01",
-    spec: "specification/resources/resource-manager/Microsoft.Resources/stable/2024-03-01/resources.json",
-    fromSpec: false,
-    createOnly: [
-      {
-        path: "resourceGroupName",
-        reason: "path-parameter",
-      },
-    ],
-    updatable: ["location", "managedBy", "tags"],
   },
 };
