@@ -20,6 +20,7 @@ const generator = require("../../scripts/generate-create-only.js") as {
   ): unknown;
   SPECS: Record<string, Spec>;
   RESOURCES: { token: string; file: string; put: string; patch?: string }[];
+  commitWarnings(dir: string, specs?: Record<string, Spec>): string[];
   SPECS_ENV: string;
   OUT: string;
 };
@@ -468,6 +469,46 @@ describe("generated create-only table (scripts/generate-create-only.js)", functi
         ),
       );
       assert.ok(fs.existsSync(out));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("warns only for a file whose working copy differs from the one at its listed commit, whatever HEAD is", function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "azure-rest-api-specs-"));
+    const git = (...args: string[]) =>
+      spawnSync(
+        "git",
+        ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args],
+        {
+          encoding: "utf8",
+        },
+      ).stdout.trim();
+    try {
+      fs.mkdirSync(path.join(dir, "spec"));
+      fs.writeFileSync(path.join(dir, "spec", "a.json"), "{}\n");
+      fs.writeFileSync(path.join(dir, "spec", "b.json"), "{}\n");
+      git("init", "-q");
+      git("add", "spec");
+      git("commit", "-qm", "first");
+      const first = git("rev-parse", "HEAD");
+      fs.writeFileSync(path.join(dir, "other.txt"), "x\n");
+      git("add", "other.txt");
+      git("commit", "-qm", "second: HEAD moves, the spec files do not");
+      const listed = {
+        "spec/a.json": { commit: first, definitions: [] },
+        "spec/b.json": { commit: first, definitions: [] },
+      };
+      assert.deepEqual(generator.commitWarnings(dir, listed), []);
+      fs.writeFileSync(path.join(dir, "spec", "b.json"), '{"definitions":{}}\n');
+      const w = generator.commitWarnings(dir, listed);
+      assert.equal(w.length, 1);
+      assert.match(
+        w[0],
+        new RegExp(
+          `its spec/b\\.json differs from the one at the listed commit ${first.slice(0, 12)}.*checkout ${first} -- spec/b\\.json`,
+        ),
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
