@@ -300,7 +300,7 @@ function generatedSource(t: GeneratedType, c: GeneratedCreateOnly): Source {
 }
 
 /**
- * Create-only properties the REST specifications do not state (or that this extract of them does not hold), each
+ * Create-only properties the REST specifications do not state (or that the part of them the generator reads does not hold), each
  * with its documentation source. Merged after the generated ones (`preview/generated/createOnly.ts`); an entry the
  * generated table already has only adds its documentation (the way to move a vault or an account) to the source.
  */
