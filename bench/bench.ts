@@ -96,6 +96,9 @@ function fleetStackFile(dir: string, n: number): string {
   ) as { config: Record<string, unknown> };
   doc.config["cmk-storage:teams"] = fleetTeams(n, "uniform");
   delete doc.config["cmk-storage:accounts"];
+  // One stack of n accounts measures the preview's cost, not Azure's quota (a real fleet spreads over subscriptions):
+  // declare the storage-account quota as granted for n.
+  doc.config["cmk-preview:quotas"] = { "storage-accounts-per-region": Math.max(250, n) };
   const file = path.join(dir, `Pulumi.prod.yaml`);
   fs.writeFileSync(file, YAML.stringify(doc));
   return file;

@@ -296,6 +296,13 @@ export class SecureVault extends pulumi.ComponentResource {
 
     let vaultName: pulumi.Input<string>;
     if (args.vaultName !== undefined) {
+      // The vault is always purge-protected: a deleted vault keeps its name for the whole retention period.
+      const retention = args.softDeleteRetentionInDays ?? 90;
+      const shown = typeof args.vaultName === "string" ? ` "${args.vaultName}"` : "";
+      void pulumi.log.warn(
+        `SecureVault "${name}": vaultName${shown} is explicit and the vault is purge-protected: after a delete or replacement the name stays reserved for the ${retention}-day soft-delete retention period (it cannot be purged), so redeploying it fails with VaultAlreadyExists until then; leave vaultName unset to derive the name from namePrefix and a random suffix`,
+        this,
+      );
       vaultName = checked("vaultName", args.vaultName, (v) =>
         typeof v === "string" ? vaultNameProblem(v) : `must be a string, got ${show(v)}`,
       );

@@ -4,6 +4,12 @@
  * Every table and every entry names its source; docs/offline-preview.md lists them.
  */
 
+import {
+  GENERATED_TYPES,
+  type GeneratedCreateOnly,
+  type GeneratedType,
+} from "./generated/createOnly";
+
 /** A source citation: where the behaviour is documented. */
 export type Source = string;
 
@@ -278,55 +284,40 @@ export interface CreateOnlyProperty {
 const AZURE_NATIVE_FORCE_NEW =
   "pulumi/pulumi-azure-native provider/pkg/provider (replacement: the resource's ARM path parameters, `location`, and properties the REST spec marks x-ms-mutability [create, read] force a replacement)";
 
+/** The source text of one generated entry: the spec file, API version and definition that make it create-only. */
+function generatedSource(t: GeneratedType, c: GeneratedCreateOnly): Source {
+  const at = `Azure/azure-rest-api-specs ${t.spec} (${t.apiVersion}${t.commit ? `, ${t.commit.slice(0, 12)}` : ""})`;
+  switch (c.reason) {
+    case "path-parameter":
+      return `${at}: a path parameter of the ${t.armType} resource id; ${AZURE_NATIVE_FORCE_NEW}`;
+    case "x-ms-mutability":
+      return `${at}: ${c.definition} x-ms-mutability [${(c.mutability ?? []).join(", ")}] (no update)`;
+    case "absent-from-patch":
+      return `${at}: ${c.definition} is in the create body but not in the update body ${c.patch}`;
+    case "create-if-not-exist":
+      return `${at}: ${c.operationId} ("${t.createIfNotExistQuote ?? ""}")`;
+  }
+}
+
 /**
- * Create-only properties per resource type. The diff marks a resource `replace` when one of these changes.
+ * Create-only properties the REST specifications do not state (or that the part of them the generator reads does not hold), each
+ * with its documentation source. Merged after the generated ones (`preview/generated/createOnly.ts`); an entry the
+ * generated table already has only adds its documentation (the way to move a vault or an account) to the source.
  */
-export const CREATE_ONLY: Readonly<Record<string, readonly CreateOnlyProperty[]>> = {
+const HAND_CREATE_ONLY: Readonly<Record<string, readonly CreateOnlyProperty[]>> = {
   "azure-native:resources:ResourceGroup": [
-    { path: "resourceGroupName", source: AZURE_NATIVE_FORCE_NEW },
     {
       path: "location",
       source: `${AZURE_NATIVE_FORCE_NEW}; learn.microsoft.com azure-resource-manager/management/move-resource-group-and-subscription (a resource group's location cannot change)`,
     },
   ],
   "azure-native:keyvault:Vault": [
-    { path: "vaultName", source: AZURE_NATIVE_FORCE_NEW },
-    { path: "resourceGroupName", source: AZURE_NATIVE_FORCE_NEW },
     {
       path: "location",
       source: `${AZURE_NATIVE_FORCE_NEW}; learn.microsoft.com key-vault/general/move-region (a vault cannot be moved to another region)`,
     },
   ],
-  "azure-native:keyvault:Key": [
-    { path: "vaultName", source: AZURE_NATIVE_FORCE_NEW },
-    { path: "keyName", source: AZURE_NATIVE_FORCE_NEW },
-    { path: "resourceGroupName", source: AZURE_NATIVE_FORCE_NEW },
-    {
-      path: "properties.kty",
-      source:
-        'Azure/azure-rest-api-specs keys.json 2024-11-01 Keys_CreateIfNotExist ("If it already exists, then the existing key is returned without any write operations being performed": kty cannot change on an existing key)',
-    },
-    {
-      path: "properties.keySize",
-      source:
-        "Azure/azure-rest-api-specs keys.json 2024-11-01 Keys_CreateIfNotExist (key size is fixed at creation)",
-    },
-    {
-      path: "properties.curveName",
-      source:
-        "Azure/azure-rest-api-specs keys.json 2024-11-01 Keys_CreateIfNotExist (curve is fixed at creation)",
-    },
-  ],
   "azure-native:keyvault:AccessPolicy": [
-    {
-      path: "vaultName",
-      source:
-        "pulumi/pulumi-azure-native provider/pkg/resources/customresources/custom_keyvault_accesspolicy.go (the policy is addressed by vault and object id)",
-    },
-    {
-      path: "resourceGroupName",
-      source: "pulumi/pulumi-azure-native custom_keyvault_accesspolicy.go",
-    },
     {
       path: "policy.objectId",
       source:
@@ -338,8 +329,6 @@ export const CREATE_ONLY: Readonly<Record<string, readonly CreateOnlyProperty[]>
     },
   ],
   "azure-native:storage:StorageAccount": [
-    { path: "accountName", source: AZURE_NATIVE_FORCE_NEW },
-    { path: "resourceGroupName", source: AZURE_NATIVE_FORCE_NEW },
     {
       path: "location",
       source: `${AZURE_NATIVE_FORCE_NEW}; learn.microsoft.com storage/common/storage-account-move (moving a storage account to another region means a new account and a data copy)`,
@@ -352,20 +341,18 @@ export const CREATE_ONLY: Readonly<Record<string, readonly CreateOnlyProperty[]>
     {
       path: "isHnsEnabled",
       source:
-        "learn.microsoft.com storage/blobs/upgrade-to-data-lake-storage-gen2 (hierarchical namespace cannot be turned off)",
+        "learn.microsoft.com storage/blobs/upgrade-to-data-lake-storage-gen2 (hierarchical namespace cannot be turned off; turning it on is a migration, not an update)",
     },
   ],
-  "azure-native:managedidentity:UserAssignedIdentity": [
-    { path: "resourceName", source: AZURE_NATIVE_FORCE_NEW },
-    { path: "resourceGroupName", source: AZURE_NATIVE_FORCE_NEW },
-    { path: "location", source: AZURE_NATIVE_FORCE_NEW },
-  ],
-  "azure-native:authorization:RoleAssignment": [
+  "azure-native:storage:EncryptionScope": [
     {
-      path: "scope",
-      source: `${AZURE_NATIVE_FORCE_NEW}; learn.microsoft.com role-based-access-control/troubleshooting (RoleAssignmentUpdateNotPermitted: a role assignment cannot be updated)`,
+      path: "requireInfrastructureEncryption",
+      source:
+        "learn.microsoft.com storage/common/infrastructure-encryption-enable (infrastructure encryption for an encryption scope is chosen when the scope is created)",
     },
-    { path: "roleAssignmentName", source: AZURE_NATIVE_FORCE_NEW },
+  ],
+  "azure-native:network:PrivateEndpoint": [{ path: "location", source: AZURE_NATIVE_FORCE_NEW }],
+  "azure-native:authorization:RoleAssignment": [
     {
       path: "principalId",
       source:
@@ -423,3 +410,23 @@ export const CREATE_ONLY: Readonly<Record<string, readonly CreateOnlyProperty[]>
     },
   ],
 };
+
+/**
+ * Create-only properties per resource type: the generated table (from the REST specifications) first, then the hand
+ * list for what the specifications do not say. The diff marks a resource `replace` when one of these changes.
+ */
+export const CREATE_ONLY: Readonly<Record<string, readonly CreateOnlyProperty[]>> = (() => {
+  const out: Record<string, CreateOnlyProperty[]> = {};
+  for (const [token, t] of Object.entries(GENERATED_TYPES)) {
+    out[token] = t.createOnly.map((c) => ({ path: c.path, source: generatedSource(t, c) }));
+  }
+  for (const [token, list] of Object.entries(HAND_CREATE_ONLY)) {
+    const have = (out[token] ??= []);
+    for (const c of list) {
+      const i = have.findIndex((h) => h.path === c.path);
+      if (i >= 0) have[i] = { path: c.path, source: `${have[i].source}; ${c.source}` };
+      else have.push(c);
+    }
+  }
+  return out;
+})();

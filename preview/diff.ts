@@ -11,9 +11,11 @@
  */
 import * as fs from "fs";
 import { CREATE_ONLY } from "./azureSpec";
+import { refusedUpdate } from "./updateRefused";
 import type { RecordedResource } from "./recorder";
 
-export type Operation = "create" | "update" | "replace" | "delete" | "same";
+/** `refused`: an update ARM refuses although the specification lets the property be sent (`updateRefused.ts`). */
+export type Operation = "create" | "update" | "replace" | "delete" | "same" | "refused";
 
 /** Pulumi's marks for each operation. */
 export const OP_MARK: Record<Operation, string> = {
@@ -22,6 +24,7 @@ export const OP_MARK: Record<Operation, string> = {
   replace: "+-",
   delete: "-",
   same: " ",
+  refused: "!~",
 };
 
 /** A resource of the earlier deployment. */
@@ -35,6 +38,8 @@ export interface PreviousResource {
   outputs: Record<string, any>;
   protect: boolean;
   retainOnDelete: boolean;
+  /** URNs it depended on (both formats record them). */
+  dependencies?: string[];
 }
 
 export interface PreviousDeployment {
@@ -59,6 +64,8 @@ export interface Step {
   source?: string;
   /** Protected in the earlier deployment (Pulumi refuses to delete or replace it). */
   protectedBefore: boolean;
+  /** For a `refused` step: the rule, ARM's answer and the way to the new value. */
+  refusal?: { id: string; code: string; path: string; fix: string };
 }
 
 export interface DiffResult {
@@ -92,6 +99,7 @@ export function readPrevious(file: string): PreviousDeployment {
     outputs: isObj(r.outputs) ? r.outputs : {},
     protect: r.protect === true,
     retainOnDelete: r.retainOnDelete === true,
+    dependencies: Array.isArray(r.dependencies) ? r.dependencies.map(String) : [],
   });
   if (isObj(doc) && doc.formatVersion === 1 && Array.isArray(doc.resources)) {
     return {
@@ -229,6 +237,16 @@ export function diffDeployment(
         cause: `${hit.p} changed (create-only: ${show(prev.inputs, hit.p)} → ${show(r.inputs, hit.p)})`,
         source: hit.c!.source,
       });
+    } else if (refusedUpdate(r.type, changed, prev.inputs, r.inputs)) {
+      const { refusal, reason } = refusedUpdate(r.type, changed, prev.inputs, r.inputs)!;
+      steps.set(r.urn, {
+        ...base,
+        op: "refused",
+        changed,
+        cause: `${refusal.path} changed (update refused: ${reason})`,
+        source: refusal.source,
+        refusal: { id: refusal.id, code: refusal.code, path: refusal.path, fix: refusal.fix },
+      });
     } else if (changed.length > 0) {
       steps.set(r.urn, { ...base, op: "update", changed, cause: `${changed.join(", ")} changed` });
     } else {
@@ -292,6 +310,7 @@ export function diffDeployment(
     replace: 0,
     delete: 0,
     same: 0,
+    refused: 0,
   };
   for (const s of result) counts[s.op]++;
   return { file: previous.file, format: previous.format, steps: result, counts };

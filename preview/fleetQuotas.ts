@@ -1,24 +1,24 @@
 /**
  * Quotas a fleet reaches only across stacks: Azure counts them per subscription (and region), whichever stack creates
- * the resources. Pure: counts the fleet's per-stack summaries (preview/fleetSummary.ts).
- * - storage accounts per region per subscription: 250 (standard endpoints; 500 on request; Azure DNS zone endpoints
- *   allow 5,000). learn.microsoft.com azure-resource-manager/management/azure-subscription-service-limits#azure-storage-limits
- *   and storage/common/scalability-targets-standard-account;
+ * the resources. Pure: counts the fleet's per-stack summaries (preview/fleetSummary.ts), so the parent process never
+ * holds every stack's resources (2,000 team stacks stay cheap). The limits, their sources and the ways out are the
+ * single-stack counter's (`QUOTA_LIMITS` in preview/rules/quotas.ts, which every stack also applies to itself):
+ * - storage accounts per region per subscription: 250 (standard endpoints; 500 on request);
  * - Azure role assignments per subscription: 4,000 (counted in the subscription of their scope: a team's grant on a
- *   platform key counts in the platform's subscription). learn.microsoft.com role-based-access-control/troubleshoot-limits.
- * (The issue-17 quota counter, preview/rules/quotas.ts, had not landed when this was written; the integrator unifies them.)
+ *   platform key counts in the platform's subscription).
  */
 import type { StackSummary } from "./fleetSummary";
+import { QUOTA_LIMITS } from "./rules/quotas";
 
 export const FLEET_QUOTA_SOURCES = {
-  storageAccounts:
-    "https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#azure-storage-limits (storage accounts per region per subscription, including standard and premium: 250 by default, 500 on request); learn.microsoft.com storage/common/scalability-targets-standard-account",
-  roleAssignments:
-    "https://learn.microsoft.com/azure/role-based-access-control/troubleshoot-limits (Azure supports up to 4000 role assignments per subscription)",
+  storageAccounts: QUOTA_LIMITS["storage-accounts-per-region"].source,
+  roleAssignments: QUOTA_LIMITS["role-assignments-per-subscription"].source,
 } as const;
 
-export const STORAGE_ACCOUNTS_PER_REGION_PER_SUBSCRIPTION = 250;
-export const ROLE_ASSIGNMENTS_PER_SUBSCRIPTION = 4000;
+export const STORAGE_ACCOUNTS_PER_REGION_PER_SUBSCRIPTION =
+  QUOTA_LIMITS["storage-accounts-per-region"].limit;
+export const ROLE_ASSIGNMENTS_PER_SUBSCRIPTION =
+  QUOTA_LIMITS["role-assignments-per-subscription"].limit;
 
 export interface QuotaCount {
   quota: "storage-accounts-per-region" | "role-assignments-per-subscription";

@@ -243,7 +243,7 @@ export function summaryLine(result: PreviewResult): string {
   const c = result.diff?.counts;
   const parts = [
     c
-      ? `${result.resources.length} resources (${custom} Azure/provider, ${result.resources.length - custom} components) against ${result.diff!.format === "stack-export" ? "the stack export" : "the earlier preview"}: ${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete, ${c.same} unchanged`
+      ? `${result.resources.length} resources (${custom} Azure/provider, ${result.resources.length - custom} components) against ${result.diff!.format === "stack-export" ? "the stack export" : "the earlier preview"}: ${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete, ${c.same} unchanged${c.refused ? `, ${c.refused} refused` : ""}`
       : `${result.resources.length} resources (${custom} Azure/provider, ${result.resources.length - custom} components) to create`,
   ];
   const open = result.dataLoss.filter((f) => !f.acknowledged).length;
@@ -527,7 +527,7 @@ export function renderReport(result: PreviewResult): string {
     out.push(
       `## Changes against \`${d.file}\``,
       "",
-      `${d.counts.create} to create, ${d.counts.update} to update, ${d.counts.replace} to replace, ${d.counts.delete} to delete, ${d.counts.same} unchanged.`,
+      `${d.counts.create} to create, ${d.counts.update} to update, ${d.counts.replace} to replace, ${d.counts.delete} to delete, ${d.counts.same} unchanged${d.counts.refused ? `, ${d.counts.refused} refused` : ""}.`,
       "",
     );
     out.push("| Op | Resource | Type | Cause |", "|---|---|---|---|");

@@ -23,12 +23,17 @@ import { dataLossFindings, type DataLossFinding } from "./dataLoss";
 import { EXISTING_SUBNETS_KEY, parseExistingSubnets } from "./existingSubnets";
 import { guardrailFindings, lockedDeletes, type GuardrailFinding } from "./guardrailFindings";
 import { withStackReferences, type StackOutputs } from "./stackReferences";
+import { refusedUpdateErrors } from "./refusedErrors";
+import { withoutRejectedDependants } from "./rejectedDependants";
+import { countQuotas, parseQuotaLimits, quotaErrors } from "./rules/quotas";
 
 export const PROJECT = "cmk-storage";
 /** Stack config key (outside the program's namespace) that declares vaults existing outside the stack. */
 export const EXISTING_VAULTS_KEY = "cmk-preview:existingVaults";
 /** Stack config key that declares storage accounts existing outside the stack (names or resource ids). */
 export const EXISTING_STORAGE_ACCOUNTS_KEY = "cmk-preview:existingStorageAccounts";
+/** Stack config key for quota increases Azure has granted: `{ <quota id>: <limit> }` (preview/rules/quotas.ts). */
+export const QUOTAS_KEY = "cmk-preview:quotas";
 /** Stack config key for the deploying machine's network position: `{ publicIp, subnetIds }`. */
 export const DEPLOYER_KEY = "cmk-preview:deployer";
 /** Stack config key naming the stack's policy config file (from the repository root), for stacks without policy/config/<stack>.json (fleet stacks). */
@@ -354,8 +359,9 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   ];
   const deployer = parseDeployer(config[DEPLOYER_KEY], ctx);
   const subnets = parseExistingSubnets(config[EXISTING_SUBNETS_KEY]);
+  const quotaLimits = parseQuotaLimits(config[QUOTAS_KEY]);
   result.programErrors.push(
-    ...[...deployer.problems, ...subnets.problems].map(
+    ...[...deployer.problems, ...subnets.problems, ...quotaLimits.problems].map(
       (p) => `Invalid preview configuration in ${relStackFile}: ${p}`,
     ),
   );
@@ -364,6 +370,8 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     return result;
   }
 
+  // Registrations the simulated Azure rejected: still part of the program, so `--previous` compares them too.
+  const rejected: RecordedResource[] = [];
   // Pulumi's log functions and the program's warnings go to the console under mocks; keep stdout for our output.
   const restore = captureConsole(result.diagnostics);
   const onRejection = (e: unknown): void => {
@@ -403,6 +411,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       const err = checkRegistration(pending, state);
       if (err) {
         result.azureErrors.push(err);
+        rejected.push({ ...pending, id: undefined, outputs: {} });
         progress(`simulated Azure rejected ${pending.type} ${pending.name}: ${err.code}`);
         throw err;
       }
@@ -450,14 +459,41 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
       result.programErrors.push(`policy pack failed: ${errorText(e)}`);
     }
   }
-  if (previous && result.programErrors.length === 0 && result.azureErrors.length === 0) {
+  // Quotas over the whole stack (the fleet preview counts over every stack: countQuotas takes several).
+  if (result.programErrors.length === 0) {
+    const findings = countQuotas(
+      [
+        {
+          stack: opts.stack,
+          resources: result.resources,
+          subscriptionId: config["azure-native:subscriptionId"],
+        },
+      ],
+      { limits: quotaLimits.limits },
+    );
+    result.azureErrors.push(...quotaErrors(findings));
+    for (const f of findings.filter((x) => x.severity === "warning")) {
+      result.diagnostics.push(`warning: quota ${f.quota}: ${f.message}`);
+    }
+  }
+  // The comparison runs even when the simulated Azure rejected a registration (issue 17 item 6): a data-loss finding
+  // (a key deleted while an account still uses it) must not hide behind the rejection it also causes. The rejected
+  // registrations take part as what the program asked for.
+  if (previous && result.programErrors.length === 0) {
     progress(`comparing with ${path.relative(root, previous.file) || previous.file}`);
-    result.diff = diffDeployment(result.resources, previous);
+    const rejectedUrns = new Set(rejected.map((r) => r.urn));
+    const current = [...result.resources.filter((r) => !rejectedUrns.has(r.urn)), ...rejected];
+    result.diff = withoutRejectedDependants(
+      diffDeployment(current, previous),
+      previous,
+      rejectedUrns,
+    );
+    result.azureErrors.push(...refusedUpdateErrors(result.diff, current));
     result.previousParents = new Map(previous.resources.map((r) => [r.urn, r.parent]));
     const allowed = new Set(opts.allowDataLoss ?? []);
-    result.dataLoss = dataLossFindings(result.diff, result.resources, previous, allowed);
-    result.guardrails = guardrailFindings(result.diff, result.resources, previous);
-    result.azureErrors.push(...lockedDeletes(result.diff, result.resources, previous));
+    result.dataLoss = dataLossFindings(result.diff, current, previous, allowed);
+    result.guardrails = guardrailFindings(result.diff, current, previous);
+    result.azureErrors.push(...lockedDeletes(result.diff, current, previous));
     for (const urn of allowed) {
       if (!result.dataLoss.some((f) => f.urn === urn)) {
         result.diagnostics.push(

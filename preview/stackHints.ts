@@ -107,6 +107,21 @@ export const STACK_HINTS: Readonly<Record<string, string>> = {
     "a platform stack's vault shared with team stacks must be RBAC (cmk-storage:vaultPermissionModel rbac in the platform stack)",
   "cross-stack-access-policy":
     "a team stack grants the platform's key with a role assignment: the key reference's vault.permissionModel must be rbac (the platform's keys output)",
+  // Quotas (preview/rules/quotas.ts) and refused updates (preview/updateRefused.ts).
+  "quota-storage-accounts-per-region":
+    "one account per cmk-storage:teams entry: split the teams over stacks in more subscriptions, or declare a granted increase in cmk-preview:quotas",
+  "quota-vault-access-policies":
+    "one access policy per team identity: set cmk-storage:vaultPermissionModel to rbac",
+  "quota-role-assignments-per-subscription":
+    "the role assignments follow cmk-storage:vaultPermissionModel rbac and the teams' grants; split the teams over subscriptions",
+  "quota-diagnostic-settings-per-resource":
+    "the components add one setting per resource (cmk-storage:logAnalyticsWorkspaceId); count the settings made outside the stack",
+  "storage-sku-performance-tier":
+    "sku.name comes from cmk-storage:accountSku or cmk-storage:teams.<team>.accountSku",
+  "storage-sku-zonal-conversion":
+    "sku.name comes from cmk-storage:accountSku or cmk-storage:teams.<team>.accountSku",
+  "vault-soft-delete-retention-change":
+    "properties.softDeleteRetentionInDays comes from cmk-storage:vaultSoftDeleteRetentionInDays",
 };
 
 /** The stack-config hint for an ARM error, if the rule has one. */

@@ -28,3 +28,6 @@ export const RULE_FAMILIES: readonly ArmRule[] = [
   // Grants a stack makes on another stack's vault (fleet previews: team stacks on the platform's keys).
   ...CROSS_STACK_GRANT_RULES,
 ];
+
+// Not per registration: the quota counters (`./quotas.ts`, pure, over one or more stacks) run over the whole stack
+// after the program (preview/run.ts) and over every stack in the fleet preview.

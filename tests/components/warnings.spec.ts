@@ -48,4 +48,16 @@ describe("warnings for weakened defaults", () => {
       'SecureVault "kv": publicNetworkAccess is Enabled; the firewall still denies by default and allows only the configured IP ranges and subnets',
     ]);
   });
+
+  it("announces an explicit vault name on the purge-protected vault, with the retention period and the random-suffix alternative", async () => {
+    new SecureVault("kv", {
+      resourceGroupName: "rg",
+      location: "westeurope",
+      vaultName: "kv-payments-prod",
+      softDeleteRetentionInDays: 30,
+    });
+    assert.deepEqual(await runtimeWarnings(), [
+      'SecureVault "kv": vaultName "kv-payments-prod" is explicit and the vault is purge-protected: after a delete or replacement the name stays reserved for the 30-day soft-delete retention period (it cannot be purged), so redeploying it fails with VaultAlreadyExists until then; leave vaultName unset to derive the name from namePrefix and a random suffix',
+    ]);
+  });
 });

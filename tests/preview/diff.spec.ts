@@ -179,6 +179,13 @@ describe("--previous comparison", () => {
       d.steps.map((s) => [s.name, s.op, s.protectedBefore]),
       [["a", "delete", true]],
     );
-    assert.deepEqual(d.counts, { create: 0, update: 0, replace: 0, delete: 1, same: 0 });
+    assert.deepEqual(d.counts, {
+      create: 0,
+      update: 0,
+      replace: 0,
+      delete: 1,
+      same: 0,
+      refused: 0,
+    });
   });
 });

@@ -446,7 +446,7 @@ describe("offline preview --previous (two-step, child processes)", function () {
     const payments = replaced.find((f) => f.urn === ACCOUNT("dev", "payments"))!;
     assert.match(
       payments.message,
-      /would be replaced: accountName changed \(create-only: "cmkdevpayments\w{6}" → "cmkdvpayments\w{6}"\) \[create-only per pulumi\/pulumi-azure-native/,
+      /would be replaced: accountName changed \(create-only: "cmkdevpayments\w{6}" → "cmkdvpayments\w{6}"\) \[create-only per Azure\/azure-rest-api-specs \S+\/storage\.json \(2024-01-01[^)]*\): a path parameter of the Microsoft\.Storage\/storageAccounts resource id/,
     );
     assert.equal(
       op(
