@@ -13,7 +13,9 @@
  * Each is a child process measured by bench/usage.js: wall time (here), CPU time and peak RSS (the child's own).
  * Writes bench/results/bench.json and bench/results/bench.md (or --out <dir>) and prints the table. Asserts nothing.
  *
- *   npm run bench                      N = 100 and 1000
+ *   npm run bench                      N = 100 and 250 (one stack: 250 accounts per region per subscription is
+ *                                      Azure's default quota; past it, the fleet rows measure scale), fleets of 200,
+ *                                      1000 and 2000 teams
  *   npm run bench -- --sizes 100,300   other sizes
  *   npm run bench -- --quick           N = 3, no type-checking load, a 4-team fleet (what `npm test` runs, to keep the bench working)
  *   npm run bench -- --fleet-sizes 200,1000,2000   fleet sizes in teams (default 200,1000,2000; env CMK_BENCH_FLEET_SIZES;
@@ -175,7 +177,7 @@ function fmt(x: number | null, digits = 0): string {
 
 function main(): void {
   const quick = process.argv.includes("--quick");
-  const sizes = sizesOf(arg("--sizes") ?? (quick ? "3" : "100,1000"));
+  const sizes = sizesOf(arg("--sizes") ?? (quick ? "3" : "100,250"));
   const fleetSizes = sizesOf(
     arg("--fleet-sizes") ?? process.env.CMK_BENCH_FLEET_SIZES ?? (quick ? "4" : "200,1000,2000"),
   );
