@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as resources from "@pulumi/azure-native/resources";
 import { ManagedKeyRotation, SecureVault } from "@cmk-platform/azure-cmk-storage";
 import type { PlatformSettings } from "./fleetConfig";
-import { stackDiagnostics } from "./program";
+import { platformVaultArgs, stackResourceGroup } from "./componentArgs";
 
 /**
  * A platform key as the platform stack exports it (`keys.<keyId>`): plain data, everything a team stack in another
@@ -49,51 +48,9 @@ export interface PlatformStackOutputs {
  */
 export function deployKeyPlatform(s: PlatformSettings): PlatformStackOutputs {
   const opts: pulumi.ComponentResourceOptions = { protect: s.protect };
-  const resourceGroupName: pulumi.Output<string> = s.createResourceGroup
-    ? new resources.ResourceGroup(
-        "platform-rg",
-        { resourceGroupName: s.resourceGroupName, location: s.location },
-        { protect: s.protect },
-      ).name
-    : pulumi.output(s.resourceGroupName);
-
-  const diagnosticSettings = stackDiagnostics(s);
-  const vault = new SecureVault(
-    "platform",
-    {
-      resourceGroupName,
-      location: s.location,
-      ...(s.tenantId !== undefined ? { tenantId: s.tenantId } : {}),
-      ...(s.vaultName !== undefined
-        ? { vaultName: s.vaultName }
-        : { namePrefix: `${s.namePrefix}-kv` }),
-      sku: s.vaultSku,
-      permissionModel: "rbac",
-      softDeleteRetentionInDays: s.vaultSoftDeleteRetentionInDays,
-      publicNetworkAccess: s.vaultPublicNetworkAccess,
-      allowedIpRanges: s.vaultAllowedIpRanges,
-      allowedSubnetIds: s.vaultAllowedSubnetIds,
-      administrators: s.vaultAdministratorObjectIds.map((objectId) => ({
-        objectId,
-        principalType: s.vaultAdministratorPrincipalType,
-      })),
-      ...(s.privateEndpointSubnetId !== undefined
-        ? {
-            privateEndpoints: [
-              {
-                subnetResourceId: s.privateEndpointSubnetId,
-                ...(s.privateDnsZoneIds.vault !== undefined
-                  ? { privateDnsZoneResourceId: s.privateDnsZoneIds.vault }
-                  : {}),
-              },
-            ],
-          }
-        : {}),
-      ...(diagnosticSettings.length > 0 ? { diagnosticSettings } : {}),
-      ...((s.vaultLock ?? s.lock) === "CanNotDelete" ? { lock: { kind: "CanNotDelete" } } : {}),
-    },
-    opts,
-  );
+  const resourceGroupName = stackResourceGroup(s, "platform-rg", s.protect);
+  // RBAC always: team stacks in other subscriptions grant themselves with a role assignment on the key.
+  const vault = new SecureVault("platform", platformVaultArgs(s, resourceGroupName, "rbac"), opts);
 
   const rotation = {
     rotateAfter: s.keyRotateAfter,

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as resources from "@pulumi/azure-native/resources";
 import {
   CmkStorageAccount,
   type KeyReference,
@@ -8,14 +7,13 @@ import {
 import type { TeamStackSettings } from "./fleetConfig";
 import type { PlatformKeyReference } from "./platformProgram";
 import {
-  stackDiagnostics,
-  type TeamAccountOutputs,
-  teamBlobServices,
-  teamLock,
-  teamPrivateEndpoints,
+  stackResourceGroup,
+  teamAccountArgs,
+  teamAccountOutputs,
   teamProtection,
   teamTags,
-} from "./program";
+} from "./componentArgs";
+import type { TeamAccountOutputs } from "./program";
 
 /** Tags the team program puts on the account and identity: which platform stack and key they use. */
 export const PLATFORM_STACK_TAG = "cmkPlatformStack";
@@ -116,13 +114,7 @@ export function deployTeamStack(s: TeamStackSettings): TeamStackOutputs {
     keyId: field((k) => k.keyId),
   };
 
-  const resourceGroupName: pulumi.Output<string> = s.createResourceGroup
-    ? new resources.ResourceGroup(
-        "team-rg",
-        { resourceGroupName: s.resourceGroupName, location: s.location },
-        { protect: teamProtection(s.team, s) },
-      ).name
-    : pulumi.output(s.resourceGroupName);
+  const resourceGroupName = stackResourceGroup(s, "team-rg", teamProtection(s.team, s));
 
   const t = s.team;
   const id = s.teamId;
@@ -132,64 +124,23 @@ export function deployTeamStack(s: TeamStackSettings): TeamStackOutputs {
       `team "${id}" is decommissioned: its storage account and identity are no longer protected${(t.lock ?? s.lock) === "CanNotDelete" ? " and its account's lock is removed" : ""}. To delete them and the data, run npm run team:offboard -- --team ${id} --confirm-data-loss ${id}, then pulumi destroy of this stack; to keep them, remove decommissioned. If the platform's vault carries a CanNotDelete lock, the team's role assignment on the key cannot be deleted (ScopeLocked) until the platform stack lifts it (cmk-storage:vaultLock: None).`,
     );
   }
-  const privateEndpoints = teamPrivateEndpoints(t, s);
-  const diagnosticSettings = stackDiagnostics(s);
-  const lock = teamLock(t, s);
   const account = new CmkStorageAccount(
     id,
-    {
+    teamAccountArgs(id, t, s, {
       resourceGroupName,
-      location: s.location,
-      namePrefix: `${s.namePrefix}${id}`,
       key,
-      ...(s.tenantId !== undefined ? { tenantId: s.tenantId } : {}),
-      skuName: t.accountSku ?? s.accountSku,
-      allowedIpRanges: t.allowedIpRanges ?? s.accountAllowedIpRanges,
-      ...(t.allowedSubnetIds !== undefined ? { allowedSubnetIds: t.allowedSubnetIds } : {}),
-      ...(t.allowSharedKeyAccess !== undefined
-        ? { allowSharedKeyAccess: t.allowSharedKeyAccess }
-        : {}),
-      ...(t.rotateAccessKeys !== undefined ? { rotateAccessKeys: t.rotateAccessKeys } : {}),
-      ...(t.accessKeyRotationPeriodInDays !== undefined
-        ? { accessKeyRotationPeriodInDays: t.accessKeyRotationPeriodInDays }
-        : {}),
-      ...(t.accessKeySecretVaultId !== undefined
-        ? {
-            accessKeySecretVault: {
-              vaultId: t.accessKeySecretVaultId,
-              permissionModel: t.accessKeySecretVaultPermissionModel ?? "rbac",
-            },
-          }
-        : {}),
-      rbacPropagationSeconds: s.rbacPropagationSeconds,
       tags: {
         ...teamTags(id, t),
         [PLATFORM_STACK_TAG]: s.platformStack,
         [PLATFORM_KEY_TAG]: chosen.apply((c) => c.id),
       },
-      ...(privateEndpoints.length > 0 ? { privateEndpoints } : {}),
-      ...(diagnosticSettings.length > 0 ? { diagnosticSettings } : {}),
-      ...(lock === "CanNotDelete" ? { lock: { kind: "CanNotDelete" } } : {}),
-      blobServices: teamBlobServices(t, s),
-    },
+      // A secret vault in the team's own subscription, RBAC unless the team says otherwise.
+      secretVaultPermissionModel: "rbac",
+    }),
     { protect },
   );
   return {
-    accounts: {
-      [id]: {
-        accountName: account.accountName,
-        accountId: account.accountId,
-        identityId: account.identityId,
-        identityPrincipalId: account.identityPrincipalId,
-        identityClientId: account.identityClientId,
-        blobEndpoint: account.primaryEndpoints.apply((e) => e.blob),
-        ...(t.displayName !== undefined ? { displayName: t.displayName } : {}),
-        protected: protect,
-        decommissioned: t.decommissioned === true,
-        privateEndpointIds: account.privateEndpointIds,
-        locked: lock === "CanNotDelete",
-      },
-    },
+    accounts: { [id]: teamAccountOutputs(account, t, s) },
     platformStack: s.platformStack,
     platformKey: chosen.apply((c) => c.id),
     keyVaultUri: account.keyVaultUri,
