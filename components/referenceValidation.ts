@@ -100,6 +100,16 @@ export function checkVaultReference(
     }
   }
   checkEnum(problems, `${path}.sku`, ref.sku, enumValues(VaultSku));
+  checkPlacement(problems, path, ref);
+  return true;
+}
+
+/** The optional `location` and `tenantId` of a vault or Managed HSM reference: strings, the tenant a GUID. */
+function checkPlacement(
+  problems: ArgumentProblems,
+  path: string,
+  ref: { location?: unknown; tenantId?: unknown },
+): void {
   checkString(problems, `${path}.location`, ref.location);
   if (checkString(problems, `${path}.tenantId`, ref.tenantId) && !GUID_PATTERN.test(ref.tenantId)) {
     problems.add(
@@ -107,7 +117,6 @@ export function checkVaultReference(
       `must be an Entra ID tenant id (a GUID), got ${show(ref.tenantId)}`,
     );
   }
-  return true;
 }
 
 /**
@@ -152,13 +161,7 @@ export function checkManagedHsmReference(
       );
     }
   }
-  checkString(problems, `${path}.location`, ref.location);
-  if (checkString(problems, `${path}.tenantId`, ref.tenantId) && !GUID_PATTERN.test(ref.tenantId)) {
-    problems.add(
-      `${path}.tenantId`,
-      `must be an Entra ID tenant id (a GUID), got ${show(ref.tenantId)}`,
-    );
-  }
+  checkPlacement(problems, path, ref);
   return true;
 }
 
