@@ -99,19 +99,40 @@ export function sentCategories(inputs: Record<string, any>, c: Categories): stri
   return [...new Set(out.map(lc))];
 }
 
-/** Other created diagnostic settings on the same resource. */
-function sameResource(
-  p: PendingResource,
-  created: readonly RecordedResource[],
-): RecordedResource[] {
-  const uri = lc(p.inputs.resourceUri).replace(/\/+$/, "");
-  return created.filter(
-    (r) => r.urn !== p.urn && lc(r.inputs.resourceUri).replace(/\/+$/, "") === uri,
-  );
+const uriKey = (v: unknown): string => lc(v).replace(/\/+$/, "");
+
+/**
+ * The created diagnostic settings by monitored resource, kept in step with the index's append-only list of settings
+ * (one pass over new entries per check), so a stack with thousands of settings is not scanned once per setting.
+ */
+const settingsByUri = new WeakMap<
+  readonly RecordedResource[],
+  { seen: number; byUri: Map<string, RecordedResource[]> }
+>();
+
+function settingsByResource(list: readonly RecordedResource[]): Map<string, RecordedResource[]> {
+  let c = settingsByUri.get(list);
+  if (!c || c.seen > list.length) {
+    c = { seen: 0, byUri: new Map() };
+    settingsByUri.set(list, c);
+  }
+  for (; c.seen < list.length; c.seen++) {
+    const r = list[c.seen];
+    const k = uriKey(r.inputs.resourceUri);
+    const on = c.byUri.get(k);
+    if (on) on.push(r);
+    else c.byUri.set(k, [r]);
+  }
+  return c.byUri;
 }
 
+/** Other created diagnostic settings on the same resource. */
 const settingsOn = (p: PendingResource, s: Parameters<ArmRule["check"]>[1]): RecordedResource[] =>
-  sameResource(p, indexOf(s).byType.get(T.diagnosticSetting) ?? []);
+  (
+    settingsByResource(indexOf(s).byType.get(T.diagnosticSetting) ?? []).get(
+      uriKey(p.inputs.resourceUri),
+    ) ?? []
+  ).filter((r) => r.urn !== p.urn);
 
 export const DIAGNOSTIC_RULES: readonly ArmRule[] = [
   {
