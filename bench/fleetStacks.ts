@@ -70,7 +70,7 @@ export function writeFleet(dir: string, shape: FleetShape): string[] {
     write(`platform-${code}`, {
       ...(templates
         ? {
-            ...templates.platform,
+            ...rehome(templates.platform, platformSub),
             // Vault names are global: one prefix per platform stack.
             "cmk-storage:namePrefix": `cmkp${code}`,
             "cmk-storage:resourceGroupName": `rg-cmk-platform-${code}`,
@@ -90,7 +90,7 @@ export function writeFleet(dir: string, shape: FleetShape): string[] {
     const sub = subscriptionId(1 + (Math.floor(i / shape.regions.length) % shape.subscriptions));
     const id = teamId(i);
     const team = templates
-      ? replaceTeam(templates.team, id)
+      ? rehome(replaceTeam(templates.team, id), sub)
       : { "cmk-storage:team": id, "cmk-storage:resourceGroupName": `rg-${id}` };
     write(`team-${id}`, {
       ...team,
@@ -100,6 +100,17 @@ export function writeFleet(dir: string, shape: FleetShape): string[] {
     });
   }
   return names;
+}
+
+/**
+ * A template's config moved to subscription `sub`: its own subscription (`azure-native:subscriptionId`) replaced by
+ * `sub` in every string value, so ids in the stack's own subscription (a private endpoint's subnet, which must be in
+ * the provider's subscription) follow it; ids in other subscriptions (the hub's DNS zones, the central workspace) stay.
+ */
+function rehome(config: Record<string, unknown>, sub: string): Record<string, unknown> {
+  const own = config["azure-native:subscriptionId"];
+  if (typeof own !== "string" || own === "") return config;
+  return JSON.parse(JSON.stringify(config).split(own).join(sub)) as Record<string, unknown>;
 }
 
 /** The template team's config with its team id replaced by `id` in keys and string values. */

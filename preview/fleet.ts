@@ -354,6 +354,7 @@ export function renderFleetText(r: FleetResult, root: string): string {
     }
     for (const v of s.mandatory) {
       lines.push(`      mandatory ${v.policy}${v.urn ? ` ${v.urn}` : ""}: ${v.message}`);
+      if (v.stackHint) lines.push(`        stack config: ${v.stackHint}`);
     }
     if (s.dataLoss) {
       lines.push(

@@ -6,6 +6,7 @@
 import type { PreviewResult, PreviewStatus } from "./run";
 import type { RecordedResource } from "./recorder";
 import { T } from "./armTypes";
+import { policyHint } from "./stackHints";
 
 /** The CLI's exit code of each preview status (preview/cli.ts EXIT). */
 export const STATUS_EXIT: Readonly<Record<PreviewStatus, number>> = {
@@ -27,7 +28,8 @@ export interface StackSummary {
   status: PreviewStatus;
   exitCode: number;
   resources: number;
-  mandatory: { policy: string; urn: string | null; message: string }[];
+  /** Mandatory violations; `stackHint`: the stack config key that satisfies the policy (for this kind), if known. */
+  mandatory: { policy: string; urn: string | null; message: string; stackHint: string | null }[];
   advisory: number;
   azureErrors: { code: string; rule: string; resource: string; message: string }[];
   programErrors: string[];
@@ -86,6 +88,7 @@ export function summarize(
       policy: v.policy,
       urn: v.urn ?? null,
       message: v.message,
+      stackHint: policyHint(v.policy, meta.kind) ?? null,
     })),
     advisory: result.policy?.advisory.length ?? 0,
     azureErrors: result.azureErrors.map((e) => ({

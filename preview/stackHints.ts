@@ -152,7 +152,16 @@ export const POLICY_HINTS: Readonly<Record<string, string>> = {
     "set cmk-storage:blobVersioning: true (per team cmk-storage:teams.<team>.blobProtection.versioning)",
 };
 
-/** The stack-config hint for a policy violation, if the policy has one. */
-export function policyHint(policy: string): string | undefined {
-  return POLICY_HINTS[policy];
+/**
+ * Team stacks (`cmk-storage:stackKind: team`) set some of these keys per team: the stack-level endpoint subnet is refused
+ * there (it also places a vault's endpoint, a platform stack's), so the hint names the team's own key.
+ */
+export const TEAM_STACK_POLICY_HINTS: Readonly<Record<string, string>> = {
+  "storage-account-reachable":
+    "set cmk-storage:teams.<team>.privateEndpointSubnetId (a subnet of the team's own subscription, azure-native:subscriptionId) and cmk-storage:accountPrivateEndpoints (e.g. [blob]); npm run team:onboard writes both (--private-endpoint-subnet)",
+};
+
+/** The stack-config hint for a policy violation, if the policy has one; `kind` team: the team stack's keys. */
+export function policyHint(policy: string, kind?: string): string | undefined {
+  return (kind === "team" ? TEAM_STACK_POLICY_HINTS[policy] : undefined) ?? POLICY_HINTS[policy];
 }

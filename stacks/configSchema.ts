@@ -28,7 +28,7 @@ export interface ConfigKeySpec {
 
 const GUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 const IPV4_OR_CIDR = "^\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?$";
-const SUBNET_ID =
+export const SUBNET_ID =
   "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.Network/virtualNetworks/[^/]+/subnets/[^/]+$";
 const VAULT_ID =
   "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$";

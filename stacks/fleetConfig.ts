@@ -325,6 +325,16 @@ export function parseTeamConfig(
         `${at("accessKeySecretVaultId")} must be a vault in the team's subscription ${sub} (azure-native:subscriptionId: secrets are written by resource group and vault name in the provider's subscription); got ${JSON.stringify(team.accessKeySecretVaultId)}`,
       );
     }
+    if (
+      team.privateEndpointSubnetId !== undefined &&
+      sub !== undefined &&
+      GUID.test(sub) &&
+      subscriptionOf(team.privateEndpointSubnetId) !== sub
+    ) {
+      problems.push(
+        `${at("privateEndpointSubnetId")} must be a subnet in the team's subscription ${sub} (azure-native:subscriptionId: Azure creates a private endpoint only in its virtual network's subscription, learn.microsoft.com private-endpoint-overview); use the team's own spoke subnet; got ${JSON.stringify(team.privateEndpointSubnetId)}`,
+      );
+    }
   }
   if (problems.length > 0 || s === undefined || teamId === undefined || team === undefined) {
     fail(stackFile, problems);

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { regionProblem } from "@cmk-platform/azure-cmk-storage";
-import { CONFIG_KEYS, TEAM_ID_PATTERN } from "./configSchema";
+import { CONFIG_KEYS, SUBNET_ID, TEAM_ID_PATTERN } from "./configSchema";
 import { parsePlatformConfig, parseTeamConfig, type FleetProviderConfig } from "./fleetConfig";
 import {
   DEFAULT_PLATFORM_KEY_ID,
@@ -25,6 +25,12 @@ export interface OnboardOptions {
   region: string;
   /** `<organization>/<project>/<stack>` of the region's platform stack. */
   platform: string;
+  /**
+   * ARM id of the subnet for the account's private endpoint: the team's own spoke subnet, in the team's subscription
+   * (Azure creates an endpoint only in its virtual network's subscription). Required: the fleet's guardrails
+   * (policy/config/fleet/team.json) refuse an account no private endpoint reaches.
+   */
+  privateEndpointSubnet: string;
   /** Key id in the platform's keys. Default: the platform's only key. */
   key?: string;
   sku?: string;
@@ -78,6 +84,22 @@ export function onboardProblems(o: OnboardOptions, root: string): string[] {
   if (!GUID.test(o.subscription)) {
     problems.push(
       `--subscription must be the team's subscription id (a GUID such as 2c3d4e5f-6071-4b8c-9d0e-1f2a3b4c5d6e); got ${JSON.stringify(o.subscription)}`,
+    );
+  }
+  if (
+    o.privateEndpointSubnet === undefined ||
+    !new RegExp(SUBNET_ID, "i").test(o.privateEndpointSubnet)
+  ) {
+    problems.push(
+      `--private-endpoint-subnet must be the ARM id of the team's private-endpoint subnet (/subscriptions/<team subscription>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>): a team stack's account is reachable only through a private endpoint (storage-account-reachable is mandatory in policy/config/fleet/team.json); got ${JSON.stringify(o.privateEndpointSubnet)}`,
+    );
+  } else if (
+    GUID.test(o.subscription) &&
+    /^\/subscriptions\/([^/]+)\//i.exec(o.privateEndpointSubnet)?.[1]?.toLowerCase() !==
+      o.subscription.toLowerCase()
+  ) {
+    problems.push(
+      `--private-endpoint-subnet must be a subnet in the team's subscription ${o.subscription.toLowerCase()} (--subscription): Azure creates a private endpoint only in its virtual network's subscription; use the team's own spoke subnet (the DNS zones stay in the hub's subscription); got ${JSON.stringify(o.privateEndpointSubnet)}`,
     );
   }
   const region = regionProblem(o.region);
@@ -167,8 +189,9 @@ export function listFleetStacks(root: string): string[] {
 }
 
 /**
- * The team's stack file text from the template: subscription, region, platform stack and key, SKU and the team's
- * tags filled in. Validated by parseTeamConfig (the program's own rules) before it is returned.
+ * The team's stack file text from the template: subscription, region, platform stack and key, SKU, the team's
+ * private-endpoint subnet and tags filled in. The hub's DNS zone and the central workspace are the template's
+ * (fleet-wide values). Validated by parseTeamConfig (the program's own rules) before it is returned.
  */
 export function renderTeamStackFile(o: OnboardOptions, root: string): string {
   const template = fs.readFileSync(path.join(fleetDir(root), "team.yaml.template"), "utf8");
@@ -178,7 +201,8 @@ export function renderTeamStackFile(o: OnboardOptions, root: string): string {
     .replace(/__REGION__/g, o.region.toLowerCase().replace(/\s+/g, ""))
     .replace(/__PLATFORM__/g, o.platform)
     .replace(/__KEY__/g, o.key ?? DEFAULT_PLATFORM_KEY_ID)
-    .replace(/__SKU__/g, o.sku ?? "Standard_ZRS");
+    .replace(/__SKU__/g, o.sku ?? "Standard_ZRS")
+    .replace(/__PRIVATE_ENDPOINT_SUBNET__/g, o.privateEndpointSubnet);
   const doc = YAML.parseDocument(text);
   if (o.key === undefined) doc.deleteIn(["config", `${PROJECT}:platformKey`]);
   const settings: Record<string, string> = {
@@ -186,8 +210,8 @@ export function renderTeamStackFile(o: OnboardOptions, root: string): string {
     ...(o.owner !== undefined ? { owner: o.owner } : {}),
     ...(o.costCentre !== undefined ? { costCentre: o.costCentre } : {}),
   };
-  if (Object.keys(settings).length > 0) {
-    doc.setIn(["config", `${PROJECT}:teams`, o.team], doc.createNode(settings));
+  for (const [field, value] of Object.entries(settings)) {
+    doc.setIn(["config", `${PROJECT}:teams`, o.team, field], value);
   }
   const out = doc.toString();
   const { raw, provider } = runtimeView(

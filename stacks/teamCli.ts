@@ -1,6 +1,6 @@
 /**
  * `npm run team:onboard -- --team <id> --subscription <uuid> --region <region> --platform <org/project/stack>
- * [--key <id>] [--sku <sku>] [--owner <email>] [--display-name <name>] [--cost-centre <cc>]` writes
+ * --private-endpoint-subnet <subnet id> [--key <id>] [--sku <sku>] [--owner <email>] [--display-name <name>] [--cost-centre <cc>]` writes
  * stacks/fleet/Pulumi.team-<id>.yaml; `npm run team:offboard -- --team <id> [--confirm-data-loss <id>]` retires it in
  * two steps (see stacks/onboarding.ts). Exit codes: 0 done; 1 refused (nothing written); 64 usage error.
  */
@@ -48,6 +48,10 @@ export function main(
     .requiredOption("--subscription <uuid>", "the team's own subscription id")
     .requiredOption("--region <region>", "Azure region, e.g. westeurope (the platform stack's)")
     .requiredOption("--platform <org/project/stack>", "the region's platform stack")
+    .requiredOption(
+      "--private-endpoint-subnet <subnet id>",
+      "ARM id of the team's private-endpoint subnet, in the team's subscription",
+    )
     .option("--key <id>", "key id in the platform's keys (default: its only key)")
     .option("--sku <sku>", "storage SKU (default Standard_ZRS)")
     .option("--owner <owner>", "owner tag, e.g. the team's on-call address")
@@ -61,6 +65,7 @@ export function main(
             subscription: o.subscription!,
             region: o.region!,
             platform: o.platform!,
+            privateEndpointSubnet: o.privateEndpointSubnet!,
             ...(o.key !== undefined ? { key: o.key } : {}),
             ...(o.sku !== undefined ? { sku: o.sku } : {}),
             ...(o.owner !== undefined ? { owner: o.owner } : {}),

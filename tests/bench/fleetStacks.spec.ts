@@ -56,5 +56,18 @@ describe("bench fleet generator (bench/fleetStacks.ts)", () => {
       "vault names stay unique",
     );
     assert.equal(read("platform-weu")["azure-native:subscriptionId"], subscriptionId(0));
+    // Endpoint subnets follow each stack's subscription (the provider's); the hub's DNS zones stay in the hub's.
+    assert.equal(
+      t7["cmk-storage:teams"].t7.privateEndpointSubnetId,
+      `/subscriptions/${t7["azure-native:subscriptionId"]}/resourceGroups/rg-t7-network-weu/providers/Microsoft.Network/virtualNetworks/vnet-t7-weu/subnets/snet-private-endpoints`,
+    );
+    assert.match(
+      read("platform-weu")["cmk-storage:privateEndpointSubnetId"],
+      new RegExp(`^/subscriptions/${subscriptionId(0)}/`),
+    );
+    assert.match(
+      t7["cmk-storage:privateDnsZoneIds"].blob,
+      /^\/subscriptions\/6d1f4a2b-9c3e-4f5a-8b7d-2e0c1a9f3b6d\//,
+    );
   });
 });

@@ -59,6 +59,8 @@ interface FleetDoc {
     status: string;
     exitCode: number;
     resources: number;
+    mandatory: { policy: string; urn: string | null; message: string; stackHint: string | null }[];
+    advisory: number;
     platformStack: string | null;
     previous: string | null;
     azureErrors: { rule: string; message: string }[];
@@ -112,17 +114,78 @@ describe("fleet preview (npm run preview -- --fleet, child processes)", function
   });
 
   it("previews the committed example fleet (stacks/fleet/) with exit code 0: one platform stack, three team stacks in two subscriptions", async () => {
-    const r = await previewCli("--fleet", "--json");
+    const [r, text] = [await previewCli("--fleet", "--json"), await previewCli("--fleet")];
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(text.code, 0, text.stderr);
     const d = doc(r);
     assert.deepEqual(d.summary.kinds, { platform: 1, team: 3, single: 0 });
     assert.ok(d.stacks.every((s) => s.status === "ok"));
+    // Private like prod: the platform adds the vault's endpoint (+ DNS zone group) and its diagnostic setting; each team
+    // its blob endpoint, its account's and four services' diagnostic settings. Mandatory guardrails all met; advisory
+    // left: the platform vault's lock (none, on purpose) and each team's two cross-stack references (key and vault).
+    assert.deepEqual(
+      d.stacks.map((s) => [s.stack, s.resources, s.mandatory.length, s.advisory]),
+      [
+        ["platform-weu", 12, 0, 1],
+        ["team-analytics", 17, 0, 2],
+        ["team-ledger", 17, 0, 2],
+        ["team-payments", 17, 0, 2],
+      ],
+    );
+    assert.equal(d.summary.resources, 63);
+    assert.equal(d.summary.mandatoryViolations, 0);
+    assert.equal(d.summary.advisoryViolations, 7);
+    assert.match(
+      text.stdout,
+      /Fleet: PASS: 4\/4 stacks clean, 63 resources, 0 mandatory and 7 advisory violations/,
+    );
     const teamSubscriptions = new Set(
       d.quotas
         .filter((q) => q.quota === "storage-accounts-per-region")
         .map((q) => q.subscriptionId),
     );
     assert.equal(teamSubscriptions.size, 2);
+  });
+
+  it("fails when a team stack of the example fleet has no private endpoint, with the mandatory storage-account-reachable and the team's stack key to set", async () => {
+    const dir = path.join(TMP, "example-no-endpoint");
+    fs.cpSync(path.join("stacks", "fleet"), dir, { recursive: true });
+    const file = path.join(dir, "Pulumi.team-ledger.yaml");
+    const ledger = YAML.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, any> };
+    delete ledger.config["cmk-storage:teams"].ledger.privateEndpointSubnetId;
+    delete ledger.config["cmk-storage:accountPrivateEndpoints"];
+    fs.writeFileSync(file, YAML.stringify(ledger));
+    const [r, text] = [
+      await previewCli("--fleet", "--fleet-dir", dir, "--json"),
+      await previewCli("--fleet", "--fleet-dir", dir),
+    ];
+    assert.equal(r.code, 1, r.stderr);
+    const d = doc(r);
+    assert.deepEqual(
+      d.stacks.map((s) => [s.stack, s.status]),
+      [
+        ["platform-weu", "ok"],
+        ["team-analytics", "ok"],
+        ["team-ledger", "policy-violation"],
+        ["team-payments", "ok"],
+      ],
+    );
+    const [v] = d.stacks.find((s) => s.stack === "team-ledger")!.mandatory;
+    assert.equal(v.policy, "storage-account-reachable");
+    assert.match(
+      v.message,
+      /is unreachable: publicNetworkAccess is "Disabled" and no private endpoint/,
+    );
+    assert.match(
+      v.stackHint ?? "",
+      /^set cmk-storage:teams\.<team>\.privateEndpointSubnetId \(a subnet of the team's own subscription/,
+    );
+    assert.equal(d.summary.mandatoryViolations, 1);
+    assert.equal(text.code, 1);
+    assert.match(
+      text.stdout,
+      /mandatory storage-account-reachable .*ledger-account.*\n\s+stack config: set cmk-storage:teams\.<team>\.privateEndpointSubnetId/,
+    );
   });
 
   it("fails when a team stack's StackReference names a stack the fleet does not have, naming cmk-storage:platformStack", async () => {

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { POLICY_HINTS, policyHint } from "../../preview/stackHints";
+import { POLICY_HINTS, TEAM_STACK_POLICY_HINTS, policyHint } from "../../preview/stackHints";
 import { policies } from "../../policy/policies";
 import { type CliRun, previewCliRuns } from "../support/previewCli";
 import { prodCopy } from "../support/prodCopies";
@@ -68,5 +68,30 @@ describe("stack-config hints for guardrail policy violations (CLI, child process
     for (const v of doc.policies.violations) {
       assert.match(v.stackHint ?? "", /cmk-storage:logAnalyticsWorkspaceId/, v.policy);
     }
+  });
+});
+
+describe("stack-config hints by stack kind (fleet team stacks)", () => {
+  it("names the team's own endpoint subnet key for a team stack, whose stack-level subnet key is refused", () => {
+    assert.match(
+      policyHint("storage-account-reachable", "team") ?? "",
+      /^set cmk-storage:teams\.<team>\.privateEndpointSubnetId \(a subnet of the team's own subscription/,
+    );
+    assert.doesNotMatch(
+      policyHint("storage-account-reachable", "team") ?? "",
+      /cmk-storage:privateEndpointSubnetId/,
+    );
+    assert.equal(
+      policyHint("storage-account-reachable", "single"),
+      POLICY_HINTS["storage-account-reachable"],
+    );
+  });
+
+  it("falls back to the stack hint for a team stack where no team-specific one exists, and names only policies with one", () => {
+    assert.equal(
+      policyHint("resource-lock-present", "team"),
+      POLICY_HINTS["resource-lock-present"],
+    );
+    for (const name of Object.keys(TEAM_STACK_POLICY_HINTS)) assert.ok(name in POLICY_HINTS, name);
   });
 });

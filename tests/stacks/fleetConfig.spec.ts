@@ -17,6 +17,11 @@ const FLEET = readdirSync(path.join(REPO, "stacks", "fleet"))
   .filter((s): s is string => s !== undefined)
   .sort();
 
+/** The endpoint subnet of the example team payments (its own subscription): a team set in a test keeps it. */
+const PAYMENTS_SUBNET =
+  "/subscriptions/2c3d4e5f-6071-4b8c-9d0e-1f2a3b4c5d6e/resourceGroups/rg-payments-network-weu/providers/Microsoft.Network/virtualNetworks/vnet-payments-weu/subnets/snet-private-endpoints";
+const PE = { privateEndpointSubnetId: PAYMENTS_SUBNET };
+
 function team(overrides: Record<string, string | undefined> = {}, provider = {}) {
   const { raw, provider: p, file } = fleetStackConfig("team-payments");
   return parseTeamConfig({ ...raw, ...overrides }, P, file, { ...p, ...provider });
@@ -183,7 +188,7 @@ describe("team stack config", () => {
   });
 
   it("fails when the team stack holds two teams or none", () => {
-    const two = errorOf(() => team({ teams: JSON.stringify({ payments: {}, ledger: {} }) }));
+    const two = errorOf(() => team({ teams: JSON.stringify({ payments: PE, ledger: PE }) }));
     assert.match(
       two.message,
       /cmk-storage:teams must hold exactly one team in a team stack .*got 2 \(payments, ledger\)/,
@@ -196,6 +201,7 @@ describe("team stack config", () => {
       team({
         teams: JSON.stringify({
           payments: {
+            ...PE,
             key: {
               vaultId:
                 "/subscriptions/2c3d4e5f-6071-4b8c-9d0e-1f2a3b4c5d6e/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-pay",
@@ -230,8 +236,25 @@ describe("team stack config", () => {
     assert.match(e.message, /cmk-storage:teams\.<id>\.privateEndpointSubnetId/);
   });
 
+  it("accepts a team's endpoint subnet in the team's own subscription, as the example team stacks set it", () => {
+    assert.equal(team().team.privateEndpointSubnetId, PAYMENTS_SUBNET);
+  });
+
+  it("fails when a team's endpoint subnet is in another subscription than the provider's, naming the key and both subscriptions", () => {
+    const hub =
+      "/subscriptions/6d1f4a2b-9c3e-4f5a-8b7d-2e0c1a9f3b6d/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/snet-pe";
+    const e = errorOf(() =>
+      team({ teams: JSON.stringify({ payments: { privateEndpointSubnetId: hub } }) }),
+    );
+    assert.match(
+      e.message,
+      /cmk-storage:teams\.payments\.privateEndpointSubnetId must be a subnet in the team's subscription 2c3d4e5f-6071-4b8c-9d0e-1f2a3b4c5d6e \(azure-native:subscriptionId: Azure creates a private endpoint only in its virtual network's subscription/,
+    );
+    assert.ok(e.message.includes(`got "${hub}"`));
+  });
+
   it("fails when access keys are rotated without a secret vault in the team's subscription", () => {
-    const rotate = { allowSharedKeyAccess: true, rotateAccessKeys: true };
+    const rotate = { ...PE, allowSharedKeyAccess: true, rotateAccessKeys: true };
     assert.match(
       errorOf(() => team({ teams: JSON.stringify({ payments: rotate }) })).message,
       /cmk-storage:teams\.payments\.accessKeySecretVaultId is required with cmk-storage:teams\.payments\.rotateAccessKeys: true in a team stack/,

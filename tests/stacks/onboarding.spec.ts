@@ -19,11 +19,13 @@ import { errorOf } from "../support/mocks";
 import { REPO } from "../support/stackFiles";
 
 const SUB = "4e5f6071-8293-4dae-9f20-3b4c5d6e7f80";
+const SUBNET = `/subscriptions/${SUB}/resourceGroups/rg-billing-network-weu/providers/Microsoft.Network/virtualNetworks/vnet-billing-weu/subnets/snet-private-endpoints`;
 const BILLING = {
   team: "billing",
   subscription: SUB,
   region: "westeurope",
   platform: "acme/cmk-storage/platform-weu",
+  privateEndpointSubnet: SUBNET,
   key: "storage",
   owner: "billing@example.com",
 };
@@ -61,12 +63,67 @@ describe("team onboarding (npm run team:onboard)", () => {
     assert.equal(c["cmk-storage:platformStack"], "acme/cmk-storage/platform-weu");
     assert.equal(c["cmk-storage:platformKey"], "storage");
     assert.equal(c["cmk-storage:accountSku"], "Standard_GZRS");
-    assert.deepEqual(c["cmk-storage:teams"], { billing: { owner: "billing@example.com" } });
+    assert.deepEqual(c["cmk-storage:teams"], {
+      billing: { privateEndpointSubnetId: SUBNET, owner: "billing@example.com" },
+    });
     const { raw, provider } = runtimeView(c);
     const s = parseTeamConfig(raw, "cmk-storage", "f", provider);
     assert.equal(s.teamId, "billing");
     assert.equal(s.protect, true);
     assert.equal(s.lock, "CanNotDelete");
+  });
+
+  it("writes a private team stack: the team's endpoint subnet, the hub's blob DNS zone, the central workspace and blob protection from the template", () => {
+    const c = config(onboardTeam(BILLING, root));
+    const { raw, provider } = runtimeView(c);
+    const s = parseTeamConfig(raw, "cmk-storage", "f", provider);
+    assert.equal(s.team.privateEndpointSubnetId, SUBNET);
+    assert.deepEqual(s.accountPrivateEndpoints, ["blob"]);
+    assert.match(
+      s.privateDnsZoneIds.blob ?? "",
+      /^\/subscriptions\/6d1f4a2b-9c3e-4f5a-8b7d-2e0c1a9f3b6d\/.*\/privateDnsZones\/privatelink\.blob\.core\.windows\.net$/,
+    );
+    assert.match(
+      s.logAnalyticsWorkspaceId ?? "",
+      /\/providers\/Microsoft\.OperationalInsights\/workspaces\/law-platform-prod-weu$/,
+    );
+    assert.equal(s.blobSoftDeleteRetentionInDays, 30);
+    assert.equal(s.containerSoftDeleteRetentionInDays, 30);
+    assert.equal(s.blobVersioning, true);
+    assert.equal(s.blobPointInTimeRestoreDays, 14);
+  });
+
+  it("fails when the private-endpoint subnet is missing or not a subnet ARM id, writing nothing", () => {
+    for (const value of [
+      undefined,
+      "snet-private-endpoints",
+      `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v`,
+    ]) {
+      const e = errorOf(() =>
+        onboardTeam({ ...BILLING, privateEndpointSubnet: value as unknown as string }, root),
+      );
+      assert.match(e.message, /^team:onboard refused; nothing was written:/);
+      assert.match(
+        e.message,
+        /--private-endpoint-subnet must be the ARM id of the team's private-endpoint subnet \(\/subscriptions\/<team subscription>\/.*storage-account-reachable is mandatory/,
+      );
+      assert.ok(e.message.includes(`got ${JSON.stringify(value)}`), e.message);
+    }
+    assert.ok(!readdirSync(path.join(root, "stacks", "fleet")).some((f) => /billing/i.test(f)));
+  });
+
+  it("fails when the private-endpoint subnet is in another subscription than the team's, naming both", () => {
+    const hub =
+      "/subscriptions/6d1f4a2b-9c3e-4f5a-8b7d-2e0c1a9f3b6d/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/snet-pe";
+    const e = errorOf(() => onboardTeam({ ...BILLING, privateEndpointSubnet: hub }, root));
+    assert.match(
+      e.message,
+      new RegExp(
+        `--private-endpoint-subnet must be a subnet in the team's subscription ${SUB} \\(--subscription\\): Azure creates a private endpoint only in its virtual network's subscription`,
+      ),
+    );
+    assert.ok(e.message.includes(`got "${hub}"`));
+    assert.ok(!readdirSync(path.join(root, "stacks", "fleet")).some((f) => /billing/i.test(f)));
   });
 
   it("fails when the team id, subscription, region or platform is invalid, writing nothing", () => {
@@ -128,7 +185,14 @@ describe("team onboarding (npm run team:onboard)", () => {
 
   it("runs as a command with the flags a user types, exit 0 when written and 1 when refused", () => {
     const argv = ["onboard", "--team", "billing", "--subscription", SUB, "--region", "westeurope"];
-    const platform = ["--platform", "acme/cmk-storage/platform-weu", "--key", "archive"];
+    const platform = [
+      "--platform",
+      "acme/cmk-storage/platform-weu",
+      "--key",
+      "archive",
+      "--private-endpoint-subnet",
+      SUBNET,
+    ];
     const saved = process.stdout.write;
     const printed: string[] = [];
     process.stdout.write = (s: string) => printed.push(s) > 0;
@@ -138,12 +202,18 @@ describe("team onboarding (npm run team:onboard)", () => {
       assert.equal(main([...argv, ...platform], root), 0);
       assert.equal(main([...argv, ...platform], root), 1);
       assert.equal(main(["onboard", "--team", "billing"], root), 64);
+      // Without --private-endpoint-subnet: a usage error, nothing written.
+      assert.equal(main([...argv, ...platform.slice(0, 4)], root), 64);
     } finally {
       process.stdout.write = saved;
       process.stderr.write = savedErr;
     }
     assert.match(printed.join(""), /wrote stacks\/fleet\/Pulumi\.team-billing\.yaml/);
     assert.match(printed.join(""), /already onboarded/);
+    assert.match(
+      printed.join(""),
+      /required option '--private-endpoint-subnet <subnet id>' not specified/,
+    );
     assert.equal(
       config(path.join(root, "stacks", "fleet", "Pulumi.team-billing.yaml"))[
         "cmk-storage:platformKey"
@@ -166,7 +236,11 @@ describe("team offboarding (npm run team:offboard)", () => {
     const r = offboardTeam({ team: "billing" }, root);
     assert.equal(r.step, "decommissioned");
     assert.deepEqual(config(file())["cmk-storage:teams"], {
-      billing: { owner: "billing@example.com", decommissioned: true },
+      billing: {
+        privateEndpointSubnetId: SUBNET,
+        owner: "billing@example.com",
+        decommissioned: true,
+      },
     });
     assert.match(
       r.next[0],
@@ -187,7 +261,11 @@ describe("team offboarding (npm run team:offboard)", () => {
     writeFileSync(file(), text);
     offboardTeam({ team: "billing" }, root);
     assert.deepEqual(config(file())["cmk-storage:teams"], {
-      billing: { owner: "billing@example.com", decommissioned: true },
+      billing: {
+        privateEndpointSubnetId: SUBNET,
+        owner: "billing@example.com",
+        decommissioned: true,
+      },
     });
   });
 

@@ -1,7 +1,9 @@
 import * as assert from "node:assert/strict";
 import { parsePlatformConfig } from "../../stacks/fleetConfig";
 import { deployKeyPlatform } from "../../stacks/platformProgram";
-import { byType, promiseOf, recorder, settled } from "../support/mocks";
+import { runPolicyAdapter } from "../../preview/policyAdapter";
+import { byType, deploymentErrors, promiseOf, recorder, settled } from "../support/mocks";
+import { useProviderSubscription } from "../support/providerSubscription";
 import { fleetStackConfig } from "../support/stackReferences";
 
 async function build() {
@@ -14,6 +16,10 @@ async function build() {
 }
 
 describe("platform stack program (stacks/fleet/Pulumi.platform-weu.yaml)", () => {
+  // The platform's provider: its own key subscription, where the vault's private endpoint subnet is.
+  let restore: () => void;
+  before(() => (restore = useProviderSubscription("1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d")));
+  after(() => restore());
   it("creates a resource group, one RBAC vault and one rotating key per platform key, and no storage account", async () => {
     await build();
     const types = recorder.resources.map((r) => r.type);
@@ -76,5 +82,44 @@ describe("platform stack program (stacks/fleet/Pulumi.platform-weu.yaml)", () =>
     assert.equal(out.location, "westeurope");
     assert.equal(out.subscriptionId, "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d");
     assert.equal(await promiseOf(out.tenantId), k.vault.tenantId);
+  });
+});
+
+describe("platform stack under the fleet policy config (policy/config/fleet/platform.json)", () => {
+  // The platform's provider: its own key subscription, where the vault's private endpoint subnet is.
+  let restore: () => void;
+  before(() => (restore = useProviderSubscription("1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d")));
+  after(() => restore());
+
+  it("passes every mandatory policy with the vault's private endpoint, hub DNS zone and audit logs", async () => {
+    await build();
+    assert.deepEqual(await deploymentErrors(), []);
+    const outcome = await runPolicyAdapter(recorder.resources, "policy/config/fleet/platform.json");
+    assert.deepEqual(
+      outcome.mandatory.map((v) => `${v.policy}: ${v.message}`),
+      [],
+    );
+    for (const guardrail of ["private-endpoint-dns-zone", "kv-audit-logs-enabled"]) {
+      assert.ok(outcome.policies.some((p) => p.name === guardrail && p.level === "mandatory"));
+    }
+    const endpoints = byType("azure-native:network:PrivateEndpoint");
+    assert.equal(endpoints.length, 1, "the vault's endpoint");
+    assert.match(
+      endpoints[0].inputs.subnet.id,
+      /^\/subscriptions\/1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d\//,
+    );
+  });
+
+  it("reports resource-lock-present as advisory only: the vault carries no lock, so team grants stay deletable", async () => {
+    await build();
+    const outcome = await runPolicyAdapter(recorder.resources, "policy/config/fleet/platform.json");
+    assert.equal(byType("azure-native:authorization:ManagementLockByScope").length, 0);
+    assert.deepEqual(
+      outcome.advisory.map((v) => v.policy),
+      ["resource-lock-present"],
+    );
+    assert.ok(
+      outcome.policies.some((p) => p.name === "resource-lock-present" && p.level === "advisory"),
+    );
   });
 });

@@ -5,8 +5,19 @@ import { parseTeamConfig } from "../../stacks/fleetConfig";
 import type { PlatformKeyReference } from "../../stacks/platformProgram";
 import { deployTeamStack, pickPlatformKey } from "../../stacks/teamProgram";
 import { byType, deploymentErrors, errorOf, promiseOf, recorder, settled } from "../support/mocks";
+import { useProviderSubscription } from "../support/providerSubscription";
 import { clearStackOutputs, fleetStackConfig, setStackOutputs } from "../support/stackReferences";
 
+/** The guardrails policy/config/fleet/team.json makes mandatory, as policy/config/prod.json does. */
+const GUARDRAILS = [
+  "storage-account-reachable",
+  "private-endpoint-dns-zone",
+  "storage-audit-logs-enabled",
+  "resource-lock-present",
+  "storage-blob-soft-delete",
+  "storage-container-soft-delete",
+  "storage-blob-versioning",
+];
 const PLATFORM_SUB = "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d";
 const VAULT_ID = `/subscriptions/${PLATFORM_SUB}/resourceGroups/rg-cmk-platform-weu/providers/Microsoft.KeyVault/vaults/cmkpweu-kv-a1b2c3`;
 
@@ -48,7 +59,13 @@ async function build(
 }
 
 describe("team stack program (stacks/fleet/Pulumi.team-*.yaml)", () => {
-  after(clearStackOutputs);
+  // The team's provider: team-payments' own subscription, where its private endpoint's subnet is.
+  let restore: () => void;
+  before(() => (restore = useProviderSubscription("2c3d4e5f-6071-4b8c-9d0e-1f2a3b4c5d6e")));
+  after(() => {
+    restore();
+    clearStackOutputs();
+  });
 
   it("reads the platform's keys through a StackReference named by cmk-storage:platformStack", async () => {
     await build({ storage: keyRef("cmkpweu-storage-cmk") });
@@ -143,7 +160,13 @@ describe("team stack program (stacks/fleet/Pulumi.team-*.yaml)", () => {
 });
 
 describe("team stack under the fleet policy config (policy/config/fleet/team.json)", () => {
-  after(clearStackOutputs);
+  // The team's provider: its own subscription (team-payments'), where its private endpoint's subnet is.
+  let restore: () => void;
+  before(() => (restore = useProviderSubscription("2c3d4e5f-6071-4b8c-9d0e-1f2a3b4c5d6e")));
+  after(() => {
+    restore();
+    clearStackOutputs();
+  });
 
   /** The StackReference read as the engine records it: `{ name, outputs, secretOutputNames }`. */
   function stackReference(keys: Record<string, unknown>): RecordedResource {
@@ -186,6 +209,30 @@ describe("team stack under the fleet policy config (policy/config/fleet/team.jso
     assert.ok(
       outcome.policies.some((p) => p.name === "cmk-cross-stack-key" && p.level === "mandatory"),
     );
+    for (const guardrail of GUARDRAILS) {
+      assert.ok(
+        outcome.policies.some((p) => p.name === guardrail && p.level === "mandatory"),
+        `${guardrail} is mandatory for team stacks`,
+      );
+    }
+    assert.equal(byType("azure-native:network:PrivateEndpoint").length, 1, "the blob endpoint");
+    assert.equal(byType("azure-native:authorization:ManagementLockByScope").length, 1);
+  });
+
+  it("fails storage-account-reachable when the team has no private endpoint (and the firewall lets nothing in)", async () => {
+    await build({ storage: keyRef("cmkpweu-storage-cmk") }, "team-payments", {
+      teams: JSON.stringify({ payments: {} }),
+      accountPrivateEndpoints: "[]",
+    });
+    const outcome = await runPolicyAdapter(
+      [...recorder.resources, stackReference({ storage: keyRef("cmkpweu-storage-cmk") })],
+      "policy/config/fleet/team.json",
+    );
+    assert.deepEqual(
+      outcome.mandatory.map((v) => v.policy),
+      ["storage-account-reachable"],
+    );
+    assert.match(outcome.mandatory[0].message, /is unreachable: publicNetworkAccess is "Disabled"/);
   });
 
   it("fails cmk-cross-stack-key when the platform's key is a software key (the team config allows HSM keys only)", async () => {
