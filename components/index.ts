@@ -46,7 +46,7 @@ export {
 export type { ManagedKeyRotationArgs } from "./managedKeyRotation";
 export * from "./naming";
 export { isoDurationDays, parseIsoDuration } from "./duration";
-export type { KeyReference, VaultReference } from "./references";
+export type { KeyReference, ManagedHsmReference, VaultReference } from "./references";
 export * from "./rotationPolicy";
 export { ADMINISTRATOR_KEY_PERMISSIONS, SecureVault, validateSecureVaultArgs } from "./secureVault";
 export type { SecureVaultArgs, VaultAdministrator } from "./secureVault";

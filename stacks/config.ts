@@ -1,5 +1,4 @@
 import Ajv, { type ErrorObject } from "ajv";
-import * as pulumi from "@pulumi/pulumi";
 import {
   didYouMean,
   diagnosticsStorageIdProblem,
@@ -629,20 +628,4 @@ export function parseStackConfig(
   delete values.accounts;
   values.teams = teamCount > 0 ? teams : Object.fromEntries(accounts.map((id) => [id, {}]));
   return values as unknown as StackSettings;
-}
-
-/** Reads the current stack's config through the Pulumi runtime and validates it. */
-export function readStackSettings(): StackSettings {
-  const project = pulumi.getProject();
-  const raw: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (key.startsWith(`${project}:`)) raw[key.slice(project.length + 1)] = value;
-  }
-  const providerTenant = pulumi.runtime.allConfig()["azure-native:tenantId"];
-  return parseStackConfig(
-    raw,
-    project,
-    `stacks/Pulumi.${pulumi.getStack()}.yaml`,
-    providerTenant !== undefined ? { tenantId: providerTenant } : {},
-  );
 }

@@ -17,6 +17,7 @@ import { Command, CommanderError } from "commander";
 import { parsePlatformConfig, parseTeamConfig } from "./fleetConfig";
 import { readStackKind } from "./stackKind";
 import { runtimeView } from "./onboarding";
+import { projectRoot } from "./projectRoot";
 
 const PROJECT = "cmk-storage";
 
@@ -229,8 +230,8 @@ async function pool<T, R>(
 }
 
 /**
- * Previews or deploys the plan: the platform stage one stack at a time, then, only when every platform stack
- * succeeded, the team stage with at most `parallel` stacks at once. Each stack runs with its stack file
+ * Previews or deploys the plan: the platform stage one stack at a time, stopping at the first failure, then, only
+ * when every platform stack succeeded, the team stage with at most `parallel` stacks at once. Each stack runs with its stack file
  * (`configFile`) and the policy pack with its kind's policy config. Returns one outcome per stack that ran.
  */
 export async function runRollout(plan: RolloutPlan, o: RolloutOptions): Promise<RolloutOutcome[]> {
@@ -260,26 +261,19 @@ export async function runRollout(plan: RolloutPlan, o: RolloutOptions): Promise<
         return { stack: s.stack, stage, ok: false, error: (e as Error).message };
       }
     };
-  const platform = await pool(plan.stages[0].stacks, 1, runOne("platform"));
-  if (platform.some((r) => !r.ok)) {
-    log("a platform stack failed: the team stage does not run");
-    return platform;
+  // Platform stacks one at a time, stopping at the first failure (as the CI workflow's fail-fast platform stage does):
+  // a failed region must not be followed by changes to the others.
+  const platform: RolloutOutcome[] = [];
+  for (const s of plan.stages[0].stacks) {
+    const r = await runOne("platform")(s);
+    platform.push(r);
+    if (!r.ok) {
+      log("a platform stack failed: the other platform stacks and the team stage do not run");
+      return platform;
+    }
   }
   const teams = await pool(plan.stages[1].stacks, o.parallel ?? 4, runOne("team"));
   return [...platform, ...teams];
-}
-
-/** The repository root: the nearest folder above `dir` with Pulumi.yaml and stacks/fleet. */
-function projectRoot(dir: string): string {
-  for (let d = path.resolve(dir, ".."); ; d = path.dirname(d)) {
-    if (
-      fs.existsSync(path.join(d, "Pulumi.yaml")) &&
-      fs.existsSync(path.join(d, "stacks", "fleet"))
-    ) {
-      return d;
-    }
-    if (path.dirname(d) === d) return path.resolve(dir, "..");
-  }
 }
 
 /** `npm run fleet:rollout` and `npm run fleet:matrix`. Exit codes: 0 done; 1 a stack failed; 3 bad fleet; 64 usage. */

@@ -4,23 +4,10 @@
  * stacks/fleet/Pulumi.team-<id>.yaml; `npm run team:offboard -- --team <id> [--confirm-data-loss <id>]` retires it in
  * two steps (see stacks/onboarding.ts). Exit codes: 0 done; 1 refused (nothing written); 64 usage error.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { offboardTeam, onboardTeam } from "./onboarding";
-
-/** The project folder: the nearest folder above this file with Pulumi.yaml (stacks/, or .build/stacks/ compiled). */
-function projectRoot(dir: string): string {
-  for (let d = path.resolve(dir, ".."); ; d = path.dirname(d)) {
-    if (
-      fs.existsSync(path.join(d, "Pulumi.yaml")) &&
-      fs.existsSync(path.join(d, "stacks", "fleet"))
-    ) {
-      return d;
-    }
-    if (path.dirname(d) === d) return path.resolve(dir, "..");
-  }
-}
+import { projectRoot } from "./projectRoot";
 
 export function main(
   argv: string[],

@@ -70,9 +70,15 @@ export function pickPlatformKey(
   const vault = isObject(key) ? key.vault : undefined;
   const missing = [
     ...(isObject(vault)
-      ? ["vaultId", "vaultUri", "permissionModel"].filter((f) => typeof vault[f] !== "string")
+      ? ["vaultId", "vaultUri", "permissionModel", "sku", "location", "tenantId"]
+          .filter((f) => typeof vault[f] !== "string" || vault[f] === "")
+          .map((f) => `vault.${f}`)
       : ["vault"]),
-    ...(isObject(key) ? ["keyName"].filter((f) => typeof key[f] !== "string") : ["keyName"]),
+    // keyId is the scope of the team's role assignment; the vault's location and tenant are what the account's
+    // colocation checks compare with: none may be silently absent.
+    ...(isObject(key)
+      ? ["keyName", "keyId"].filter((f) => typeof key[f] !== "string" || key[f] === "")
+      : ["keyName", "keyId"]),
   ];
   if (missing.length > 0) {
     throw new Error(
@@ -121,7 +127,7 @@ export function deployTeamStack(s: TeamStackSettings): TeamStackOutputs {
   const protect = teamProtection(t, s);
   if (t.decommissioned === true) {
     void pulumi.log.warn(
-      `team "${id}" is decommissioned: its storage account and identity are no longer protected${(t.lock ?? s.lock) === "CanNotDelete" ? " and its account's lock is removed" : ""}. To delete them and the data, run npm run team:offboard -- --team ${id} --confirm-data-loss ${id}, then pulumi destroy of this stack; to keep them, remove decommissioned. If the platform's vault carries a CanNotDelete lock, the team's role assignment on the key cannot be deleted (ScopeLocked) until the platform stack lifts it (cmk-storage:vaultLock: None).`,
+      `team "${id}" is decommissioned: its storage account and identity are no longer protected${(t.lock ?? s.lock) === "CanNotDelete" ? " and its account's lock is removed" : ""}. To delete them and the data: copy out what must be kept, pulumi destroy this stack (with its stack file, --config-file stacks/fleet/Pulumi.team-${id}.yaml), then npm run team:offboard -- --team ${id} --confirm-data-loss ${id} removes the stack file; to keep them, remove decommissioned. If the platform's vault carries a CanNotDelete lock, the team's role assignment on the key cannot be deleted (ScopeLocked) until the platform stack lifts it (cmk-storage:vaultLock: None).`,
     );
   }
   const account = new CmkStorageAccount(

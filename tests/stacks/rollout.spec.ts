@@ -177,6 +177,31 @@ describe("runRollout (Automation API, with a fake workspace)", () => {
     assert.ok(!ws.events.some((e) => e.includes("team-")));
   });
 
+  it("fails the rollout at the first failed platform stack, before the next region's platform stack starts", async () => {
+    const plan = planRollout(files());
+    const [weu] = plan.stages[0].stacks;
+    plan.stages[0].stacks.push({
+      ...weu,
+      stack: "platform-neu",
+      qualifiedName: "acme/cmk-storage/platform-neu",
+    });
+    const ws = fakeWorkspace(["acme/cmk-storage/platform-weu"]);
+    const out = await runRollout(plan, {
+      command: "up",
+      workDir: "/repo",
+      selectStack: ws.selectStack,
+      log: () => undefined,
+    });
+    assert.deepEqual(
+      out.map((o) => [o.stack, o.ok]),
+      [["platform-weu", false]],
+    );
+    assert.deepEqual(ws.events, [
+      "start acme/cmk-storage/platform-weu",
+      "end acme/cmk-storage/platform-weu",
+    ]);
+  });
+
   it("keeps deploying the other teams when one team stack fails, and reports it", async () => {
     const ws = fakeWorkspace(["acme/cmk-storage/team-ledger"]);
     const out = await runRollout(planRollout(files()), {

@@ -284,7 +284,24 @@ describe("pickPlatformKey", () => {
   it("fails when the reference lacks the fields an account needs", () => {
     assert.match(
       errorOf(() => pickPlatformKey({ storage: { keyName: "a" } }, "storage", "o/p/s")).message,
-      /keys\.storage of platform stack o\/p\/s is not a key reference \(missing vault\)/,
+      /keys\.storage of platform stack o\/p\/s is not a key reference \(missing vault, keyId\)/,
+    );
+  });
+
+  it("fails when the reference lacks the key id (the grant's scope) or the vault's location and tenant (the colocation checks)", () => {
+    const ref = keyRef("a") as unknown as Record<string, unknown>;
+    const { keyId: _keyId, ...withoutKeyId } = ref;
+    const vault = ref.vault as Record<string, unknown>;
+    const { location: _location, ...vaultWithoutLocation } = vault;
+    assert.match(
+      errorOf(() =>
+        pickPlatformKey(
+          { storage: { ...withoutKeyId, vault: { ...vaultWithoutLocation, tenantId: "" } } },
+          "storage",
+          "o/p/s",
+        ),
+      ).message,
+      /keys\.storage of platform stack o\/p\/s is not a key reference \(missing vault\.location, vault\.tenantId, keyId\)/,
     );
   });
 });
