@@ -76,7 +76,8 @@ export function readFleetStackFiles(root: string): StackFile[] {
  * it), platform stacks in the first stage and team stacks in the second, each team's platform stack found in the plan
  * (a team whose platform is not in the fleet is refused: it would read a stack the rollout never deploys). Stacks
  * are named `<organization>/cmk-storage/<stack>`; the organization is the one the team stacks' `platformStack` names
- * (all must agree), else `organization`.
+ * (all must agree), else `options.organization`; with neither, planning fails (a stack is never guessed into an
+ * organization).
  */
 export function planRollout(
   stackFiles: readonly StackFile[],
@@ -112,7 +113,12 @@ export function planRollout(
       `the team stacks name platform stacks of several organizations (${[...orgs].join(", ")}); a fleet rolls out in one organization`,
     );
   }
-  const organization = [...orgs][0] ?? options.organization ?? "organization";
+  const organization = [...orgs][0] ?? options.organization;
+  if (organization === undefined) {
+    throw new Error(
+      "Cannot plan the fleet rollout: no team stack's cmk-storage:platformStack names the Pulumi organization; pass --organization <org> (in CI: the PULUMI_ORG variable)",
+    );
+  }
   const qualified = (stack: string) => `${organization}/${PROJECT}/${stack}`;
   const platforms = new Set(ok.filter((p) => p.s.kind === "platform").map((p) => p.stack));
   const seen = new Set<string>();

@@ -59,6 +59,30 @@ function matrixOutput(): {
 }
 
 describe(".github/workflows/fleet.yml", () => {
+  it("skips a stage whose matrix is empty (GitHub fails a job with an empty matrix), and runs the team stage after a skipped platform stage", () => {
+    const step = jobs["fleet-matrix"].steps.find((s) => s.id === "matrix")!;
+    assert.match(step.run!, /has-platform=\$\(jq '\.platform\.include \| length > 0'/);
+    assert.match(step.run!, /has-team=\$\(jq '\.team\.include \| length > 0'/);
+    for (const j of ["approve-platform", "deploy-platform"]) {
+      assert.equal(jobs[j].if, "${{ needs.fleet-matrix.outputs.has-platform == 'true' }}", j);
+    }
+    for (const j of ["approve-teams", "deploy-teams"]) {
+      assert.equal(
+        jobs[j].if,
+        "${{ !failure() && !cancelled() && needs.fleet-matrix.outputs.has-team == 'true' }}",
+        j,
+      );
+    }
+  });
+
+  it("passes the PULUMI_ORG variable to fleet:matrix when it is set", () => {
+    const step = jobs["fleet-matrix"].steps.find((s) => s.id === "matrix") as Step & {
+      env?: Record<string, string>;
+    };
+    assert.equal(step.env?.PULUMI_ORG, "${{ vars.PULUMI_ORG }}");
+    assert.match(step.run!, /fleet:matrix -- \$\{PULUMI_ORG:\+--organization "\$PULUMI_ORG"\}/);
+  });
+
   it("previews the whole fleet offline on pull requests with npm run preview -- --fleet", () => {
     assert.ok("pull_request" in workflow.on);
     const preview = jobs["fleet-preview"];
@@ -95,7 +119,7 @@ describe(".github/workflows/fleet.yml", () => {
     assert.deepEqual(needs(jobs["approve-platform"]), ["fleet-matrix"]);
     assert.equal(jobs["approve-platform"].environment, "fleet-platform");
     assert.deepEqual(needs(jobs["deploy-platform"]).sort(), ["approve-platform", "fleet-matrix"]);
-    assert.deepEqual(needs(jobs["approve-teams"]), ["deploy-platform"]);
+    assert.deepEqual(needs(jobs["approve-teams"]).sort(), ["deploy-platform", "fleet-matrix"]);
     assert.equal(jobs["approve-teams"].environment, "fleet-teams");
     assert.deepEqual(needs(jobs["deploy-teams"]).sort(), ["approve-teams", "fleet-matrix"]);
     // One approval per stage: the matrix jobs reference no environment (each would ask again).

@@ -100,6 +100,25 @@ describe("planRollout (stacks/rollout.ts)", () => {
   });
 });
 
+describe("planRollout: the organization", () => {
+  const platformOnly = (): StackFile[] => files().filter((f) => f.file.includes("platform-"));
+
+  it("names a platform-only fleet's stacks in the organization given", () => {
+    const plan = planRollout(platformOnly(), { organization: "contoso" });
+    assert.deepEqual(
+      plan.stages.map((s) => s.stacks.map((x) => x.qualifiedName)),
+      [["contoso/cmk-storage/platform-weu"], []],
+    );
+  });
+
+  it("fails when no team stack names the organization and none is given, instead of guessing one", () => {
+    assert.match(
+      errorOf(() => planRollout(platformOnly())).message,
+      /^Cannot plan the fleet rollout: no team stack's cmk-storage:platformStack names the Pulumi organization; pass --organization <org>/,
+    );
+  });
+});
+
 describe("runRollout (Automation API, with a fake workspace)", () => {
   function fakeWorkspace(fail: string[] = []) {
     const events: string[] = [];
