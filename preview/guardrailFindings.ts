@@ -13,6 +13,7 @@
 import { ArmError, T } from "./armTypes";
 import type { DiffResult, PreviousDeployment, PreviousResource, Step } from "./diff";
 import type { RecordedResource } from "./recorder";
+import { lockScope, scopeCovers } from "./lockScope";
 import { LOCK_SOURCES, LOCK_TYPES } from "./rules/locks";
 import { lc } from "./text";
 
@@ -51,13 +52,14 @@ export function previousArmId(r: PreviousResource): string | undefined {
   return typeof r.id === "string" && r.id.startsWith("/subscriptions/") ? trim(r.id) : undefined;
 }
 
-/** The scope a lock covers, as an ARM id (lowercase). */
-function scopeOf(lock: { inputs: Record<string, any> }): string | undefined {
-  const scope: unknown = lock.inputs.scope;
-  return typeof scope === "string" ? trim(scope) : undefined;
-}
+/** The scope a lock covers, as an ARM id (lowercase): preview/lockScope.ts, one way for every lock type. */
+const scopeOf = (lock: {
+  type: string;
+  id?: string;
+  inputs: Record<string, any>;
+}): string | undefined => lockScope(lock);
 
-const covers = (scope: string, id: string): boolean => id === scope || id.startsWith(`${scope}/`);
+const covers = scopeCovers;
 
 /** Resources whose delete is an update of the parent, not an ARM delete (the lock does not apply). */
 const NOT_A_DELETE = new Set<string>([
@@ -147,7 +149,7 @@ export function guardrailFindings(
   const out: GuardrailFinding[] = [];
   for (const r of deletes(diff, previous)) {
     if (LOCK_TYPES.includes(r.type)) {
-      const scope: unknown = r.inputs.scope;
+      const scope: unknown = typeof r.inputs.scope === "string" ? r.inputs.scope : lockScope(r);
       out.push({
         kind: "lock-removed",
         urn: r.urn,

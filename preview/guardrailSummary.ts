@@ -5,6 +5,7 @@
  */
 import { T } from "./armTypes";
 import type { RecordedResource } from "./recorder";
+import { lockScope, scopeCovers } from "./lockScope";
 import { LOCK_TYPES } from "./rules/locks";
 import { lc } from "./text";
 
@@ -130,12 +131,12 @@ export function logsText(resources: readonly RecordedResource[], target: Recorde
 /** The lock on `target` (`CanNotDelete`, `ReadOnly`) or "none". */
 export function lockText(resources: readonly RecordedResource[], target: RecordedResource): string {
   const id = trim(target.id);
-  const lock = resources.find(
-    (r) =>
-      LOCK_TYPES.includes(r.type) &&
-      id !== "" &&
-      (trim(r.inputs.scope) === id || id.startsWith(`${trim(r.inputs.scope)}/`)),
-  );
+  const lock = resources.find((r) => {
+    if (!LOCK_TYPES.includes(r.type) || id === "") return false;
+    // A lock whose scope is unknown covers nothing (never "every resource").
+    const scope = lockScope(r);
+    return scope !== undefined && scopeCovers(scope, id);
+  });
   return lock ? String(lock.inputs.level ?? "?") : "none";
 }
 
