@@ -283,6 +283,33 @@ describe("quotas (preview/rules/quotas.ts)", () => {
         /cmk-preview:quotas\.vault-access-policies must be a positive whole number .* got -1/,
       );
     });
+    it("fails when a quota Azure does not raise is declared, naming the key, the value and the rule", () => {
+      const { limits, problems } = parseQuotaLimits('{"vault-access-policies":2000}');
+      assert.deepEqual(limits, {});
+      assert.equal(problems.length, 1);
+      assert.match(
+        problems[0],
+        /^cmk-preview:quotas\.vault-access-policies cannot be raised: Azure grants no increase of the access-policy entries per key vault \(fixed at 1024; .*keyvault\.json.*\); got 2000\. Fix: remove the key; only storage-accounts-per-region can be raised\.$/,
+      );
+    });
+
+    it("fails when the storage-account quota is declared above the 500 Azure grants", () => {
+      const { limits, problems } = parseQuotaLimits('{"storage-accounts-per-region":1000}');
+      assert.deepEqual(limits, {});
+      assert.match(
+        problems[0],
+        /^cmk-preview:quotas\.storage-accounts-per-region is at most 500 \(the highest increase Azure grants .*azure-subscription-service-limits#azure-storage-limits.*\); got 1000$/,
+      );
+    });
+
+    it("marks only the storage accounts per region as raisable, to 500", () => {
+      assert.deepEqual(
+        Object.values(QUOTA_LIMITS)
+          .filter((q) => q.raisable)
+          .map((q) => [q.id, q.maxGranted]),
+        [["storage-accounts-per-region", 500]],
+      );
+    });
   });
 
   describe("a prod stack with 300 teams (child process)", function () {
