@@ -25,7 +25,7 @@ import { guardrailFindings, lockedDeletes, type GuardrailFinding } from "./guard
 import { withStackReferences, type StackOutputs } from "./stackReferences";
 import { refusedUpdateErrors } from "./refusedErrors";
 import { withoutRejectedDependants } from "./rejectedDependants";
-import { countQuotas, parseQuotaLimits, quotaErrors } from "./rules/quotas";
+import { countQuotas, parseQuotaLimits, quotaErrors, type QuotaId } from "./rules/quotas";
 
 export const PROJECT = "cmk-storage";
 /** Stack config key (outside the program's namespace) that declares vaults existing outside the stack. */
@@ -96,6 +96,8 @@ export interface PreviewResult {
   /** Names of the exported outputs that are secrets (their values above are plain; renderings mask them). */
   secretOutputs?: string[];
   status: PreviewStatus;
+  /** Quota increases the stack declares (`cmk-preview:quotas`), for the fleet's cross-stack counts. */
+  quotaLimits?: Partial<Record<QuotaId, number>>;
 }
 
 /** Converts a stack file's `config:` map to the strings the Pulumi runtime stores (arrays/objects as JSON). */
@@ -460,6 +462,7 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
     }
   }
   // Quotas over the whole stack (the fleet preview counts over every stack: countQuotas takes several).
+  result.quotaLimits = quotaLimits.limits;
   if (result.programErrors.length === 0) {
     const findings = countQuotas(
       [
