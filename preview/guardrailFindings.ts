@@ -14,6 +14,7 @@ import { ArmError, T } from "./armTypes";
 import type { DiffResult, PreviousDeployment, PreviousResource, Step } from "./diff";
 import type { RecordedResource } from "./recorder";
 import { lockScope, scopeCovers } from "./lockScope";
+import { connectionsOf, entries } from "./rules/listEntries";
 import { LOCK_SOURCES, LOCK_TYPES } from "./rules/locks";
 import { lc } from "./text";
 
@@ -91,7 +92,7 @@ export function lockedDeletes(
     // A private endpoint's delete also deletes its connection on each target resource.
     const targets =
       r.type === T.privateEndpoint
-        ? ((r.inputs.privateLinkServiceConnections ?? []) as { privateLinkServiceId?: unknown }[])
+        ? connectionsOf(r)
             .map((c) => c.privateLinkServiceId)
             .filter((id): id is string => typeof id === "string")
             .map(
@@ -157,10 +158,8 @@ export function guardrailFindings(
         message: `lock ${String(r.inputs.lockName ?? short(r.urn))} (${String(r.inputs.level ?? "?")}) on ${what(scope)} is removed${stays(scope, current) ? ": the resource stays and can now be deleted outside Pulumi (portal, CLI)" : " together with the resource it protected"}.`,
       });
     } else if (r.type === T.privateEndpoint) {
-      const connections = (r.inputs.privateLinkServiceConnections ?? []) as {
-        privateLinkServiceId?: unknown;
-        groupIds?: unknown;
-      }[];
+      const connections: { privateLinkServiceId?: unknown; groupIds?: unknown }[] =
+        connectionsOf(r);
       for (const c of connections.length ? connections : [{}]) {
         const groups = Array.isArray(c.groupIds) ? c.groupIds.join(", ") : "?";
         out.push({
@@ -171,9 +170,9 @@ export function guardrailFindings(
         });
       }
     } else if (r.type === T.diagnosticSetting) {
-      const logs = ((r.inputs.logs ?? []) as { category?: string; categoryGroup?: string }[])
+      const logs = entries(r.inputs.logs)
         .map((l) => l.category ?? l.categoryGroup)
-        .filter(Boolean);
+        .filter((c): c is string => typeof c === "string" && c !== "");
       out.push({
         kind: "diagnostic-setting-removed",
         urn: r.urn,

@@ -6,6 +6,7 @@
 import { T } from "./armTypes";
 import type { RecordedResource } from "./recorder";
 import { lockScope, scopeCovers } from "./lockScope";
+import { connectionsOf, entries } from "./rules/listEntries";
 import { LOCK_TYPES } from "./rules/locks";
 import { lc } from "./text";
 
@@ -21,11 +22,7 @@ export function endpointGroups(
   const id = trim(target.id);
   const groups: string[] = [];
   for (const pe of resources.filter((r) => r.type === T.privateEndpoint)) {
-    const connections = [
-      ...((pe.inputs.privateLinkServiceConnections ?? []) as Record<string, unknown>[]),
-      ...((pe.inputs.manualPrivateLinkServiceConnections ?? []) as Record<string, unknown>[]),
-    ];
-    for (const c of connections) {
+    for (const c of connectionsOf(pe)) {
       if (id === "" || trim(c.privateLinkServiceId) !== id) continue;
       groups.push(...(Array.isArray(c.groupIds) ? c.groupIds.map(String) : []));
     }
@@ -43,8 +40,8 @@ export function reachText(
   const p = vault ? (target.inputs.properties ?? {}) : target.inputs;
   const acl = (vault ? p.networkAcls : p.networkRuleSet) ?? {};
   const pna = lc(p.publicNetworkAccess ?? "enabled");
-  const ips = ((vault ? acl.ipRules : acl.ipRules) ?? []).length as number;
-  const subnets = (acl.virtualNetworkRules ?? []).length as number;
+  const ips = entries(acl.ipRules).length;
+  const subnets = entries(acl.virtualNetworkRules).length;
   const endpoints = groups.length
     ? `private endpoint${groups.length > 1 ? "s" : ""} ${groups.join(", ")}`
     : "";
@@ -97,14 +94,13 @@ export function logsText(resources: readonly RecordedResource[], target: Recorde
   for (const s of resources.filter((r) => r.type === T.diagnosticSetting)) {
     const part = partOf(s, target);
     if (part === undefined) continue;
-    const logs = (
-      (s.inputs.logs ?? []) as { category?: string; categoryGroup?: string; enabled?: boolean }[]
-    )
+    const logs = entries(s.inputs.logs)
       .filter((l) => l.enabled !== false)
-      .map((l) => l.category ?? l.categoryGroup ?? "?");
-    const metrics = ((s.inputs.metrics ?? []) as { enabled?: boolean }[]).some(
-      (m) => m.enabled !== false,
-    );
+      .map((l) => {
+        const c = l.category ?? l.categoryGroup;
+        return typeof c === "string" ? c : "?";
+      });
+    const metrics = entries(s.inputs.metrics).some((m) => m.enabled !== false);
     for (const d of destinations(s)) {
       const parts = byDestination.get(d) ?? new Map<string, Set<string>>();
       const sent = parts.get(part) ?? new Set<string>();

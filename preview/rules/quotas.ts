@@ -12,6 +12,7 @@ import { physicalName } from "../armState";
 import { ArmError, T } from "../armTypes";
 import { normalisedLocation } from "../azureSpec";
 import { lc } from "../text";
+import { connectionsOf } from "./listEntries";
 
 export type QuotaId =
   | "storage-accounts-per-region"
@@ -213,11 +214,8 @@ export function countQuotas(
         case T.privateEndpoint: {
           const vnet = VNET.exec(String(r.inputs.subnet?.id ?? ""))?.[1];
           if (vnet) add("private-endpoints-per-vnet", `virtual network ${vnet}`, r, stack);
-          const conns: any[] = Array.isArray(r.inputs.privateLinkServiceConnections)
-            ? r.inputs.privateLinkServiceConnections
-            : [];
-          for (const c of conns) {
-            const target = String(c?.privateLinkServiceId ?? "");
+          for (const c of connectionsOf(r)) {
+            const target = typeof c.privateLinkServiceId === "string" ? c.privateLinkServiceId : "";
             if (/\/providers\/Microsoft\.Storage\/storageAccounts\//i.test(target)) {
               add("private-endpoints-per-storage-account", `storage account ${target}`, r, stack);
             }

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { lockScope } from "../../preview/lockScope";
 import { T } from "../../preview/simulatedAzure";
-import { lockedDeletes } from "../../preview/guardrailFindings";
+import { guardrailFindings, lockedDeletes } from "../../preview/guardrailFindings";
 import { lockText } from "../../preview/guardrailSummary";
 import type { DiffResult, PreviousDeployment, PreviousResource } from "../../preview/diff";
 import { created, pending, RG, SUB, withAccount } from "../support/storageWorld";
@@ -95,5 +95,44 @@ describe("lock scopes: one computation for every lock type", () => {
     assert.equal(errors[0].code, "ScopeLocked");
     assert.match(errors[0].message, new RegExp(`following scope\\(s\\) are locked: '${RG_ID}'`));
     assert.deepEqual(lockedDeletes(diff, [rgLock("rg-other")], previous), []);
+  });
+
+  it("fails when a deleted manual-approval endpoint to an account under a lock that stays would delete its connection", () => {
+    const { account } = withAccount();
+    const pe = created(
+      pending(T.privateEndpoint, "pe-manual", {
+        privateEndpointName: "pe-manual",
+        manualPrivateLinkServiceConnections: [
+          { name: "blob", privateLinkServiceId: account.id, groupIds: ["blob"] },
+          "not a connection",
+        ],
+      }),
+    );
+    const prev = { ...pe, protect: false, retainOnDelete: false } as PreviousResource;
+    const previous: PreviousDeployment = {
+      file: "p.json",
+      format: "preview-json",
+      resources: [prev],
+    };
+    const diff = {
+      steps: [{ op: "delete", urn: pe.urn, type: pe.type, name: pe.name }],
+    } as unknown as DiffResult;
+    const errors = lockedDeletes(diff, [account, rgLock(RG)], previous);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].message, /privateendpointconnectionproxies\/pe-manual/);
+  });
+
+  it("reports removed guardrails of a hand-edited file whose list inputs are not lists", () => {
+    const setting = created(
+      pending(T.diagnosticSetting, "diag-odd", { resourceUri: "/x", logs: "all" }),
+    );
+    const pe = created(pending(T.privateEndpoint, "pe-odd", { privateLinkServiceConnections: 7 }));
+    const resources: PreviousResource[] = [setting, pe].map((r) => ({ ...r }));
+    const diff = {
+      steps: resources.map((r) => ({ op: "delete", urn: r.urn, type: r.type, name: "x" })),
+    } as unknown as DiffResult;
+    const previous: PreviousDeployment = { file: "p.json", format: "preview-json", resources };
+    const kinds = guardrailFindings(diff, [], previous).map((f) => f.kind);
+    assert.deepEqual(kinds, ["diagnostic-setting-removed", "private-endpoint-removed"]);
   });
 });

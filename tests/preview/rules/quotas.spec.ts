@@ -261,6 +261,22 @@ describe("quotas (preview/rules/quotas.ts)", () => {
       );
       assert.equal(acc[0].severity, "error");
     });
+
+    it("fails when 201 endpoints with manual-approval connections target one account", () => {
+      const manual = endpoints(201, () => account).map((r) => ({
+        ...r,
+        inputs: {
+          subnet: r.inputs.subnet,
+          manualPrivateLinkServiceConnections: r.inputs.privateLinkServiceConnections,
+        },
+      }));
+      const acc = only(
+        [{ stack: "a", resources: manual }],
+        "private-endpoints-per-storage-account",
+      );
+      assert.equal(acc.length, 1);
+      assert.equal(acc[0].severity, "error");
+    });
   });
 
   describe("cmk-preview:quotas", () => {
