@@ -46,7 +46,11 @@ export function reachText(
     ? `private endpoint${groups.length > 1 ? "s" : ""} ${groups.join(", ")}`
     : "";
   let network: string;
-  if (pna === "disabled" || pna === "securedbyperimeter") {
+  if (pna === "securedbyperimeter") {
+    // Inbound access follows the network security perimeter's rules, which the stack cannot see: not "unreachable".
+    network =
+      "public network access SecuredByPerimeter (cannot verify: the network security perimeter's access rules decide)";
+  } else if (pna === "disabled") {
     network = "public network access Disabled";
   } else if (lc(acl.defaultAction) === "deny") {
     network =
@@ -56,7 +60,7 @@ export function reachText(
   } else network = "PUBLIC (firewall allows every network)";
   if (
     !endpoints &&
-    (network.startsWith("public network access") || network.startsWith("firewall denies all"))
+    (network === "public network access Disabled" || network.startsWith("firewall denies all"))
   ) {
     return `UNREACHABLE (${network}, no private endpoint; trusted Azure services only)`;
   }

@@ -146,3 +146,13 @@ describe("security summary: a hand-edited --previous file", () => {
     );
   });
 });
+
+describe("security summary: a perimeter-secured account", () => {
+  it("says the perimeter decides instead of UNREACHABLE", () => {
+    const resources = stack({ publicNetworkAccess: "SecuredByPerimeter" }, []);
+    assert.equal(
+      reachText(resources, resources[0]),
+      "public network access SecuredByPerimeter (cannot verify: the network security perimeter's access rules decide)",
+    );
+  });
+});
