@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { lockScopeFromInputs } from "./lockScope";
 
 /**
  * What Azure Resource Manager returns for the resource types this project creates: ARM-format ids, `vaultUri`, key URIs
@@ -63,6 +64,9 @@ const NAME_INPUT: Record<string, string> = {
   "azure-native:storage:Queue": "queueName",
   "azure-native:storage:Table": "tableName",
   "azure-native:keyvault:ManagedHsm": "name",
+  "azure-native:authorization:ManagementLockAtSubscriptionLevel": "lockName",
+  "azure-native:authorization:ManagementLockAtResourceGroupLevel": "lockName",
+  "azure-native:authorization:ManagementLockAtResourceLevel": "lockName",
   "azure:keyvault/managedHardwareSecurityModuleKey:ManagedHardwareSecurityModuleKey": "name",
   "azure:keyvault/managedHardwareSecurityModuleRoleAssignment:ManagedHardwareSecurityModuleRoleAssignment":
     "name",
@@ -321,6 +325,18 @@ export function armState(
     case "random:index/randomString:RandomString": {
       const result = stableAlnum(`random:${logicalName}`, Number(inputs.length ?? 6));
       return { id: result, state: { ...inputs, result } };
+    }
+    case "azure-native:authorization:ManagementLockAtSubscriptionLevel":
+    case "azure-native:authorization:ManagementLockAtResourceGroupLevel":
+    case "azure-native:authorization:ManagementLockAtResourceLevel": {
+      // ARM addresses these locks as `<scope>/providers/Microsoft.Authorization/locks/<name>` (preview/lockScope.ts).
+      const scope = lockScopeFromInputs(type, inputs, ctx.subscriptionId);
+      return {
+        id: scope
+          ? `${scope}/providers/Microsoft.Authorization/locks/${name}`
+          : `${logicalName}-id`,
+        state: { ...inputs, name },
+      };
     }
     default: {
       const child = STORAGE_CHILDREN[type];

@@ -3,15 +3,22 @@
  * the resources. Pure: counts the fleet's per-stack summaries (preview/fleetSummary.ts), so the parent process never
  * holds every stack's resources (2,000 team stacks stay cheap). The limits, their sources and the ways out are the
  * single-stack counter's (`QUOTA_LIMITS` in preview/rules/quotas.ts, which every stack also applies to itself):
- * - storage accounts per region per subscription: 250 (standard endpoints; 500 on request);
+ * - storage accounts per region per subscription: 250 (standard endpoints; 500 on request), regions normalised
+ *   ("West Europe" and "westeurope" are one bucket). A granted increase counts when a stack declares it
+ *   (`cmk-preview:quotas: { storage-accounts-per-region: <n> }`): the quota is the subscription's, so the highest limit
+ *   declared by any stack with accounts in that subscription and region applies to the whole bucket;
+ * - storage accounts with Azure DNS zone endpoints (`dnsEndpointType: AzureDnsZone`) per region per subscription:
+ *   5,000, counted apart from the standard ones;
  * - Azure role assignments per subscription: 4,000 (counted in the subscription of their scope: a team's grant on a
  *   platform key counts in the platform's subscription).
  */
 import type { StackSummary } from "./fleetSummary";
+import { normalisedLocation } from "./azureSpec";
 import { QUOTA_LIMITS } from "./rules/quotas";
 
 export const FLEET_QUOTA_SOURCES = {
   storageAccounts: QUOTA_LIMITS["storage-accounts-per-region"].source,
+  dnsZoneStorageAccounts: QUOTA_LIMITS["storage-accounts-dns-zone-per-region"].source,
   roleAssignments: QUOTA_LIMITS["role-assignments-per-subscription"].source,
 } as const;
 
@@ -21,7 +28,10 @@ export const ROLE_ASSIGNMENTS_PER_SUBSCRIPTION =
   QUOTA_LIMITS["role-assignments-per-subscription"].limit;
 
 export interface QuotaCount {
-  quota: "storage-accounts-per-region" | "role-assignments-per-subscription";
+  quota:
+    | "storage-accounts-per-region"
+    | "storage-accounts-dns-zone-per-region"
+    | "role-assignments-per-subscription";
   subscriptionId: string;
   /** The region (storage accounts); null for a per-subscription quota. */
   location: string | null;
@@ -47,18 +57,26 @@ export function countFleetQuotas(
   limits = {
     storageAccounts: STORAGE_ACCOUNTS_PER_REGION_PER_SUBSCRIPTION,
     roleAssignments: ROLE_ASSIGNMENTS_PER_SUBSCRIPTION,
-  },
+  } as { storageAccounts: number; roleAssignments: number; dnsZoneStorageAccounts?: number },
 ): QuotaCount[] {
-  const accounts = new Map<string, { sub: string; loc: string; per: Map<string, number> }>();
+  const accounts = new Map<
+    string,
+    { sub: string; loc: string; dns: boolean; granted: number; per: Map<string, number> }
+  >();
   const grants = new Map<string, { sub: string; per: Map<string, number> }>();
   for (const s of stacks) {
     for (const a of s.storageAccounts) {
-      const b = bucket(accounts, `${a.subscriptionId}|${a.location}`, () => ({
+      const loc = normalisedLocation(a.location);
+      const dns = a.dnsZone === true;
+      const b = bucket(accounts, `${a.subscriptionId}|${loc}|${dns ? "dns" : ""}`, () => ({
         sub: a.subscriptionId,
-        loc: a.location,
+        loc,
+        dns,
+        granted: 0,
         per: new Map(),
       }));
       b.per.set(s.stack, (b.per.get(s.stack) ?? 0) + a.count);
+      b.granted = Math.max(b.granted, s.grantedStorageAccountsPerRegion ?? 0);
     }
     for (const g of s.roleAssignments) {
       const b = bucket(grants, g.subscriptionId, () => ({ sub: g.subscriptionId, per: new Map() }));
@@ -73,7 +91,26 @@ export function countFleetQuotas(
   const out: QuotaCount[] = [];
   for (const b of accounts.values()) {
     const count = total(b.per);
-    const limit = limits.storageAccounts;
+    if (b.dns) {
+      const limit =
+        limits.dnsZoneStorageAccounts ?? QUOTA_LIMITS["storage-accounts-dns-zone-per-region"].limit;
+      const exceeded = count > limit;
+      out.push({
+        quota: "storage-accounts-dns-zone-per-region",
+        subscriptionId: b.sub,
+        location: b.loc,
+        count,
+        limit,
+        stacks: list(b.per),
+        exceeded,
+        message: exceeded
+          ? `${count} storage accounts with Azure DNS zone endpoints in subscription ${b.sub}, region ${b.loc}, over ${b.per.size} stack(s): Azure allows ${limit} per region per subscription, so account ${limit + 1} and later fail to create. Way out: ${QUOTA_LIMITS["storage-accounts-dns-zone-per-region"].wayOut}.`
+          : null,
+        source: FLEET_QUOTA_SOURCES.dnsZoneStorageAccounts,
+      });
+      continue;
+    }
+    const limit = Math.max(limits.storageAccounts, b.granted);
     const exceeded = count > limit;
     out.push({
       quota: "storage-accounts-per-region",

@@ -6,6 +6,7 @@
 import type { PreviewResult, PreviewStatus } from "./run";
 import type { RecordedResource } from "./recorder";
 import { T } from "./armTypes";
+import { normalisedLocation } from "./azureSpec";
 import { policyHint } from "./stackHints";
 
 /** The CLI's exit code of each preview status (preview/cli.ts EXIT). */
@@ -37,8 +38,14 @@ export interface StackSummary {
   dataLoss: number | null;
   /** The earlier deployment compared with (`--previous <folder>`/<stack>.json), if any. */
   previous: string | null;
-  /** Storage accounts the stack creates, by the subscription of their ARM id and their region. */
-  storageAccounts: { subscriptionId: string; location: string; count: number }[];
+  /**
+   * Storage accounts the stack creates, by the subscription of their ARM id, their region (normalised: "West Europe"
+   * is westeurope) and whether their endpoints are Azure DNS zone ones (`dnsEndpointType: AzureDnsZone`, a separate
+   * 5,000 limit).
+   */
+  storageAccounts: { subscriptionId: string; location: string; count: number; dnsZone?: boolean }[];
+  /** The storage-account quota increase the stack declares (`cmk-preview:quotas`), if any. */
+  grantedStorageAccountsPerRegion?: number | null;
   /** Role assignments the stack creates, by the subscription of their scope (where Azure counts them). */
   roleAssignments: { subscriptionId: string; count: number }[];
   durationMs: number;
@@ -72,7 +79,8 @@ export function summarize(
   const accounts = result.resources.filter((r) => r.type === T.account);
   const byRegion = countBy(
     accounts,
-    (r) => `${subscriptionOf(r.id)}|${String(r.inputs.location ?? "").toLowerCase()}`,
+    (r) =>
+      `${subscriptionOf(r.id)}|${normalisedLocation(String(r.inputs.location ?? ""))}|${String(r.inputs.dnsEndpointType ?? "").toLowerCase() === "azurednszone" ? "dns" : ""}`,
   );
   const assignments = result.resources.filter((r) => r.type === T.roleAssignment);
   const bySubscription = countBy(assignments, (r) => subscriptionOf(r.inputs.scope));
@@ -101,9 +109,10 @@ export function summarize(
     dataLoss: result.diff ? result.dataLoss.filter((f) => !f.acknowledged).length : null,
     previous: meta.previous,
     storageAccounts: [...byRegion].map(([k, count]) => {
-      const [subscriptionId, location] = k.split("|");
-      return { subscriptionId, location, count };
+      const [subscriptionId, location, dns] = k.split("|");
+      return { subscriptionId, location, count, dnsZone: dns === "dns" };
     }),
+    grantedStorageAccountsPerRegion: result.quotaLimits?.["storage-accounts-per-region"] ?? null,
     roleAssignments: [...bySubscription]
       .filter(([s]) => s !== "")
       .map(([subscriptionId, count]) => ({ subscriptionId, count })),

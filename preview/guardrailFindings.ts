@@ -13,6 +13,8 @@
 import { ArmError, T } from "./armTypes";
 import type { DiffResult, PreviousDeployment, PreviousResource, Step } from "./diff";
 import type { RecordedResource } from "./recorder";
+import { lockScope, scopeCovers } from "./lockScope";
+import { connectionsOf, entries } from "./rules/listEntries";
 import { LOCK_SOURCES, LOCK_TYPES } from "./rules/locks";
 import { lc } from "./text";
 
@@ -51,13 +53,14 @@ export function previousArmId(r: PreviousResource): string | undefined {
   return typeof r.id === "string" && r.id.startsWith("/subscriptions/") ? trim(r.id) : undefined;
 }
 
-/** The scope a lock covers, as an ARM id (lowercase). */
-function scopeOf(lock: { inputs: Record<string, any> }): string | undefined {
-  const scope: unknown = lock.inputs.scope;
-  return typeof scope === "string" ? trim(scope) : undefined;
-}
+/** The scope a lock covers, as an ARM id (lowercase): preview/lockScope.ts, one way for every lock type. */
+const scopeOf = (lock: {
+  type: string;
+  id?: string;
+  inputs: Record<string, any>;
+}): string | undefined => lockScope(lock);
 
-const covers = (scope: string, id: string): boolean => id === scope || id.startsWith(`${scope}/`);
+const covers = scopeCovers;
 
 /** Resources whose delete is an update of the parent, not an ARM delete (the lock does not apply). */
 const NOT_A_DELETE = new Set<string>([
@@ -89,7 +92,7 @@ export function lockedDeletes(
     // A private endpoint's delete also deletes its connection on each target resource.
     const targets =
       r.type === T.privateEndpoint
-        ? ((r.inputs.privateLinkServiceConnections ?? []) as { privateLinkServiceId?: unknown }[])
+        ? connectionsOf(r)
             .map((c) => c.privateLinkServiceId)
             .filter((id): id is string => typeof id === "string")
             .map(
@@ -147,7 +150,7 @@ export function guardrailFindings(
   const out: GuardrailFinding[] = [];
   for (const r of deletes(diff, previous)) {
     if (LOCK_TYPES.includes(r.type)) {
-      const scope: unknown = r.inputs.scope;
+      const scope: unknown = typeof r.inputs.scope === "string" ? r.inputs.scope : lockScope(r);
       out.push({
         kind: "lock-removed",
         urn: r.urn,
@@ -155,10 +158,8 @@ export function guardrailFindings(
         message: `lock ${String(r.inputs.lockName ?? short(r.urn))} (${String(r.inputs.level ?? "?")}) on ${what(scope)} is removed${stays(scope, current) ? ": the resource stays and can now be deleted outside Pulumi (portal, CLI)" : " together with the resource it protected"}.`,
       });
     } else if (r.type === T.privateEndpoint) {
-      const connections = (r.inputs.privateLinkServiceConnections ?? []) as {
-        privateLinkServiceId?: unknown;
-        groupIds?: unknown;
-      }[];
+      const connections: { privateLinkServiceId?: unknown; groupIds?: unknown }[] =
+        connectionsOf(r);
       for (const c of connections.length ? connections : [{}]) {
         const groups = Array.isArray(c.groupIds) ? c.groupIds.join(", ") : "?";
         out.push({
@@ -169,9 +170,9 @@ export function guardrailFindings(
         });
       }
     } else if (r.type === T.diagnosticSetting) {
-      const logs = ((r.inputs.logs ?? []) as { category?: string; categoryGroup?: string }[])
+      const logs = entries(r.inputs.logs)
         .map((l) => l.category ?? l.categoryGroup)
-        .filter(Boolean);
+        .filter((c): c is string => typeof c === "string" && c !== "");
       out.push({
         kind: "diagnostic-setting-removed",
         urn: r.urn,

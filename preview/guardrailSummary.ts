@@ -5,6 +5,8 @@
  */
 import { T } from "./armTypes";
 import type { RecordedResource } from "./recorder";
+import { lockScope, scopeCovers } from "./lockScope";
+import { connectionsOf, entries } from "./rules/listEntries";
 import { LOCK_TYPES } from "./rules/locks";
 import { lc } from "./text";
 
@@ -20,11 +22,7 @@ export function endpointGroups(
   const id = trim(target.id);
   const groups: string[] = [];
   for (const pe of resources.filter((r) => r.type === T.privateEndpoint)) {
-    const connections = [
-      ...((pe.inputs.privateLinkServiceConnections ?? []) as Record<string, unknown>[]),
-      ...((pe.inputs.manualPrivateLinkServiceConnections ?? []) as Record<string, unknown>[]),
-    ];
-    for (const c of connections) {
+    for (const c of connectionsOf(pe)) {
       if (id === "" || trim(c.privateLinkServiceId) !== id) continue;
       groups.push(...(Array.isArray(c.groupIds) ? c.groupIds.map(String) : []));
     }
@@ -42,13 +40,17 @@ export function reachText(
   const p = vault ? (target.inputs.properties ?? {}) : target.inputs;
   const acl = (vault ? p.networkAcls : p.networkRuleSet) ?? {};
   const pna = lc(p.publicNetworkAccess ?? "enabled");
-  const ips = ((vault ? acl.ipRules : acl.ipRules) ?? []).length as number;
-  const subnets = (acl.virtualNetworkRules ?? []).length as number;
+  const ips = entries(acl.ipRules).length;
+  const subnets = entries(acl.virtualNetworkRules).length;
   const endpoints = groups.length
     ? `private endpoint${groups.length > 1 ? "s" : ""} ${groups.join(", ")}`
     : "";
   let network: string;
-  if (pna === "disabled" || pna === "securedbyperimeter") {
+  if (pna === "securedbyperimeter") {
+    // Inbound access follows the network security perimeter's rules, which the stack cannot see: not "unreachable".
+    network =
+      "public network access SecuredByPerimeter (cannot verify: the network security perimeter's access rules decide)";
+  } else if (pna === "disabled") {
     network = "public network access Disabled";
   } else if (lc(acl.defaultAction) === "deny") {
     network =
@@ -58,7 +60,7 @@ export function reachText(
   } else network = "PUBLIC (firewall allows every network)";
   if (
     !endpoints &&
-    (network.startsWith("public network access") || network.startsWith("firewall denies all"))
+    (network === "public network access Disabled" || network.startsWith("firewall denies all"))
   ) {
     return `UNREACHABLE (${network}, no private endpoint; trusted Azure services only)`;
   }
@@ -96,14 +98,13 @@ export function logsText(resources: readonly RecordedResource[], target: Recorde
   for (const s of resources.filter((r) => r.type === T.diagnosticSetting)) {
     const part = partOf(s, target);
     if (part === undefined) continue;
-    const logs = (
-      (s.inputs.logs ?? []) as { category?: string; categoryGroup?: string; enabled?: boolean }[]
-    )
+    const logs = entries(s.inputs.logs)
       .filter((l) => l.enabled !== false)
-      .map((l) => l.category ?? l.categoryGroup ?? "?");
-    const metrics = ((s.inputs.metrics ?? []) as { enabled?: boolean }[]).some(
-      (m) => m.enabled !== false,
-    );
+      .map((l) => {
+        const c = l.category ?? l.categoryGroup;
+        return typeof c === "string" ? c : "?";
+      });
+    const metrics = entries(s.inputs.metrics).some((m) => m.enabled !== false);
     for (const d of destinations(s)) {
       const parts = byDestination.get(d) ?? new Map<string, Set<string>>();
       const sent = parts.get(part) ?? new Set<string>();
@@ -130,12 +131,12 @@ export function logsText(resources: readonly RecordedResource[], target: Recorde
 /** The lock on `target` (`CanNotDelete`, `ReadOnly`) or "none". */
 export function lockText(resources: readonly RecordedResource[], target: RecordedResource): string {
   const id = trim(target.id);
-  const lock = resources.find(
-    (r) =>
-      LOCK_TYPES.includes(r.type) &&
-      id !== "" &&
-      (trim(r.inputs.scope) === id || id.startsWith(`${trim(r.inputs.scope)}/`)),
-  );
+  const lock = resources.find((r) => {
+    if (!LOCK_TYPES.includes(r.type) || id === "") return false;
+    // A lock whose scope is unknown covers nothing (never "every resource").
+    const scope = lockScope(r);
+    return scope !== undefined && scopeCovers(scope, id);
+  });
   return lock ? String(lock.inputs.level ?? "?") : "none";
 }
 

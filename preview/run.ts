@@ -25,7 +25,7 @@ import { guardrailFindings, lockedDeletes, type GuardrailFinding } from "./guard
 import { withStackReferences, type StackOutputs } from "./stackReferences";
 import { refusedUpdateErrors } from "./refusedErrors";
 import { withoutRejectedDependants } from "./rejectedDependants";
-import { countQuotas, parseQuotaLimits, quotaErrors } from "./rules/quotas";
+import { countQuotas, parseQuotaLimits, quotaErrors, type QuotaId } from "./rules/quotas";
 
 export const PROJECT = "cmk-storage";
 /** Stack config key (outside the program's namespace) that declares vaults existing outside the stack. */
@@ -96,6 +96,8 @@ export interface PreviewResult {
   /** Names of the exported outputs that are secrets (their values above are plain; renderings mask them). */
   secretOutputs?: string[];
   status: PreviewStatus;
+  /** Quota increases the stack declares (`cmk-preview:quotas`), for the fleet's cross-stack counts. */
+  quotaLimits?: Partial<Record<QuotaId, number>>;
 }
 
 /** Converts a stack file's `config:` map to the strings the Pulumi runtime stores (arrays/objects as JSON). */
@@ -183,7 +185,7 @@ export function missingPolicyConfigMessage(stack: string, root: string): string 
   );
 }
 
-function parseExistingVaults(raw: string | undefined): string[] {
+export function parseExistingVaults(raw: string | undefined): string[] {
   if (!raw) return [];
   let list: unknown;
   try {
@@ -196,9 +198,10 @@ function parseExistingVaults(raw: string | undefined): string[] {
     .map((v) => String(v).trim())
     .filter(Boolean)
     .map((v) => {
+      // Key vaults and Managed HSMs alike (docs/offline-preview.md: HSMs are declared like vaults).
       const m =
-        /^https:\/\/([^./]+)\.vault\./i.exec(v) ??
-        /\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)/i.exec(v);
+        /^https:\/\/([^./]+)\.(?:vault|managedhsm)\./i.exec(v) ??
+        /\/providers\/Microsoft\.KeyVault\/(?:vaults|managedHSMs)\/([^/]+)/i.exec(v);
       return (m ? m[1] : v).toLowerCase();
     });
 }
@@ -385,136 +388,141 @@ export async function runPreview(opts: PreviewOptions): Promise<PreviewResult> {
   };
   process.on("unhandledRejection", onRejection);
   process.on("uncaughtException", onRejection);
-
+  // Removed in `finally`: a fleet worker runs many stacks per process, and a run that throws must not leave its
+  // handlers attached.
   try {
-    const recorder = installRecordingMocks(
-      withStackReferences(armMocks(ctx), opts.stackOutputs ?? {}, PROJECT),
-      {
-        project: PROJECT,
-        stack: opts.stack,
-        preview: false,
-      },
-    );
-    pulumi.runtime.setAllConfig(config);
-    const state: AzureState = {
-      created: recorder.resources,
-      existingVaults: new Set(result.existingVaults),
-      existingStorageAccounts: new Set(
-        parseExistingStorageAccounts(config[EXISTING_STORAGE_ACCOUNTS_KEY]),
-      ),
-      deployer: deployer.deployer,
-      deployed: new Set(previous?.resources.map((r) => r.urn) ?? []),
-      ...(subnets.subnets ? { existingSubnets: subnets.subnets } : {}),
-      ...(opts.referenced ? { referenced: opts.referenced } : {}),
-    };
-    recorder.addCheck((pending) => {
-      const err = checkRegistration(pending, state);
-      if (err) {
-        result.azureErrors.push(err);
-        rejected.push({ ...pending, id: undefined, outputs: {} });
-        progress(`simulated Azure rejected ${pending.type} ${pending.name}: ${err.code}`);
-        throw err;
-      }
-    });
-
-    // The program beside this module: stacks/index.ts under ts-node, .build/stacks/index.js when compiled.
-    const entry = opts.program ?? path.resolve(__dirname, "..", "stacks", "index");
-    if (/\.tsx?$/.test(entry) && !require.extensions[".ts"]) {
-      // A TypeScript program given to the compiled preview (--program): transpile it on load.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require("ts-node").register({
-        transpileOnly: true,
-        project: path.join(root, "tsconfig.json"),
-      });
-    }
-    progress(`running ${path.relative(root, entry)} for stack ${opts.stack}`);
-    let exported: Record<string, unknown> = {};
     try {
-      // A later run in the same process (the fleet's workers run many stacks each) runs the program afresh.
-      forgetProgramModules(entry);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      exported = require(entry) as Record<string, unknown>;
-    } catch (e) {
-      const arm = findArmError(e, result.azureErrors);
-      if (!arm) result.programErrors.push(errorText(e));
-    }
-    await recorder.settled({ onProgress: (n) => progress(`${n} resources registered`) });
-    result.resources = [...recorder.resources].sort((a, b) =>
-      a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0,
-    );
-    if (result.programErrors.length === 0 && result.azureErrors.length === 0) {
-      const resolved = await resolveExports(exported);
-      result.outputs = resolved.outputs;
-      if (resolved.secrets.length > 0) result.secretOutputs = resolved.secrets;
-    }
-  } finally {
-    restore();
-  }
-
-  if (result.programErrors.length === 0 && result.azureErrors.length === 0) {
-    progress("running policies");
-    try {
-      result.policy = await runPolicyAdapter(result.resources, policyConfigFile);
-    } catch (e) {
-      result.programErrors.push(`policy pack failed: ${errorText(e)}`);
-    }
-  }
-  // Quotas over the whole stack (the fleet preview counts over every stack: countQuotas takes several).
-  if (result.programErrors.length === 0) {
-    const findings = countQuotas(
-      [
+      const recorder = installRecordingMocks(
+        withStackReferences(armMocks(ctx), opts.stackOutputs ?? {}, PROJECT),
         {
+          project: PROJECT,
           stack: opts.stack,
-          resources: result.resources,
-          subscriptionId: config["azure-native:subscriptionId"],
+          preview: false,
         },
-      ],
-      { limits: quotaLimits.limits },
-    );
-    result.azureErrors.push(...quotaErrors(findings));
-    for (const f of findings.filter((x) => x.severity === "warning")) {
-      result.diagnostics.push(`warning: quota ${f.quota}: ${f.message}`);
+      );
+      pulumi.runtime.setAllConfig(config);
+      const state: AzureState = {
+        created: recorder.resources,
+        existingVaults: new Set(result.existingVaults),
+        existingStorageAccounts: new Set(
+          parseExistingStorageAccounts(config[EXISTING_STORAGE_ACCOUNTS_KEY]),
+        ),
+        deployer: deployer.deployer,
+        deployed: new Set(previous?.resources.map((r) => r.urn) ?? []),
+        ...(subnets.subnets ? { existingSubnets: subnets.subnets } : {}),
+        ...(opts.referenced ? { referenced: opts.referenced } : {}),
+      };
+      recorder.addCheck((pending) => {
+        const err = checkRegistration(pending, state);
+        if (err) {
+          result.azureErrors.push(err);
+          rejected.push({ ...pending, id: undefined, outputs: {} });
+          progress(`simulated Azure rejected ${pending.type} ${pending.name}: ${err.code}`);
+          throw err;
+        }
+      });
+
+      // The program beside this module: stacks/index.ts under ts-node, .build/stacks/index.js when compiled.
+      const entry = opts.program ?? path.resolve(__dirname, "..", "stacks", "index");
+      if (/\.tsx?$/.test(entry) && !require.extensions[".ts"]) {
+        // A TypeScript program given to the compiled preview (--program): transpile it on load.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require("ts-node").register({
+          transpileOnly: true,
+          project: path.join(root, "tsconfig.json"),
+        });
+      }
+      progress(`running ${path.relative(root, entry)} for stack ${opts.stack}`);
+      let exported: Record<string, unknown> = {};
+      try {
+        // A later run in the same process (the fleet's workers run many stacks each) runs the program afresh.
+        forgetProgramModules(entry);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        exported = require(entry) as Record<string, unknown>;
+      } catch (e) {
+        const arm = findArmError(e, result.azureErrors);
+        if (!arm) result.programErrors.push(errorText(e));
+      }
+      await recorder.settled({ onProgress: (n) => progress(`${n} resources registered`) });
+      result.resources = [...recorder.resources].sort((a, b) =>
+        a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0,
+      );
+      if (result.programErrors.length === 0 && result.azureErrors.length === 0) {
+        const resolved = await resolveExports(exported);
+        result.outputs = resolved.outputs;
+        if (resolved.secrets.length > 0) result.secretOutputs = resolved.secrets;
+      }
+    } finally {
+      restore();
     }
-  }
-  // The comparison runs even when the simulated Azure rejected a registration (issue 17 item 6): a data-loss finding
-  // (a key deleted while an account still uses it) must not hide behind the rejection it also causes. The rejected
-  // registrations take part as what the program asked for.
-  if (previous && result.programErrors.length === 0) {
-    progress(`comparing with ${path.relative(root, previous.file) || previous.file}`);
-    const rejectedUrns = new Set(rejected.map((r) => r.urn));
-    const current = [...result.resources.filter((r) => !rejectedUrns.has(r.urn)), ...rejected];
-    result.diff = withoutRejectedDependants(
-      diffDeployment(current, previous),
-      previous,
-      rejectedUrns,
-    );
-    result.azureErrors.push(...refusedUpdateErrors(result.diff, current));
-    result.previousParents = new Map(previous.resources.map((r) => [r.urn, r.parent]));
-    const allowed = new Set(opts.allowDataLoss ?? []);
-    result.dataLoss = dataLossFindings(result.diff, current, previous, allowed);
-    result.guardrails = guardrailFindings(result.diff, current, previous);
-    result.azureErrors.push(...lockedDeletes(result.diff, current, previous));
-    for (const urn of allowed) {
-      if (!result.dataLoss.some((f) => f.urn === urn)) {
-        result.diagnostics.push(
-          `warning: --allow-data-loss ${urn}: no data-loss finding names this resource`,
-        );
+
+    if (result.programErrors.length === 0 && result.azureErrors.length === 0) {
+      progress("running policies");
+      try {
+        result.policy = await runPolicyAdapter(result.resources, policyConfigFile);
+      } catch (e) {
+        result.programErrors.push(`policy pack failed: ${errorText(e)}`);
       }
     }
+    // Quotas over the whole stack (the fleet preview counts over every stack: countQuotas takes several).
+    result.quotaLimits = quotaLimits.limits;
+    if (result.programErrors.length === 0) {
+      const findings = countQuotas(
+        [
+          {
+            stack: opts.stack,
+            resources: result.resources,
+            subscriptionId: config["azure-native:subscriptionId"],
+          },
+        ],
+        { limits: quotaLimits.limits },
+      );
+      result.azureErrors.push(...quotaErrors(findings));
+      for (const f of findings.filter((x) => x.severity === "warning")) {
+        result.diagnostics.push(`warning: quota ${f.quota}: ${f.message}`);
+      }
+    }
+    // The comparison runs even when the simulated Azure rejected a registration (issue 17 item 6): a data-loss finding
+    // (a key deleted while an account still uses it) must not hide behind the rejection it also causes. The rejected
+    // registrations take part as what the program asked for.
+    if (previous && result.programErrors.length === 0) {
+      progress(`comparing with ${path.relative(root, previous.file) || previous.file}`);
+      const rejectedUrns = new Set(rejected.map((r) => r.urn));
+      const current = [...result.resources.filter((r) => !rejectedUrns.has(r.urn)), ...rejected];
+      result.diff = withoutRejectedDependants(
+        diffDeployment(current, previous),
+        previous,
+        rejectedUrns,
+      );
+      result.azureErrors.push(...refusedUpdateErrors(result.diff, current));
+      result.previousParents = new Map(previous.resources.map((r) => [r.urn, r.parent]));
+      const allowed = new Set(opts.allowDataLoss ?? []);
+      result.dataLoss = dataLossFindings(result.diff, current, previous, allowed);
+      result.guardrails = guardrailFindings(result.diff, current, previous);
+      result.azureErrors.push(...lockedDeletes(result.diff, current, previous));
+      for (const urn of allowed) {
+        if (!result.dataLoss.some((f) => f.urn === urn)) {
+          result.diagnostics.push(
+            `warning: --allow-data-loss ${urn}: no data-loss finding names this resource`,
+          );
+        }
+      }
+    }
+    result.status =
+      result.programErrors.length > 0
+        ? "program-error"
+        : result.azureErrors.length > 0
+          ? "azure-error"
+          : result.dataLoss.some((f) => !f.acknowledged)
+            ? "data-loss"
+            : result.policy && result.policy.mandatory.length > 0
+              ? "policy-violation"
+              : "ok";
+    return result;
+  } finally {
+    process.off("unhandledRejection", onRejection);
+    process.off("uncaughtException", onRejection);
   }
-  result.status =
-    result.programErrors.length > 0
-      ? "program-error"
-      : result.azureErrors.length > 0
-        ? "azure-error"
-        : result.dataLoss.some((f) => !f.acknowledged)
-          ? "data-loss"
-          : result.policy && result.policy.mandatory.length > 0
-            ? "policy-violation"
-            : "ok";
-  process.off("unhandledRejection", onRejection);
-  process.off("uncaughtException", onRejection);
-  return result;
 }
 
 /**

@@ -22,6 +22,7 @@ export const GUARDRAIL_TYPES = {
     "azure-native:authorization:ManagementLockByScope",
     "azure-native:authorization:ManagementLockAtResourceGroupLevel",
     "azure-native:authorization:ManagementLockAtResourceLevel",
+    "azure-native:authorization:ManagementLockAtSubscriptionLevel",
   ],
 } as const;
 
@@ -105,11 +106,43 @@ export function monitoredId(setting: PolicyResource): string | undefined {
   return idOf(setting)?.replace(/\/providers\/microsoft\.insights\/diagnosticsettings\/[^/]+$/, "");
 }
 
-/** The scope a lock applies to, as an ARM id (`scope`, else its id without `/providers/Microsoft.Authorization/locks/<name>`). */
+const LOCK_SUFFIX = /\/providers\/microsoft\.authorization\/locks\/[^/]+$/;
+
+/**
+ * The scope a lock applies to, as an ARM id: `scope`, else its id without `/providers/Microsoft.Authorization/locks/
+ * <name>`, else derived from its properties and the subscription of its id (subscription `/subscriptions/<sub>`,
+ * resource group `…/resourceGroups/<rg>`, resource `…/providers/<namespace>/[<parentResourcePath>/]<resourceType>/
+ * <resourceName>`); undefined when unknown. A copy of preview/lockScope.ts `lockScope` (the policy pack installs on its
+ * own and cannot import preview/): keep the two the same.
+ */
 export function lockScope(lock: PolicyResource): string | undefined {
   const scope = normaliseId(lock.props?.["scope"]);
   if (scope !== undefined) return scope;
-  return idOf(lock)?.replace(/\/providers\/microsoft\.authorization\/locks\/[^/]+$/, "");
+  const id = idOf(lock);
+  if (id !== undefined && id.startsWith("/subscriptions/") && LOCK_SUFFIX.test(id)) {
+    return id.replace(LOCK_SUFFIX, "");
+  }
+  const sub = /^\/subscriptions\/([^/]+)/.exec(id ?? "")?.[1];
+  if (sub === undefined) return undefined;
+  const seg = (k: string): string | undefined =>
+    lower(lock.props?.[k])?.replace(/^\/+|\/+$/g, "") || undefined;
+  if (lock.type === "azure-native:authorization:ManagementLockAtSubscriptionLevel") {
+    return `/subscriptions/${sub}`;
+  }
+  const rg = seg("resourceGroupName");
+  if (rg === undefined) return undefined;
+  if (lock.type === "azure-native:authorization:ManagementLockAtResourceGroupLevel") {
+    return `/subscriptions/${sub}/resourcegroups/${rg}`;
+  }
+  const [ns, rt, name, parent] = [
+    seg("resourceProviderNamespace"),
+    seg("resourceType"),
+    seg("resourceName"),
+    seg("parentResourcePath"),
+  ];
+  if (lock.type !== "azure-native:authorization:ManagementLockAtResourceLevel") return undefined;
+  if (ns === undefined || rt === undefined || name === undefined) return undefined;
+  return `/subscriptions/${sub}/resourcegroups/${rg}/providers/${ns}/${parent ? `${parent}/` : ""}${rt}/${name}`;
 }
 
 /** The stack's guardrail resources, grouped by the vault or storage account they belong to. */

@@ -7,7 +7,9 @@ import { arr, ciEquals, obj } from "../lib/text";
  * that use it. An account is reachable through a private endpoint, through its firewall (IP or virtual-network rules
  * while public network access is on), or because it is deliberately public (`publicNetworkAccess: "Enabled"` and the
  * firewall allowing by default). Public network access Disabled, or a Deny firewall with no rules, without a private
- * endpoint leaves only trusted Azure services: no application can read the data.
+ * endpoint leaves only trusted Azure services: no application can read the data. `SecuredByPerimeter` is not judged:
+ * inbound access then follows the network security perimeter's access rules, which the stack cannot see (a policy has
+ * one enforcement level, so it cannot report "cannot verify" apart); the preview's security summary names it instead.
  */
 export const storageAccountReachable: StackValidationPolicy = {
   name: "storage-account-reachable",
@@ -28,7 +30,9 @@ export const storageAccountReachable: StackValidationPolicy = {
       const deny = ciEquals(rules?.["defaultAction"], "deny");
       const ruleCount = arr(rules?.["ipRules"]).length + arr(rules?.["virtualNetworkRules"]).length;
       let why: string | undefined;
-      if (ciEquals(pna, "disabled") || ciEquals(pna, "securedbyperimeter")) {
+      // The perimeter's access rules decide; the stack cannot see them (learn.microsoft.com private-link/network-security-perimeter-concepts).
+      if (ciEquals(pna, "securedbyperimeter")) continue;
+      if (ciEquals(pna, "disabled")) {
         why = `publicNetworkAccess is ${JSON.stringify(pna)} and no private endpoint connects to it`;
       } else if (deny && ruleCount === 0) {
         why =

@@ -9,6 +9,9 @@ import type { RecordedResource } from "../recorder";
 import { physicalName } from "../armState";
 import { indexOf } from "../simulatedAzure";
 import { lc } from "../text";
+import { entries } from "./listEntries";
+
+export { entries };
 
 /** A value as text for a message (strings as they are, anything else as JSON). */
 const txt = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
@@ -64,9 +67,6 @@ export function categoriesOf(resourceUri: unknown): { kind: string; c: Categorie
   }
   return undefined;
 }
-
-type Entry = { category?: unknown; categoryGroup?: unknown; enabled?: unknown };
-const entries = (v: unknown): Entry[] => (Array.isArray(v) ? (v as Entry[]) : []);
 
 /** The setting's name (explicit `name`, else azure-native's auto-name). */
 export function settingName(r: {

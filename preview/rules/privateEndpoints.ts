@@ -8,6 +8,9 @@
 import { T, type ArmRule, type AzureState, type PendingResource } from "../armTypes";
 import { physicalName } from "../armState";
 import { lc } from "../text";
+import { type Connection, connectionsOf } from "./listEntries";
+
+export { connectionsOf };
 
 /** A value as text for a message (strings as they are, anything else as JSON). */
 const txt = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
@@ -50,19 +53,6 @@ const READ_ACCESS_SKUS = new Set(["standard_ragrs", "standard_ragzrs"]);
 export function targetOf(id: unknown): { type: string; name: string } | undefined {
   const m = /\/providers\/([^/]+)\/([^/]+)\/([^/]+)\/?$/i.exec(typeof id === "string" ? id : "");
   return m ? { type: `${m[1]}/${m[2]}`.toLowerCase(), name: m[3] } : undefined;
-}
-
-interface Connection {
-  privateLinkServiceId?: unknown;
-  groupIds?: unknown;
-  name?: unknown;
-}
-
-/** Every connection of an endpoint (automatic and manual approval). */
-export function connectionsOf(p: { inputs: Record<string, any> }): Connection[] {
-  const list = (key: string): Connection[] =>
-    Array.isArray(p.inputs[key]) ? (p.inputs[key] as Connection[]) : [];
-  return [...list("privateLinkServiceConnections"), ...list("manualPrivateLinkServiceConnections")];
 }
 
 const groupsOf = (c: Connection): unknown[] => (Array.isArray(c.groupIds) ? c.groupIds : []);

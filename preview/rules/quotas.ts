@@ -12,6 +12,7 @@ import { physicalName } from "../armState";
 import { ArmError, T } from "../armTypes";
 import { normalisedLocation } from "../azureSpec";
 import { lc } from "../text";
+import { connectionsOf } from "./listEntries";
 
 export type QuotaId =
   | "storage-accounts-per-region"
@@ -27,6 +28,10 @@ export interface QuotaLimit {
   /** What is counted, per what. */
   title: string;
   limit: number;
+  /** Whether Azure raises this limit on request (a quota increase); only raisable limits may be declared in cmk-preview:quotas. */
+  raisable: boolean;
+  /** The highest limit Azure grants on request (raisable limits only). */
+  maxGranted?: number;
   source: string;
   wayOut: string;
 }
@@ -37,6 +42,8 @@ export const QUOTA_LIMITS: Readonly<Record<QuotaId, QuotaLimit>> = {
     id: "storage-accounts-per-region",
     title: "storage accounts with standard endpoints per region per subscription",
     limit: 250,
+    raisable: true,
+    maxGranted: 500,
     source:
       "learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#azure-storage-limits and learn.microsoft.com/azure/storage/common/scalability-targets-standard-account (250 per region per subscription by default, 500 with a quota increase; 5,000 with Azure DNS zone endpoints)",
     wayOut:
@@ -46,6 +53,7 @@ export const QUOTA_LIMITS: Readonly<Record<QuotaId, QuotaLimit>> = {
     id: "storage-accounts-dns-zone-per-region",
     title: "storage accounts with Azure DNS zone endpoints per region per subscription",
     limit: 5000,
+    raisable: false,
     source:
       "learn.microsoft.com/azure/storage/common/scalability-targets-standard-account (5,000 storage accounts with Azure DNS zone endpoints per region per subscription)",
     wayOut: "spread the teams over more subscriptions",
@@ -54,6 +62,7 @@ export const QUOTA_LIMITS: Readonly<Record<QuotaId, QuotaLimit>> = {
     id: "vault-access-policies",
     title: "access-policy entries per key vault",
     limit: 1024,
+    raisable: false,
     source:
       'Azure/azure-rest-api-specs keyvault.json 2024-11-01 VaultProperties.accessPolicies ("An array of 0 to 1024 identities"); learn.microsoft.com/azure/key-vault/general/assign-access-policy (1,024 access policy entries per vault)',
     wayOut:
@@ -63,6 +72,7 @@ export const QUOTA_LIMITS: Readonly<Record<QuotaId, QuotaLimit>> = {
     id: "role-assignments-per-subscription",
     title: "Azure role assignments per subscription",
     limit: 4000,
+    raisable: false,
     source:
       "learn.microsoft.com/azure/role-based-access-control/troubleshoot-limits and azure-subscription-service-limits#azure-rbac-limits (4,000 role assignments per subscription)",
     wayOut:
@@ -72,6 +82,7 @@ export const QUOTA_LIMITS: Readonly<Record<QuotaId, QuotaLimit>> = {
     id: "diagnostic-settings-per-resource",
     title: "diagnostic settings per resource",
     limit: 5,
+    raisable: false,
     source:
       "learn.microsoft.com/azure/azure-monitor/essentials/diagnostic-settings (at most five diagnostic settings per resource)",
     wayOut:
@@ -81,6 +92,7 @@ export const QUOTA_LIMITS: Readonly<Record<QuotaId, QuotaLimit>> = {
     id: "private-endpoints-per-vnet",
     title: "private endpoints per virtual network",
     limit: 1000,
+    raisable: false,
     source:
       "learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#private-link-limits (1,000 private endpoints per virtual network)",
     wayOut:
@@ -90,6 +102,7 @@ export const QUOTA_LIMITS: Readonly<Record<QuotaId, QuotaLimit>> = {
     id: "private-endpoints-per-storage-account",
     title: "private endpoints per storage account",
     limit: 200,
+    raisable: false,
     source:
       "learn.microsoft.com/azure/storage/common/scalability-targets-standard-account (200 private endpoints per storage account)",
     wayOut: "share endpoints: one per service and network is enough",
@@ -201,11 +214,8 @@ export function countQuotas(
         case T.privateEndpoint: {
           const vnet = VNET.exec(String(r.inputs.subnet?.id ?? ""))?.[1];
           if (vnet) add("private-endpoints-per-vnet", `virtual network ${vnet}`, r, stack);
-          const conns: any[] = Array.isArray(r.inputs.privateLinkServiceConnections)
-            ? r.inputs.privateLinkServiceConnections
-            : [];
-          for (const c of conns) {
-            const target = String(c?.privateLinkServiceId ?? "");
+          for (const c of connectionsOf(r)) {
+            const target = typeof c.privateLinkServiceId === "string" ? c.privateLinkServiceId : "";
             if (/\/providers\/Microsoft\.Storage\/storageAccounts\//i.test(target)) {
               add("private-endpoints-per-storage-account", `storage account ${target}`, r, stack);
             }
@@ -272,6 +282,12 @@ export function quotaErrors(findings: readonly QuotaFinding[]): ArmError[] {
     );
 }
 
+/** The quota ids Azure raises on request. */
+const raisableIds = (): string[] =>
+  Object.values(QUOTA_LIMITS)
+    .filter((q) => q.raisable)
+    .map((q) => q.id);
+
 /**
  * Parses `cmk-preview:quotas` (a map quota id → granted limit, for quota increases Azure has granted); returns the
  * limits, or the problems with the key.
@@ -305,6 +321,14 @@ export function parseQuotaLimits(raw: string | undefined): {
     } else if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
       problems.push(
         `cmk-preview:quotas.${k} must be a positive whole number (the granted limit); got ${JSON.stringify(v)}`,
+      );
+    } else if (!QUOTA_LIMITS[k as QuotaId].raisable) {
+      problems.push(
+        `cmk-preview:quotas.${k} cannot be raised: Azure grants no increase of the ${QUOTA_LIMITS[k as QuotaId].title} (fixed at ${QUOTA_LIMITS[k as QuotaId].limit}; ${QUOTA_LIMITS[k as QuotaId].source}); got ${JSON.stringify(v)}. Fix: remove the key; only ${raisableIds().join(", ")} can be raised.`,
+      );
+    } else if (v > (QUOTA_LIMITS[k as QuotaId].maxGranted ?? Infinity)) {
+      problems.push(
+        `cmk-preview:quotas.${k} is at most ${QUOTA_LIMITS[k as QuotaId].maxGranted} (the highest increase Azure grants for ${QUOTA_LIMITS[k as QuotaId].title}; ${QUOTA_LIMITS[k as QuotaId].source}); got ${JSON.stringify(v)}`,
       );
     } else limits[k as QuotaId] = v;
   }

@@ -158,7 +158,9 @@ export function privatePaths(
  * Why the deployer's request to the account's `groupId` data-plane endpoint is refused by its network settings, or
  * undefined when it gets through. Source: learn.microsoft.com storage/common/storage-network-security (default action,
  * IP rules of public addresses, virtual-network rules, trusted-services exceptions that do not cover a deployer;
- * public network access Disabled leaves private endpoints only).
+ * public network access Disabled leaves private endpoints only). `SecuredByPerimeter` is not refused: inbound access
+ * then follows the network security perimeter's access rules (learn.microsoft.com private-link/network-security-perimeter-
+ * concepts), which the stack cannot see, so the preview cannot say the deployer is refused.
  */
 export function networkDenial(
   state: AzureState,
@@ -173,7 +175,8 @@ export function networkDenial(
     deployer.subnetIds.length === 0
       ? `from ${deployer.publicIp}, outside every virtual network`
       : `from ${deployer.publicIp} and the subnets ${deployer.subnetIds.join(", ")}`;
-  if (pna === "disabled" || pna === "securedbyperimeter") {
+  if (pna === "securedbyperimeter") return undefined;
+  if (pna === "disabled") {
     return `publicNetworkAccess is ${account.inputs.publicNetworkAccess}, and the deployer (${where}) has no private path: no private endpoint with groupIds ["${groupId}"] to the account in a virtual network it runs in`;
   }
   if (lc(acl.defaultAction) !== "deny") return undefined;

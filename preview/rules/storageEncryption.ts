@@ -130,11 +130,8 @@ export const STORAGE_ENCRYPTION_RULES: readonly ArmRule[] = [
         notBefore = epoch(attrs.notBefore);
         where = `vault '${cmk.vaultName}' (properties.attributes)`;
       } else if (cmk.hsmName) {
-        const key = [...idx.hsmKeys.values()].find(
-          (k) =>
-            az().hsmNameOfId(k.inputs.managedHsmId) === cmk.hsmName &&
-            lc(k.outputs.name ?? k.inputs.name) === lc(cmk.keyName),
-        );
+        // Keyed like storage-cmk-hsm-key-operations (preview/rules/managedHsm.ts): no scan of every HSM key per account.
+        const key = idx.hsmKeys.get(`${cmk.hsmName}/${lc(cmk.keyName)}`);
         if (!key) return undefined;
         expires = epoch(key.inputs.expirationDate);
         notBefore = epoch(key.inputs.notBeforeDate);

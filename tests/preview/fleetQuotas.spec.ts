@@ -100,4 +100,50 @@ describe("fleet quotas (preview/fleetQuotas.ts)", () => {
     assert.equal(quotas[0].exceeded, true);
     assert.equal(quotas[0].subscriptionId, SUB_B);
   });
+
+  it("counts West Europe and westeurope as one region", () => {
+    const fleet = [
+      ...teams(200, () => SUB_B, "West Europe"),
+      ...teams(100, () => SUB_B).map((t, i) => ({ ...t, stack: `other-${i}` })),
+    ];
+    const q = countFleetQuotas(fleet).filter((x) => x.quota === "storage-accounts-per-region");
+    assert.equal(q.length, 1);
+    assert.equal(q[0].location, "westeurope");
+    assert.equal(q[0].count, 300);
+    assert.equal(q[0].exceeded, true);
+  });
+
+  it("counts Azure DNS zone accounts against the 5,000 limit, not the 250", () => {
+    const fleet = teams(300, () => SUB_B).map((t) => ({
+      ...t,
+      storageAccounts: t.storageAccounts.map((a) => ({ ...a, dnsZone: true })),
+    }));
+    const q = countFleetQuotas(fleet).filter(
+      (x) => x.quota !== "role-assignments-per-subscription",
+    );
+    assert.deepEqual(
+      q.map((x) => [x.quota, x.count, x.limit, x.exceeded]),
+      [["storage-accounts-dns-zone-per-region", 300, 5000, false]],
+    );
+    assert.match(q[0].source, /5,000 storage accounts with Azure DNS zone endpoints/);
+  });
+
+  it("honours the highest storage-account quota increase a stack in that subscription and region declares", () => {
+    const fleet = teams(300, () => SUB_B);
+    fleet[7] = { ...fleet[7], grantedStorageAccountsPerRegion: 500 };
+    const q = countFleetQuotas(fleet).find((x) => x.quota === "storage-accounts-per-region")!;
+    assert.equal(q.limit, 500);
+    assert.equal(q.exceeded, false);
+  });
+
+  it("fails when a granted increase is declared only in another subscription", () => {
+    const fleet = [
+      ...teams(300, () => SUB_B),
+      stack("elsewhere", [{ subscriptionId: SUB_A, location: "westeurope", count: 1 }]),
+    ];
+    fleet[300] = { ...fleet[300], grantedStorageAccountsPerRegion: 500 };
+    const q = countFleetQuotas(fleet).find((x) => x.subscriptionId === SUB_B)!;
+    assert.equal(q.limit, 250);
+    assert.equal(q.exceeded, true);
+  });
 });

@@ -112,3 +112,47 @@ describe("security summary: how each account is reached and where its logs go", 
     ]);
   });
 });
+
+describe("security summary: a hand-edited --previous file", () => {
+  it("reads list inputs that are not lists as empty instead of throwing", () => {
+    const resources = stack({ publicNetworkAccess: "Disabled" }, [
+      created(pending(T.privateEndpoint, "pe-odd", { privateLinkServiceConnections: "blob" })),
+      created(
+        pending(T.diagnosticSetting, "diag-odd", {
+          resourceUri: ACCOUNT_ID,
+          workspaceId: WORKSPACE,
+          logs: "StorageRead",
+          metrics: { enabled: true },
+        }),
+      ),
+    ]);
+    assert.match(reachText(resources, resources[0]), /^UNREACHABLE/);
+    assert.equal(logsText(resources, resources[0]), "workspace law-platform (account: )");
+  });
+
+  it("names a manual-approval endpoint's group", () => {
+    const resources = stack({ publicNetworkAccess: "Disabled" }, [
+      created(
+        pending(T.privateEndpoint, "pe-manual", {
+          manualPrivateLinkServiceConnections: [
+            { name: "blob", privateLinkServiceId: ACCOUNT_ID, groupIds: ["blob"] },
+          ],
+        }),
+      ),
+    ]);
+    assert.equal(
+      reachText(resources, resources[0]),
+      "private endpoint blob; public network access Disabled",
+    );
+  });
+});
+
+describe("security summary: a perimeter-secured account", () => {
+  it("says the perimeter decides instead of UNREACHABLE", () => {
+    const resources = stack({ publicNetworkAccess: "SecuredByPerimeter" }, []);
+    assert.equal(
+      reachText(resources, resources[0]),
+      "public network access SecuredByPerimeter (cannot verify: the network security perimeter's access rules decide)",
+    );
+  });
+});

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { resourceLockPresent } from "../../../policy/stack/resourceLockPresent";
 import { runStackPolicy, stackResource } from "../../support/policyHarness";
 import { guardedStack } from "../guardrailFixtures";
-import { VAULT_NAME } from "../fixtures";
+import { SUBSCRIPTION, VAULT_NAME } from "../fixtures";
 
 describe("resource-lock-present", () => {
   it("passes a vault and an account each with a CanNotDelete lock", async () => {
@@ -18,6 +18,28 @@ describe("resource-lock-present", () => {
       }),
     ];
     assert.deepEqual((await runStackPolicy(resourceLockPresent, stack)).messages, []);
+  });
+
+  it("passes when a subscription-level lock covers both", async () => {
+    const stack = [
+      ...guardedStack({ omit: ["vaultLock", "accountLock"] }),
+      stackResource("azure-native:authorization:ManagementLockAtSubscriptionLevel", "sub-lock", {
+        id: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/locks/sub-lock`,
+        level: "CanNotDelete",
+      }),
+    ];
+    assert.deepEqual((await runStackPolicy(resourceLockPresent, stack)).messages, []);
+  });
+
+  it("fails when a subscription-level lock is in another subscription", async () => {
+    const stack = [
+      ...guardedStack({ omit: ["vaultLock", "accountLock"] }),
+      stackResource("azure-native:authorization:ManagementLockAtSubscriptionLevel", "sub-lock", {
+        id: "/subscriptions/other/providers/Microsoft.Authorization/locks/sub-lock",
+        level: "CanNotDelete",
+      }),
+    ];
+    assert.equal((await runStackPolicy(resourceLockPresent, stack)).messages.length, 2);
   });
 
   it("fails for the vault and the account when neither is locked", async () => {

@@ -26,6 +26,14 @@ describe("storage-account-reachable", () => {
     }
   });
 
+  it("does not judge an account secured by a network security perimeter (its rules are not in the stack)", async () => {
+    const stack = guardedStack({
+      omit: ["accountEndpoint", "accountZoneGroup"],
+      account: { publicNetworkAccess: "SecuredByPerimeter" },
+    });
+    assert.deepEqual((await runStackPolicy(storageAccountReachable, stack)).messages, []);
+  });
+
   it("fails when public network access is disabled and no private endpoint connects to the account", async () => {
     const r = await runStackPolicy(
       storageAccountReachable,

@@ -261,6 +261,22 @@ describe("quotas (preview/rules/quotas.ts)", () => {
       );
       assert.equal(acc[0].severity, "error");
     });
+
+    it("fails when 201 endpoints with manual-approval connections target one account", () => {
+      const manual = endpoints(201, () => account).map((r) => ({
+        ...r,
+        inputs: {
+          subnet: r.inputs.subnet,
+          manualPrivateLinkServiceConnections: r.inputs.privateLinkServiceConnections,
+        },
+      }));
+      const acc = only(
+        [{ stack: "a", resources: manual }],
+        "private-endpoints-per-storage-account",
+      );
+      assert.equal(acc.length, 1);
+      assert.equal(acc[0].severity, "error");
+    });
   });
 
   describe("cmk-preview:quotas", () => {
@@ -281,6 +297,33 @@ describe("quotas (preview/rules/quotas.ts)", () => {
       assert.match(
         problems[1],
         /cmk-preview:quotas\.vault-access-policies must be a positive whole number .* got -1/,
+      );
+    });
+    it("fails when a quota Azure does not raise is declared, naming the key, the value and the rule", () => {
+      const { limits, problems } = parseQuotaLimits('{"vault-access-policies":2000}');
+      assert.deepEqual(limits, {});
+      assert.equal(problems.length, 1);
+      assert.match(
+        problems[0],
+        /^cmk-preview:quotas\.vault-access-policies cannot be raised: Azure grants no increase of the access-policy entries per key vault \(fixed at 1024; .*keyvault\.json.*\); got 2000\. Fix: remove the key; only storage-accounts-per-region can be raised\.$/,
+      );
+    });
+
+    it("fails when the storage-account quota is declared above the 500 Azure grants", () => {
+      const { limits, problems } = parseQuotaLimits('{"storage-accounts-per-region":1000}');
+      assert.deepEqual(limits, {});
+      assert.match(
+        problems[0],
+        /^cmk-preview:quotas\.storage-accounts-per-region is at most 500 \(the highest increase Azure grants .*azure-subscription-service-limits#azure-storage-limits.*\); got 1000$/,
+      );
+    });
+
+    it("marks only the storage accounts per region as raisable, to 500", () => {
+      assert.deepEqual(
+        Object.values(QUOTA_LIMITS)
+          .filter((q) => q.raisable)
+          .map((q) => [q.id, q.maxGranted]),
+        [["storage-accounts-per-region", 500]],
       );
     });
   });

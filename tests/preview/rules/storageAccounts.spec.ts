@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { created, pending, SUB } from "../../support/storageWorld";
 import { T } from "../../../preview/simulatedAzure";
-import { ipAllowed, servicesOf } from "../../../preview/rules/storageAccounts";
+import { ipAllowed, networkDenial, servicesOf } from "../../../preview/rules/storageAccounts";
 import { DEFAULT_ARM_CONTEXT } from "../../../preview/armState";
 import { parseDeployer } from "../../../preview/run";
 
@@ -50,6 +50,37 @@ describe("storage account facts for the storage rule families (preview/rules/sto
     assert.match(
       bad.join("\n"),
       /cmk-preview:deployer\.subnetIds must be a list of subnet resource ids/,
+    );
+  });
+});
+
+describe("storage accounts: publicNetworkAccess SecuredByPerimeter", () => {
+  const account = (publicNetworkAccess: string) =>
+    created(
+      pending(T.account, `acct-${publicNetworkAccess}`, {
+        accountName: `st${publicNetworkAccess.toLowerCase()}`,
+        resourceGroupName: "rg-data",
+        location: "westeurope",
+        publicNetworkAccess,
+        networkRuleSet: { defaultAction: "Deny" },
+      }),
+    );
+  const state = (a: ReturnType<typeof account>) => ({
+    created: [a],
+    existingVaults: new Set<string>(),
+    deployer: DEPLOYER,
+  });
+
+  it("does not refuse the deployer of a perimeter-secured account: the perimeter's rules decide", () => {
+    const a = account("SecuredByPerimeter");
+    assert.equal(networkDenial(state(a), a, "blob"), undefined);
+  });
+
+  it("fails when public network access is Disabled and the deployer has no private path", () => {
+    const a = account("Disabled");
+    assert.match(
+      networkDenial(state(a), a, "blob")!,
+      /^publicNetworkAccess is Disabled, and the deployer/,
     );
   });
 });
