@@ -7,6 +7,8 @@ import { useProviderSubscription } from "../support/providerSubscription";
 import { fleetStackConfig } from "../support/stackReferences";
 
 async function build() {
+  // Forget what earlier specs left behind (their late rejections), so deploymentErrors() reports this build's only.
+  await deploymentErrors();
   recorder.reset();
   const { raw, provider, file } = fleetStackConfig("platform-weu");
   const out = deployKeyPlatform(parsePlatformConfig(raw, "cmk-storage", file, provider));

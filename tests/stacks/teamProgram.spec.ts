@@ -47,6 +47,8 @@ async function build(
   stack = "team-payments",
   overrides: Record<string, string | undefined> = {},
 ) {
+  // Forget what earlier specs left behind (their late rejections), so deploymentErrors() reports this build's only.
+  await deploymentErrors();
   recorder.reset();
   clearStackOutputs();
   setStackOutputs("acme/cmk-storage/platform-weu", { keys });
