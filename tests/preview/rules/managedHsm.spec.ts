@@ -1,12 +1,12 @@
 import { strict as assert } from "node:assert";
-import { armState } from "../../../preview/armState";
-import type { RecordedResource } from "../../../preview/recorder";
 import {
   allRejections,
   T,
   type AzureState,
   type PendingResource,
 } from "../../../preview/simulatedAzure";
+import type { RecordedResource } from "../../../preview/recorder";
+import { created, pending } from "../../support/storageWorld";
 
 /** Pass and fail cases of the Managed HSM family. */
 
@@ -15,32 +15,6 @@ const URI = "https://hsm-test-01.managedhsm.azure.net/";
 const ROLE =
   "/Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/33413926-3206-4cdd-b39a-83574fe37a17";
 const GUID = "0f8fad5b-d9cb-469f-a165-70867728950e";
-
-function pending(
-  type: string,
-  name: string,
-  inputs: Record<string, any>,
-  dependencies: string[] = [],
-): PendingResource {
-  return {
-    urn: `urn:pulumi:test::cmk-storage::${type}::${name}`,
-    type,
-    name,
-    custom: true,
-    parent: undefined,
-    inputs,
-    dependencies,
-    propertyDependencies: {},
-    protect: false,
-    retainOnDelete: false,
-    aliases: [],
-  };
-}
-
-function created(p: PendingResource): RecordedResource {
-  const { id, state } = armState(p.type, p.name, p.inputs);
-  return { ...p, id, outputs: state };
-}
 
 interface HsmWorld {
   state: AzureState;
