@@ -10,7 +10,7 @@ import {
   type AzureState,
   type PendingResource,
 } from "../../preview/simulatedAzure";
-import { armState, DEFAULT_ARM_CONTEXT } from "../../preview/armState";
+import { type ArmContext, armState, DEFAULT_ARM_CONTEXT } from "../../preview/armState";
 import type { RecordedResource } from "../../preview/recorder";
 
 export const RG = "rg-data";
@@ -21,9 +21,10 @@ export function pending(
   name: string,
   inputs: Record<string, any>,
   dependencies: string[] = [],
+  stack = "test",
 ): PendingResource {
   return {
-    urn: `urn:pulumi:test::cmk-storage::${type}::${name}`,
+    urn: `urn:pulumi:${stack}::cmk-storage::${type}::${name}`,
     type,
     name,
     custom: true,
@@ -38,7 +39,12 @@ export function pending(
 }
 
 export function created(p: PendingResource): RecordedResource {
-  const { id, state } = armState(p.type, p.name, p.inputs);
+  return createdIn(p, DEFAULT_ARM_CONTEXT);
+}
+
+/** A created resource with ARM's answers in another subscription or resource group (another stack's). */
+export function createdIn(p: PendingResource, ctx: ArmContext): RecordedResource {
+  const { id, state } = armState(p.type, p.name, p.inputs, ctx);
   return { ...p, id, outputs: state };
 }
 

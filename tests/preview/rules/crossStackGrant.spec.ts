@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { armState, type ArmContext, DEFAULT_ARM_CONTEXT } from "../../../preview/armState";
+import { type ArmContext, DEFAULT_ARM_CONTEXT } from "../../../preview/armState";
 import type { RecordedResource } from "../../../preview/recorder";
 import {
   allRejections,
@@ -7,6 +7,7 @@ import {
   type AzureState,
   type PendingResource,
 } from "../../../preview/simulatedAzure";
+import * as world from "../../support/storageWorld";
 
 /** Pass and fail cases of the cross-stack grant family: a team stack's grant on a platform stack's vault. */
 
@@ -16,31 +17,15 @@ const PLATFORM: ArmContext = {
 };
 const PRINCIPAL = "11111111-2222-4333-8444-555555555555";
 
-function pending(
+/** A registration of `stack` (the URN names it: how the rules tell the team's resources from the platform's). */
+const pending = (
   stack: string,
   type: string,
   name: string,
   inputs: Record<string, any>,
-): PendingResource {
-  return {
-    urn: `urn:pulumi:${stack}::cmk-storage::${type}::${name}`,
-    type,
-    name,
-    custom: true,
-    parent: undefined,
-    inputs,
-    dependencies: [],
-    propertyDependencies: {},
-    protect: false,
-    retainOnDelete: false,
-    aliases: [],
-  };
-}
+): PendingResource => world.pending(type, name, inputs, [], stack);
 
-function created(p: PendingResource, ctx = PLATFORM): RecordedResource {
-  const { id, state } = armState(p.type, p.name, p.inputs, ctx);
-  return { ...p, id, outputs: state };
-}
+const created = (p: PendingResource, ctx = PLATFORM): RecordedResource => world.createdIn(p, ctx);
 
 /** The platform stack's vault (and a key in it), as a fleet preview hands them to a team stack. */
 function platformVault(rbac: boolean): RecordedResource[] {

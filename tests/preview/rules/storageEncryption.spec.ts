@@ -1,6 +1,4 @@
 import { strict as assert } from "node:assert";
-import { armState } from "../../../preview/armState";
-import type { RecordedResource } from "../../../preview/recorder";
 import { KIND_SERVICES, servicesOf } from "../../../preview/rules/storageEncryption";
 import {
   allRejections,
@@ -8,33 +6,13 @@ import {
   type AzureState,
   type PendingResource,
 } from "../../../preview/simulatedAzure";
+import { created, pending } from "../../support/storageWorld";
 
 /** Pass and fail cases of the storage-encryption family: kinds × services, disabled encryption, key validity. */
 
 const RG = "rg-test";
 const NOW = 1_800_000_000; // 2027-01-15T08:00:00Z
 const DAY = 86_400;
-
-function pending(type: string, name: string, inputs: Record<string, any>): PendingResource {
-  return {
-    urn: `urn:pulumi:test::cmk-storage::${type}::${name}`,
-    type,
-    name,
-    custom: true,
-    parent: undefined,
-    inputs,
-    dependencies: [],
-    propertyDependencies: {},
-    protect: false,
-    retainOnDelete: false,
-    aliases: [],
-  };
-}
-
-function created(p: PendingResource): RecordedResource {
-  const { id, state } = armState(p.type, p.name, p.inputs);
-  return { ...p, id, outputs: state };
-}
 
 function account(over: Record<string, any> = {}, encryption: Record<string, any> = {}) {
   const service = { enabled: true, keyType: "Account" };
